@@ -1,0 +1,49 @@
+"""gongjian (共建): ledgers of Party organizations in, a knowledge graph of regional joint building out.
+
+The public API. Everything is imported lazily, so ``import gongjian`` is quick.
+
+Examples
+--------
+>>> import gongjian
+>>> kg = gongjian.load("examples/ledger")          # doctest: +SKIP
+>>> gongjian.islands(kg).head()                     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+#: Public name → "module:attribute".
+_API: dict[str, str] = {
+    "KnowledgeGraph": "gongjian.graph.model:KnowledgeGraph",
+    "Ledger": "gongjian.loaders.ledger:Ledger",
+    "Problem": "gongjian.loaders.ledger:Problem",
+    "GongjianError": "gongjian.errors:GongjianError",
+    "LedgerError": "gongjian.errors:LedgerError",
+    "GraphFileError": "gongjian.errors:GraphFileError",
+    "StoreError": "gongjian.errors:StoreError",
+    "read_ledger": "gongjian.loaders:read_ledger",
+    "check": "gongjian.loaders:check",
+    "build": "gongjian.graph.build:build",
+    "load": "gongjian.graph.io:load",
+    "save": "gongjian.graph.io:save",
+}
+
+__all__ = ["__version__", *_API]
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attr = _API[name].split(":")
+    except KeyError:
+        raise AttributeError(f"module 'gongjian' has no attribute {name!r}") from None
+    value = getattr(import_module(module), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,5 @@
+"""``python -m gongjian``: the command line."""
+
+from gongjian.cli import main
+
+main()

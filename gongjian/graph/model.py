@@ -1,0 +1,342 @@
+"""The knowledge graph: typed node and edge tables, with networkx and igraph views on demand.
+
+Tables are the store (what the graph file holds), networkx is the interface (built on first
+use), igraph is the engine for the heavy algorithms (built straight from the tables).
+
+Node tables (one per label of :data:`gongjian.schema.NODE_LABELS`):
+
+- ``party_orgs`` (PartyOrg): the ledger's 党组织 columns, plus ``region`` (key of the most
+  specific region the organization lies in).
+- ``organizations`` (Organization): the ledger's 两新组织 columns, plus ``region``;
+  ``coverage`` is always filled (``none`` where the ledger left it empty).
+- ``sites`` (Site): ``name``, ``kind``, ``district`` and ``street`` (lists).
+- ``regions`` (Region): ``key`` (the path, e.g. ``玄武区/新街口街道``), ``code`` (official
+  code or missing), ``name``, ``level``, ``parent`` (key), ``district``.
+
+Edge tables:
+
+- ``relations``: the horizontal co-building ties (``source_id``, ``target_id``, ``type``,
+  ``start``, ``end``, ``reporting_members``, ``projects``, ``note``); the ends are 组织编码.
+- ``links``: the vertical ties (``source_label``, ``source``, ``target_label``,
+  ``target``, ``type`` from :data:`gongjian.schema.LINK_TYPES`, ``mode`` for coverage).
+
+Node keys are the ledger's own identifiers: 组织编码 for Party organizations, 统一社会信用代码
+for organizations, the name for sites, the path for regions. In the whole-graph networkx
+view they are prefixed with the label (``PartyOrg:XW-001``) so that they never collide.
+
+Examples
+--------
+>>> import pandas as pd
+>>> kg = KnowledgeGraph.from_frames(
+...     party_orgs=pd.DataFrame({"id": ["a", "b", "c"], "name": ["甲", "乙", "丙"],
+...                              "kind": ["community", "unit", "unit"],
+...                              "district": ["玄武区"] * 3}),
+...     relations=pd.DataFrame({"source_id": ["a", "b"], "target_id": ["b", "a"],
+...                             "type": ["pairing", "agreement"]}))
+>>> layer = kg.co_building_layer()
+>>> sorted(layer.nodes), layer.number_of_edges(), layer.edges["a", "b"]["types"]
+(['a', 'b', 'c'], 1, ['agreement', 'pairing'])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from gongjian.loaders.ledger import empty_table
+
+if TYPE_CHECKING:
+    import igraph
+    import networkx as nx
+
+__all__ = ["KnowledgeGraph", "CoBuildingLayer", "NODE_TABLES", "EDGE_TABLES", "as_date"]
+
+#: Node label → (table attribute, key column).
+NODE_TABLES: dict[str, tuple[str, str]] = {
+    "PartyOrg": ("party_orgs", "id"),
+    "Organization": ("organizations", "uscc"),
+    "Site": ("sites", "name"),
+    "Region": ("regions", "key"),
+}
+EDGE_TABLES: tuple[str, ...] = ("relations", "links")
+
+_REGION_COLUMNS = {"key": "str", "code": "str", "name": "str", "level": "str",
+                   "parent": "str", "district": "str"}
+_LINK_COLUMNS = {"source_label": "str", "source": "str", "target_label": "str",
+                 "target": "str", "type": "str", "mode": "str"}
+
+
+def as_date(value: dt.date | str | pd.Timestamp | None) -> pd.Timestamp:
+    """The analysis date as a midnight timestamp; today when ``None``.
+
+    Examples
+    --------
+    >>> as_date("2024-05-01")
+    Timestamp('2024-05-01 00:00:00')
+    """
+    if value is None:
+        return pd.Timestamp(dt.date.today())
+    return pd.Timestamp(value).normalize()
+
+
+def _frame(columns: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+
+
+def _conform(df: pd.DataFrame | None, template: pd.DataFrame) -> pd.DataFrame:
+    """Add the template's missing columns (typed, empty) to ``df``; keep extra columns."""
+    if df is None:
+        return template.copy()
+    df = df.reset_index(drop=True)
+    for col in template.columns:
+        if col not in df.columns:
+            df[col] = pd.Series([pd.NA] * len(df), dtype=template[col].dtype) \
+                if len(df) else template[col]
+    return df
+
+
+@dataclass(frozen=True)
+class CoBuildingLayer:
+    """The active co-building layer as arrays, the form every fast algorithm starts from.
+
+    ``ids`` are the 组织编码 of the Party organizations in the layer (not dissolved), in
+    the order of ``kg.party_orgs``; ``source`` and ``target`` index into ``ids`` (one
+    undirected edge per tied pair, ``source < target``); ``types`` holds, per edge, the
+    sorted relation types joined with ``|`` and ``count`` the number of ties collapsed.
+    """
+
+    ids: np.ndarray
+    rows: np.ndarray
+    source: np.ndarray
+    target: np.ndarray
+    types: np.ndarray
+    count: np.ndarray
+    as_of: pd.Timestamp
+
+    @property
+    def n(self) -> int:
+        """Number of organizations in the layer."""
+        return len(self.ids)
+
+    def to_igraph(self) -> igraph.Graph:
+        """An undirected igraph Graph with vertex attribute ``id`` (组织编码)."""
+        import igraph
+
+        g = igraph.Graph(n=self.n, edges=np.column_stack([self.source, self.target]).tolist(),
+                         directed=False)
+        g.vs["id"] = self.ids.tolist()
+        return g
+
+
+@dataclass
+class KnowledgeGraph:
+    """The knowledge graph of regional joint building, held as typed tables.
+
+    Build one with :func:`gongjian.build` (from a ledger) or :func:`gongjian.load` (from a
+    ledger folder or a graph file). See the module docstring for the tables.
+    """
+
+    party_orgs: pd.DataFrame = field(default_factory=lambda: empty_table("party_orgs"))
+    organizations: pd.DataFrame = field(default_factory=lambda: empty_table("organizations"))
+    sites: pd.DataFrame = field(default_factory=lambda: empty_table("sites"))
+    regions: pd.DataFrame = field(default_factory=lambda: _frame(_REGION_COLUMNS))
+    relations: pd.DataFrame = field(default_factory=lambda: empty_table("relations"))
+    links: pd.DataFrame = field(default_factory=lambda: _frame(_LINK_COLUMNS))
+    meta: dict[str, Any] = field(default_factory=dict)
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_frames(cls, **frames: pd.DataFrame) -> KnowledgeGraph:
+        """Make a graph from tables, adding every missing column empty.
+
+        Handy in tests and notebooks; :func:`gongjian.build` is the way from a ledger.
+        """
+        templates = cls()
+        kwargs = {}
+        for name in (*(t for t, _ in NODE_TABLES.values()), *EDGE_TABLES):
+            kwargs[name] = _conform(frames.pop(name, None), getattr(templates, name))
+        kg = cls(**kwargs, meta=frames.pop("meta", {}))
+        if frames:
+            raise TypeError(f"unknown tables: {sorted(frames)}")
+        return kg
+
+    # --- tables ----------------------------------------------------------------------
+
+    def tables(self) -> Iterator[tuple[str, pd.DataFrame]]:
+        """Yield ``(name, frame)`` for every node and edge table."""
+        for name, _ in NODE_TABLES.values():
+            yield name, getattr(self, name)
+        for name in EDGE_TABLES:
+            yield name, getattr(self, name)
+
+    def active_orgs(self) -> pd.DataFrame:
+        """Party organizations that are not dissolved (the nodes of the co-building layer)."""
+        return self.party_orgs[self.party_orgs["status"].fillna("active") != "dissolved"]
+
+    def active_relations(self, as_of: dt.date | str | None = None) -> pd.DataFrame:
+        """Horizontal ties active on ``as_of`` (default today) between active organizations.
+
+        A tie is active when it has started (no start, or start on or before ``as_of``) and
+        not ended (no end, or end on or after ``as_of``), is not a tie of an organization with
+        itself, and both ends are Party organizations of the layer.
+        """
+        day = as_date(as_of)
+        rel = self.relations
+        start = pd.to_datetime(rel["start"])
+        end = pd.to_datetime(rel["end"])
+        live = (start.isna() | (start <= day)) & (end.isna() | (end >= day))
+        ids = self.active_orgs()["id"]
+        live &= rel["source_id"].isin(ids) & rel["target_id"].isin(ids)
+        live &= rel["source_id"] != rel["target_id"]
+        return rel[live.to_numpy(dtype=bool)]
+
+    # --- the co-building layer --------------------------------------------------------
+
+    def co_building_arrays(self, as_of: dt.date | str | None = None) -> CoBuildingLayer:
+        """The active co-building layer as index arrays (cached per day).
+
+        Examples
+        --------
+        >>> kg = KnowledgeGraph.from_frames(
+        ...     party_orgs=pd.DataFrame({"id": ["a", "b"], "name": ["甲", "乙"],
+        ...                              "kind": ["community", "unit"], "district": ["玄武区"] * 2}),
+        ...     relations=pd.DataFrame({"source_id": ["b"], "target_id": ["a"], "type": ["pairing"]}))
+        >>> layer = kg.co_building_arrays("2024-01-01")
+        >>> layer.ids.tolist(), layer.source.tolist(), layer.target.tolist()
+        (['a', 'b'], [0], [1])
+        """
+        day = as_date(as_of)
+        key = ("layer", day)
+        if key in self._cache:
+            return self._cache[key]
+        orgs = self.active_orgs()
+        ids = orgs["id"].astype(str).to_numpy(dtype=object)
+        rel = self.active_relations(day)
+        index = pd.Index(ids)
+        s = index.get_indexer(rel["source_id"].astype(str))
+        t = index.get_indexer(rel["target_id"].astype(str))
+        lo, hi = np.minimum(s, t), np.maximum(s, t)
+        pairs = pd.DataFrame({"s": lo, "t": hi, "type": rel["type"].astype(str).to_numpy()})
+        if len(pairs):
+            grouped = pairs.groupby(["s", "t"], sort=True)["type"]
+            agg = grouped.agg(lambda x: "|".join(sorted(set(x))))
+            counts = grouped.size()
+            src = agg.index.get_level_values(0).to_numpy(dtype=np.int64)
+            dst = agg.index.get_level_values(1).to_numpy(dtype=np.int64)
+            types = agg.to_numpy(dtype=object)
+            count = counts.to_numpy(dtype=np.int64)
+        else:
+            src = dst = count = np.zeros(0, dtype=np.int64)
+            types = np.zeros(0, dtype=object)
+        layer = CoBuildingLayer(ids, orgs.index.to_numpy(), src, dst, types, count, day)
+        self._cache[key] = layer
+        return layer
+
+    def co_building_layer(self, as_of: dt.date | str | None = None) -> nx.Graph:
+        """The co-building layer as an undirected networkx graph.
+
+        Nodes are all Party organizations that are not dissolved (isolated ones included),
+        keyed by 组织编码, with their table columns as attributes. Edges are their active
+        horizontal ties on ``as_of`` (default today), parallel ties collapsed into one edge
+        with ``types`` (sorted list) and ``count``.
+        """
+        import networkx as nx
+
+        layer = self.co_building_arrays(as_of)
+        g = nx.Graph(as_of=layer.as_of.date().isoformat())
+        orgs = self.party_orgs.loc[layer.rows]
+        g.add_nodes_from(zip(layer.ids, _records(orgs)))
+        ids = layer.ids
+        g.add_edges_from(
+            (ids[s], ids[t], {"types": ty.split("|"), "count": int(c)})
+            for s, t, ty, c in zip(layer.source, layer.target, layer.types, layer.count)
+        )
+        return g
+
+    def co_building_igraph(self, as_of: dt.date | str | None = None) -> igraph.Graph:
+        """The co-building layer as an igraph Graph (vertex attribute ``id``), for speed."""
+        return self.co_building_arrays(as_of).to_igraph()
+
+    # --- the whole graph --------------------------------------------------------------
+
+    def node_table(self) -> pd.DataFrame:
+        """Every node of every label in one frame: ``node``, ``label``, ``key``, ``kind``,
+        ``name``, ``district``.
+
+        ``node`` is the label-prefixed key used by :meth:`to_networkx`.
+        """
+        frames = []
+        for label_, (table, key) in NODE_TABLES.items():
+            df = getattr(self, table)
+            kind_col = {"Organization": "type", "Region": "level"}.get(label_, "kind")
+            district = df["district"] if label_ != "Site" else df["district"].map(_first)
+            frames.append(pd.DataFrame({
+                "node": label_ + ":" + df[key].astype(str),
+                "label": label_,
+                "key": df[key].astype(str),
+                "kind": df[kind_col].astype("str"),
+                "name": df["name"].astype("str"),
+                "district": district.astype("str"),
+            }))
+        return pd.concat(frames, ignore_index=True)
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The whole graph as a networkx MultiDiGraph.
+
+        Nodes are ``"Label:key"`` with attributes ``label``, ``key`` and the table's columns;
+        horizontal ties keep their ledger direction (甲方 → 乙方) with ``layer="co_building"``;
+        vertical ties have ``layer="vertical"``. Every edge has a ``type``.
+        """
+        import networkx as nx
+
+        g = nx.MultiDiGraph()
+        for label_, (table, key) in NODE_TABLES.items():
+            df = getattr(self, table)
+            for rec in _records(df):
+                g.add_node(f"{label_}:{rec[key]}", label=label_, key=str(rec[key]), **rec)
+        for rec in _records(self.relations):
+            g.add_edge(f"PartyOrg:{rec['source_id']}", f"PartyOrg:{rec['target_id']}",
+                       layer="co_building", **rec)
+        for rec in _records(self.links):
+            g.add_edge(f"{rec['source_label']}:{rec['source']}",
+                       f"{rec['target_label']}:{rec['target']}", layer="vertical", **rec)
+        return g
+
+    def counts(self) -> dict[str, int]:
+        """Rows in every table.
+
+        Examples
+        --------
+        >>> KnowledgeGraph().counts()["party_orgs"]
+        0
+        """
+        return {name: len(df) for name, df in self.tables()}
+
+
+def _first(value: Any) -> Any:
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return value[0] if len(value) else None
+    return value
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts with missing values dropped (networkx attributes stay clean)."""
+    out = []
+    cols = list(df.columns)
+    for row in df.itertuples(index=False, name=None):
+        rec = {}
+        for c, v in zip(cols, row):
+            if isinstance(v, (list, tuple, np.ndarray)):
+                rec[c] = list(v)
+            elif v is not None and not (isinstance(v, float) and np.isnan(v)) and v is not pd.NA \
+                    and v is not pd.NaT:
+                rec[c] = v.item() if isinstance(v, np.generic) else v
+        out.append(rec)
+    return out
+
+

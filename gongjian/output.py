@@ -1,0 +1,216 @@
+"""Write a result table for people or machines: terminal table, CSV, JSON or XLSX.
+
+One function, :func:`write_frame`, serves every listing command (the shared
+``--format table|csv|json|xlsx`` and ``-o FILE`` options). Column names in the frame are
+stable English names; people see the Chinese (or English) headers given in ``labels``.
+JSON keeps the English names and real lists; CSV and XLSX join lists with 、 and make
+cells that begin with ``= + - @`` harmless, so a spreadsheet never runs a formula from a
+ledger.
+
+Examples
+--------
+>>> import pandas as pd, io
+>>> df = pd.DataFrame({"id": ["a"], "name": ["=HYPERLINK(1)"], "ids": [["x", "y"]]})
+>>> buf = io.StringIO()
+>>> write_frame(df, fmt="json", stream=buf)
+>>> buf.getvalue().strip()
+'[{"id": "a", "name": "=HYPERLINK(1)", "ids": ["x", "y"]}]'
+>>> buf = io.StringIO()
+>>> write_frame(df, fmt="csv", stream=buf, labels={"name": ("名称", "name")})
+>>> buf.getvalue().splitlines()[1]
+"a,'=HYPERLINK(1),x、y"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import math
+import sys
+import unicodedata
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["FORMATS", "Format", "write_frame", "safe_cell", "to_jsonable", "display_width",
+           "write_xlsx"]
+
+Format = Literal["table", "csv", "json", "xlsx"]
+FORMATS: tuple[str, ...] = ("table", "csv", "json", "xlsx")
+Labels = Mapping[str, tuple[str, str]]
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+_LIST_SEP = "、"
+
+
+def safe_cell(value: Any) -> Any:
+    """Make a text cell harmless for a spreadsheet (no formula, no DDE).
+
+    Examples
+    --------
+    >>> safe_cell("=1+1"), safe_cell("-3"), safe_cell(-3), safe_cell("正常")
+    ("'=1+1", "'-3", -3, '正常')
+    """
+    if isinstance(value, str) and value.startswith(_DANGEROUS):
+        return "'" + value
+    return value
+
+
+def to_jsonable(value: Any) -> Any:
+    """Turn a pandas/numpy cell into a JSON value (lists kept, missing → ``None``).
+
+    Examples
+    --------
+    >>> to_jsonable(np.int64(3)), to_jsonable(float("nan")), to_jsonable(pd.Timestamp("2024-05-01"))
+    (3, None, '2024-05-01')
+    """
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [to_jsonable(v) for v in value]
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _text(value: Any) -> Any:
+    """A cell for CSV/XLSX/table: lists joined, missing empty, dates as ISO text."""
+    value = to_jsonable(value)
+    if isinstance(value, list):
+        return _LIST_SEP.join("" if v is None else str(v) for v in value)
+    return "" if value is None else value
+
+
+def _headers(columns: list[str], labels: Labels | None, lang: str) -> list[str]:
+    labels = labels or {}
+    return [labels[c][1 if lang == "en" else 0] if c in labels else c for c in columns]
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes on screen or in a spreadsheet (CJK counts double).
+
+    Examples
+    --------
+    >>> display_width("玄武区ab")
+    8
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def write_xlsx(df: pd.DataFrame, path: Path, *, labels: Labels | None = None, lang: str = "zh",
+               sheet: str = "Sheet1") -> None:
+    """Write ``df`` as an Excel sheet with headers, frozen header row, filters and widths."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet[:31])
+    headers = _headers(list(df.columns), labels, lang)
+    widths = [display_width(h) for h in headers]
+    rows = []
+    for row in df.itertuples(index=False, name=None):
+        cells = [safe_cell(_text(v)) for v in row]
+        for i, c in enumerate(cells[: len(widths)]):
+            if len(rows) < 2000:
+                widths[i] = max(widths[i], display_width(str(c)))
+        rows.append(cells)
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 6), 60)
+    ws.freeze_panes = "A2"
+    if headers:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    from openpyxl.cell import WriteOnlyCell
+
+    head = []
+    for h in headers:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="FCE4D6")
+        head.append(cell)
+    ws.append(head)
+    for cells in rows:
+        ws.append(cells)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    wb.save(tmp)
+    tmp.replace(path)
+
+
+def write_frame(df: pd.DataFrame, *, fmt: str = "table", output: Path | str | None = None,
+                labels: Labels | None = None, lang: str = "zh", title: str | None = None,
+                stream: IO[str] | None = None) -> None:
+    """Write ``df`` in ``fmt`` to ``output`` (a file) or to ``stream`` (default stdout).
+
+    ``labels`` maps column names to ``(Chinese header, English header)``. XLSX needs
+    ``output``. Files are written whole or not at all (through a temporary file).
+
+    Examples
+    --------
+    >>> import pandas as pd, io
+    >>> buf = io.StringIO()
+    >>> write_frame(pd.DataFrame({"n": [1]}), fmt="csv", stream=buf)
+    >>> buf.getvalue().splitlines()
+    ['n', '1']
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    path = Path(output) if output is not None else None
+    if fmt == "xlsx":
+        if path is None:
+            raise ValueError("xlsx needs an output file (-o FILE.xlsx)")
+        write_xlsx(df, path, labels=labels, lang=lang, sheet=title or "Sheet1")
+        return
+    buf = io.StringIO()
+    if fmt == "json":
+        records = [
+            {c: to_jsonable(v) for c, v in zip(df.columns, row)}
+            for row in df.itertuples(index=False, name=None)
+        ]
+        json.dump(records, buf, ensure_ascii=False, indent=None if path is None else 1)
+        buf.write("\n")
+    elif fmt == "csv":
+        out = pd.DataFrame(
+            {h: [safe_cell(_text(v)) for v in df[c]]
+             for c, h in zip(df.columns, _headers(list(df.columns), labels, lang))},
+            columns=_headers(list(df.columns), labels, lang),
+        )
+        out.to_csv(buf, index=False, lineterminator="\n")
+    else:
+        _rich_table(df, buf if (path or stream) else None, labels, lang, title)
+        if path is None and stream is None:
+            return
+    text = buf.getvalue()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
+        tmp.replace(path)
+    else:
+        (stream or sys.stdout).write(text)
+
+
+def _rich_table(df: pd.DataFrame, stream: IO[str] | None, labels: Labels | None, lang: str,
+                title: str | None) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for h in _headers(list(df.columns), labels, lang):
+        table.add_column(escape(str(h)), overflow="fold")
+    for row in df.itertuples(index=False, name=None):
+        table.add_row(*(escape(str(_text(v))) for v in row))
+    console = Console(file=stream, width=200 if stream else None, highlight=False,
+                      markup=False)
+    console.print(table)

@@ -1,0 +1,299 @@
+"""The one place that names node kinds, relation types, their labels and colours.
+
+Everything that shows a kind to a person (pages, spreadsheets, reports, problems) or
+writes one to a database (labels, relationship types) takes it from here. Ledger values
+are matched against the Chinese and English aliases below; nothing from a ledger ever
+becomes a label or a relationship type.
+
+Examples
+--------
+>>> PARTY_KINDS["street"].zh
+'街道党工委'
+>>> canonical(PARTY_KIND_ALIASES, "社区大党委")
+'community'
+>>> RELATION_TYPES["dual_reporting"].cypher
+'DUAL_REPORTING'
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Term",
+    "PARTY_KINDS",
+    "PARTY_KIND_ALIASES",
+    "CO_BUILDING_KINDS",
+    "AXIS_KINDS",
+    "RELATION_TYPES",
+    "RELATION_TYPE_ALIASES",
+    "LINK_TYPES",
+    "NODE_LABELS",
+    "LEVELS",
+    "LEVEL_ALIASES",
+    "STATUSES",
+    "STATUS_ALIASES",
+    "FIELDS",
+    "FIELD_ALIASES",
+    "ORG_TYPES",
+    "ORG_TYPE_ALIASES",
+    "COVERAGE",
+    "COVERAGE_ALIASES",
+    "ORGANIZATIONAL_COVERAGE",
+    "WORK_COVERAGE",
+    "SITE_KINDS",
+    "SITE_KIND_ALIASES",
+    "REGION_LEVELS",
+    "REGION_LEVEL_ALIASES",
+    "fold",
+    "canonical",
+    "label",
+]
+
+
+@dataclass(frozen=True)
+class Term:
+    """A controlled value: its code, Chinese and English labels, colour and aliases.
+
+    Examples
+    --------
+    >>> t = Term("park", "园区党组织", "park Party organization", aliases=("园区党委",))
+    >>> t.label("en")
+    'park Party organization'
+    """
+
+    code: str
+    zh: str
+    en: str
+    color: str = "#7f8c8d"
+    aliases: tuple[str, ...] = ()
+    family: str = ""
+    cypher: str = ""
+    dashes: bool = False
+
+    def label(self, lang: str = "zh") -> str:
+        """Return the label in ``lang`` (``zh`` or ``en``)."""
+        return self.en if lang == "en" else self.zh
+
+
+def _table(*terms: Term) -> dict[str, Term]:
+    return {t.code: t for t in terms}
+
+
+def fold(text: str) -> str:
+    """Trim and fold full-width ASCII and the ideographic space to half width.
+
+    No other normalization is applied (the ledger spec forbids it for names).
+
+    Examples
+    --------
+    >>> fold("　ＡＢＣ１２３ ")
+    'ABC123'
+    """
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code == 0x3000:
+            out.append(" ")
+        elif 0xFF01 <= code <= 0xFF5E:
+            out.append(chr(code - 0xFEE0))
+        else:
+            out.append(ch)
+    return "".join(out).strip()
+
+
+def _aliases(table: Mapping[str, Term]) -> dict[str, str]:
+    """Map every accepted spelling (code, labels, aliases; case-folded) to the code."""
+    out: dict[str, str] = {}
+    for code, term in table.items():
+        for spelling in (code, term.zh, term.en, *term.aliases):
+            out[_key(spelling)] = code
+    return out
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFKC", fold(text)).casefold().replace(" ", "").replace("-", "_")
+
+
+def canonical(aliases: Mapping[str, str], value: str) -> str | None:
+    """Return the code an accepted spelling stands for, or ``None``.
+
+    Examples
+    --------
+    >>> canonical(COVERAGE_ALIASES, "兜底管理")
+    'fallback'
+    >>> canonical(COVERAGE_ALIASES, "Fallback")
+    'fallback'
+    >>> canonical(COVERAGE_ALIASES, "别的") is None
+    True
+    """
+    return aliases.get(_key(value))
+
+
+def label(table: Mapping[str, Term], code: str | None, lang: str = "zh") -> str:
+    """Return the display label of ``code`` in ``table``, or the code itself.
+
+    Examples
+    --------
+    >>> label(RELATION_TYPES, "pairing")
+    '结对共建'
+    """
+    if code is None:
+        return ""
+    term = table.get(code)
+    return term.label(lang) if term else str(code)
+
+
+# --- Party organizations -------------------------------------------------------------
+
+PARTY_KINDS = _table(
+    Term("street", "街道党工委", "street Party working committee", "#c0392b",
+         ("街道党委", "街道大工委"), "community"),
+    Term("community", "社区党组织", "community Party organization", "#e67e22",
+         ("社区党委", "社区党总支", "社区党支部", "社区大党委"), "community"),
+    Term("grid", "网格党组织", "grid Party organization", "#f0b27a",
+         ("网格党支部", "小区党支部", "楼栋党小组"), "community"),
+    Term("unit", "单位党组织", "unit Party organization", "#2e86c1",
+         ("机关党组织", "事业单位党组织", "国有企业党组织", "驻区单位党组织"), "unit"),
+    Term("industry", "行业党委", "industry Party committee", "#7d3c98",
+         ("系统党委", "行业党组织"), "industry"),
+    Term("building", "楼宇党组织", "building Party organization", "#138d75",
+         ("楼宇党委",), "building_park"),
+    Term("park", "园区党组织", "park Party organization", "#28b463",
+         ("园区党委",), "building_park"),
+    Term("business_district", "商圈党组织", "business district Party organization", "#b7950b",
+         ("商圈党委", "市场党组织"), "building_park"),
+    Term("new_economy", "两新组织党组织", "new-economy Party organization", "#17a589",
+         ("非公企业党组织", "社会组织党组织"), "building_park"),
+    Term("joint", "联合党支部", "joint Party branch", "#5d6d7e",
+         ("联合党组织",), "building_park"),
+    Term("temporary", "临时党组织", "temporary Party organization", "#95a5a6",
+         ("临时党支部",), "any"),
+)
+PARTY_KIND_ALIASES = _aliases(PARTY_KINDS)
+
+#: Kinds expected to co-build: an organization of these kinds with no tie is an island.
+CO_BUILDING_KINDS: tuple[str, ...] = tuple(k for k in PARTY_KINDS if k not in ("grid", "temporary"))
+#: The axis (轴心): a group with no path to one of these is cut off.
+AXIS_KINDS: tuple[str, ...] = ("street", "community")
+
+FAMILIES = _table(
+    Term("community", "社区", "community"),
+    Term("unit", "单位", "unit"),
+    Term("industry", "行业", "industry"),
+    Term("building_park", "楼宇园区", "building and park"),
+    Term("any", "其他", "any"),
+)
+
+LEVELS = _table(
+    Term("committee", "党委", "committee"),
+    Term("general_branch", "党总支", "general branch", aliases=("党总支部",)),
+    Term("branch", "党支部", "branch"),
+    Term("group", "党小组", "group"),
+)
+LEVEL_ALIASES = _aliases(LEVELS)
+
+STATUSES = _table(
+    Term("active", "正常", "active"),
+    Term("weak", "软弱涣散", "weak and lax"),
+    Term("dissolved", "已撤销", "dissolved", aliases=("撤销",)),
+)
+STATUS_ALIASES = _aliases(STATUSES)
+
+FIELDS = _table(
+    Term("agency", "机关", "government agency"),
+    Term("institution", "事业单位", "public institution"),
+    Term("state_enterprise", "国有企业", "state enterprise", aliases=("国企",)),
+    Term("private_enterprise", "非公有制企业", "private enterprise", aliases=("非公企业",)),
+    Term("social_organization", "社会组织", "social organization"),
+    Term("street_community", "街道社区", "street and community"),
+    Term("other", "其他", "other"),
+)
+FIELD_ALIASES = _aliases(FIELDS)
+
+# --- Relations -----------------------------------------------------------------------
+
+RELATION_TYPES = _table(
+    Term("agreement", "共建协议", "co-building agreement", "#c0392b",
+         ("契约化共建",), cypher="AGREEMENT"),
+    Term("pairing", "结对共建", "pairing", "#2874a6", ("结对",), cypher="PAIRING"),
+    Term("dual_reporting", "双报到", "dual reporting", "#239b56", (), cypher="DUAL_REPORTING",
+         dashes=True),
+    Term("committee_seat", "兼职委员", "committee seat", "#884ea0",
+         ("大党委兼职委员", "大工委兼职委员"), cypher="COMMITTEE_SEAT", dashes=True),
+    Term("joint_meeting", "联席会议", "joint meeting", "#d68910",
+         ("党建联盟", "毗邻党建", "联席会"), cypher="JOINT_MEETING"),
+)
+RELATION_TYPE_ALIASES = _aliases(RELATION_TYPES)
+
+#: Vertical ties: not co-building.
+LINK_TYPES = _table(
+    Term("subordinate_to", "隶属", "subordinate to", "#aab7b8", cypher="SUBORDINATE_TO"),
+    Term("located_in", "位于", "located in", "#d5d8dc", cypher="LOCATED_IN"),
+    Term("guides", "行业指导", "guides (industry system)", "#a569bd", cypher="GUIDES"),
+    Term("covers", "覆盖", "covers", "#48c9b0", cypher="COVERS"),
+    Term("part_of", "下辖于", "part of", "#e5e8e8", cypher="PART_OF"),
+)
+
+NODE_LABELS = _table(
+    Term("PartyOrg", "党组织", "Party organization", "#2e86c1", cypher="PartyOrg"),
+    Term("Organization", "两新组织", "new-economy or social organization", "#7f8c8d",
+         cypher="Organization"),
+    Term("Site", "楼宇园区", "site", "#34495e", cypher="Site"),
+    Term("Region", "区域", "region", "#bdc3c7", cypher="Region"),
+)
+
+# --- New-economy and social organizations --------------------------------------------
+
+ORG_TYPES = _table(
+    Term("private_firm", "非公企业", "private firm", "#7f8c8d",
+         ("非公有制企业", "民营企业", "私营企业")),
+    Term("social_org", "社会组织", "social organization", "#a6acaf"),
+    Term("sole_trader", "个体工商户", "sole trader", "#cacfd2", ("个体户",)),
+)
+ORG_TYPE_ALIASES = _aliases(ORG_TYPES)
+
+COVERAGE = _table(
+    Term("own", "单独组建", "own organization", "#1e8449"),
+    Term("joint", "联合组建", "joint branch", "#52be80"),
+    Term("host", "依托组建", "host-based", "#82e0aa"),
+    Term("fallback", "兜底管理", "fallback management", "#f4d03f"),
+    Term("instructor", "党建指导员", "Party-building instructor", "#f5b041"),
+    Term("none", "未覆盖", "not covered", "#e74c3c"),
+)
+COVERAGE_ALIASES = _aliases(COVERAGE)
+ORGANIZATIONAL_COVERAGE: frozenset[str] = frozenset({"own", "joint", "host"})
+WORK_COVERAGE: frozenset[str] = ORGANIZATIONAL_COVERAGE | {"fallback", "instructor"}
+
+# --- Places --------------------------------------------------------------------------
+
+SITE_KINDS = _table(
+    Term("building", "楼宇", "building", "#138d75"),
+    Term("park", "园区", "park", "#28b463"),
+    Term("business_district", "商圈", "business district", "#b7950b"),
+    Term("market", "市场", "market", "#ca6f1e"),
+)
+SITE_KIND_ALIASES = _aliases(SITE_KINDS)
+
+REGION_LEVELS = _table(
+    Term("district", "区", "district", "#bdc3c7", ("县", "县级市", "市辖区", "旗")),
+    Term("street", "街道", "street", "#d0d3d4", ("镇", "乡", "苏木")),
+    Term("community", "社区", "community", "#e5e7e9", ("村", "居委会", "村委会")),
+)
+REGION_LEVEL_ALIASES = _aliases(REGION_LEVELS)
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Colours for things that are not kinds: analysis marks on pages and charts."""
+
+    island: str = "#e74c3c"
+    bridge: str = "#f1c40f"
+    cross_district: str = "#8e44ad"
+    inactive: str = "#cccccc"
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+PALETTE = Palette()
