@@ -22,7 +22,7 @@ from gongjian.errors import GongjianError
 __all__ = ["app", "main"]
 
 #: Command modules, in the order their commands appear in ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ("ledger", "analyses", "viz", "store", "synth")
+COMMAND_MODULES: tuple[str, ...] = ("demo", "ledger", "graph", "analyses", "viz", "store", "synth")
 
 
 class _Group(TyperGroup):
