@@ -1,0 +1,119 @@
+"""Write one ledger table in the exact format of the spec: Chinese headers, CSV or Excel.
+
+The demo and the synthetic generator both write through here. Frames use the English
+column names of :mod:`gongjian.loaders.tables`; files get the canonical Chinese headers.
+Excel files are made byte-reproducible (fixed zip timestamps and document times).
+
+Examples
+--------
+>>> import pandas as pd, tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> df = pd.DataFrame({"code": ["320102"], "name": ["玄武区"], "level": ["区"]})
+>>> write_table(df, "regions", folder / "区域.csv").read_text("utf-8-sig").splitlines()[0]
+'区划代码,名称,层级'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from gongjian.loaders.tables import TABLES
+
+__all__ = ["headers", "write_table", "append_csv", "FIXED_TIME"]
+
+#: The time stamped into Excel files, so that the same data gives the same bytes.
+FIXED_TIME = dt.datetime(2025, 6, 30, 0, 0, 0)
+
+
+def headers(table: str, columns: list[str]) -> list[str]:
+    """Chinese headers of the ledger table ``table`` for English ``columns``.
+
+    Examples
+    --------
+    >>> headers("relations", ["source_id", "type"])
+    ['甲方编码', '关系类型']
+    """
+    spec = TABLES[table]
+    return [spec.column(c).zh for c in columns]
+
+
+def write_table(df: pd.DataFrame, table: str, path: Path, *, encoding: str = "utf-8-sig") -> Path:
+    """Write ``df`` (English column names) as ledger table ``table`` to ``path``.
+
+    ``.csv`` is written in ``encoding`` (``gbk`` for what Chinese Windows writes);
+    ``.xlsx`` through openpyxl with date cells and a sheet named after the table.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = df.copy()
+    out.columns = headers(table, list(df.columns))
+    if path.suffix.lower() == ".csv":
+        out.to_csv(path, index=False, encoding=encoding, lineterminator="\r\n",
+                   date_format="%Y-%m-%d")
+    elif path.suffix.lower() == ".xlsx":
+        path.write_bytes(_xlsx_bytes(out, TABLES[table].zh))
+    else:
+        raise ValueError(f"unsupported ledger file type: {path.suffix}")
+    return path
+
+
+def append_csv(df: pd.DataFrame, table: str, path: Path, *, first: bool,
+               encoding: str = "utf-8-sig") -> None:
+    """Write one chunk of a streamed CSV table: with the header when ``first``."""
+    out = df.copy(deep=False)
+    out.columns = headers(table, list(df.columns))
+    if first:
+        out.to_csv(path, index=False, encoding=encoding, lineterminator="\r\n")
+    else:
+        with open(path, "a", encoding=encoding.replace("-sig", ""), newline="") as fh:
+            out.to_csv(fh, index=False, header=False, lineterminator="\r\n")
+
+
+def _xlsx_bytes(df: pd.DataFrame, sheet: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(list(df.columns))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in df.itertuples(index=False, name=None):
+        ws.append([_cell(v) for v in row])
+    ws.freeze_panes = "A2"
+    wb.properties.created = FIXED_TIME
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _freeze_zip(buf.getvalue())
+
+
+def _cell(value):
+    if value is None or (not isinstance(value, (list, str)) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return value
+
+
+def _freeze_zip(data: bytes) -> bytes:
+    """Rewrite an xlsx zip with fixed entry times and document times."""
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*",
+                                 rb"\g<1>" + stamp.encode(), content)
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, content)
+    return out.getvalue()
