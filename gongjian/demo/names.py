@@ -18,20 +18,20 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "BRANDS",
+    "BUILDING_WORDS",
+    "INDUSTRIES",
+    "SOCIAL_KINDS",
     "USCC_CHARS",
-    "uscc_check",
+    "clean_division_name",
+    "firm_names",
     "is_valid_uscc",
-    "usccs",
     "org_code_check",
     "person_names",
     "phones",
-    "firm_names",
     "social_org_names",
-    "clean_division_name",
-    "BRANDS",
-    "INDUSTRIES",
-    "SOCIAL_KINDS",
-    "BUILDING_WORDS",
+    "uscc_check",
+    "usccs",
 ]
 
 #: The 31 characters of GB 32100-2015 (no I, O, S, V, Z), in value order.
@@ -177,7 +177,8 @@ def phones(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.char.add(prefix[rng.integers(0, len(prefix), n)], np.char.zfill(tail.astype(str), 8))
 
 
-def firm_names(rng: np.random.Generator, n: int, city: str = "南京") -> tuple[np.ndarray, np.ndarray]:
+def firm_names(rng: np.random.Generator, n: int, city: str = "南京"
+               ) -> tuple[np.ndarray, np.ndarray]:
     """``n`` private firms: (names, industries), e.g. 南京紫金软件科技有限公司.
 
     Examples
@@ -212,6 +213,11 @@ def social_org_names(rng: np.random.Generator, places: np.ndarray) -> tuple[np.n
     return np.char.add(np.char.add(np.asarray(places, dtype=str), brand), ending), industry
 
 
+_DIVISION_ENDINGS = (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("居民委员会", "社区"),
+                     ("居委会", "社区"), ("村村民委员会", "村"), ("村民委员会", "村"),
+                     ("村村委会", "村"), ("村委会", "村"), ("委员会", ""))
+
+
 def clean_division_name(name: str) -> str:
     """The everyday name of a community or village: drop 居委会 / 村委会 and the like.
 
@@ -222,9 +228,7 @@ def clean_division_name(name: str) -> str:
     >>> clean_division_name("张家村民委员会")
     '张家村'
     """
-    for suffix, ending in (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("居民委员会", "社区"),
-                           ("居委会", "社区"), ("村村民委员会", "村"), ("村民委员会", "村"),
-                           ("村村委会", "村"), ("村委会", "村"), ("委员会", "")):
+    for suffix, ending in _DIVISION_ENDINGS:
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)] + ending
     return name

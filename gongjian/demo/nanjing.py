@@ -27,7 +27,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +38,7 @@ from gongjian.demo import names
 from gongjian.demo.writer import write_table
 from gongjian.loaders.tables import TABLES
 
-__all__ = ["write_demo", "DEMO_AS_OF", "DEMO_FILES", "DISTRICTS", "read_extract"]
+__all__ = ["DEMO_AS_OF", "DEMO_FILES", "DISTRICTS", "read_extract", "write_demo"]
 
 #: The analysis date the ground truth holds for (every other tie is open or ends in 2035+).
 DEMO_AS_OF = dt.date(2025, 6, 30)
@@ -60,7 +60,15 @@ _PREFIX = {"street": "S", "community": "C", "grid": "G", "unit": "U", "industry"
            "joint": "J", "temporary": "T"}
 _OPEN_ENDS = (dt.date(2035, 12, 31), dt.date(2036, 12, 31), dt.date(2038, 6, 30))
 _SYSTEMS = ("教育", "卫生健康", "国资", "城管")
-_NUMERALS = "一二三四五六七八九十"
+#: District-level units: (name after the district, industry system, field).
+_DISTRICT_UNITS = (
+    ("教育局机关党委", "教育", "agency"), ("卫生健康委员会机关党委", "卫生健康", "agency"),
+    ("城市管理局机关党委", "城管", "agency"), ("民政局机关党支部", None, "agency"),
+    ("市场监督管理局机关党委", None, "agency"), ("人民医院党委", "卫生健康", "institution"),
+    ("中医院党委", "卫生健康", "institution"), ("妇幼保健院党总支", "卫生健康", "institution"),
+    ("城市建设集团有限公司党委", "国资", "state_enterprise"),
+    ("国有资产投资集团有限公司党委", "国资", "state_enterprise"),
+)
 
 
 def read_extract() -> pd.DataFrame:
@@ -225,8 +233,8 @@ def _plan(seed: int) -> tuple[_Demo, dict]:
     for s_name, s_org in street_org.items():
         for c_org in comm_orgs[s_name]:
             d.tie(c_org, s_org, "joint_meeting", note="街道党建联席会议成员单位")
-    for district, names_ in axis_streets.items():  # 毗邻党建 between neighbouring streets
-        for a, b in zip(names_, names_[1:], strict=False):
+    for names_ in axis_streets.values():  # 毗邻党建 between neighbouring streets
+        for a, b in pairwise(names_):
             d.tie(street_org[a], street_org[b], "joint_meeting", projects="毗邻党建、联合志愿服务")
 
     def communities_of(street: str) -> list[dict]:
@@ -235,7 +243,6 @@ def _plan(seed: int) -> tuple[_Demo, dict]:
     # --- industry committees and district-level units ---------------------------------
     industry: dict[tuple[str, str], dict] = {}
     for district, s_names in axis_streets.items():
-        seat = street_org[s_names[0]]
         for system in _SYSTEMS:
             org = d.org("industry", f"{district}{system}系统党委", district,
                         street=s_names[0], system=system, fld="agency",
@@ -245,13 +252,7 @@ def _plan(seed: int) -> tuple[_Demo, dict]:
             for s_name in rnd.sample(s_names, 3):
                 d.tie(org, street_org[s_name], "agreement",
                       projects=f"{system}资源进社区、结对共建")
-        agencies = [("教育局机关党委", "教育", "agency"), ("卫生健康委员会机关党委", "卫生健康", "agency"),
-                    ("城市管理局机关党委", "城管", "agency"), ("民政局机关党支部", None, "agency"),
-                    ("市场监督管理局机关党委", None, "agency"), ("人民医院党委", "卫生健康", "institution"),
-                    ("中医院党委", "卫生健康", "institution"), ("妇幼保健院党总支", "卫生健康", "institution"),
-                    ("城市建设集团有限公司党委", "国资", "state_enterprise"),
-                    ("国有资产投资集团有限公司党委", "国资", "state_enterprise")]
-        for suffix, system, fld in agencies:
+        for suffix, system, fld in _DISTRICT_UNITS:
             s_name = rnd.choice(s_names)
             level = _unit_level(suffix)
             members = {"committee": rnd.randint(100, 300), "general_branch": rnd.randint(50, 99),
@@ -300,7 +301,8 @@ def _plan(seed: int) -> tuple[_Demo, dict]:
         for c_org in comms:
             if rnd.random() < 0.45:
                 kind_spelling = rnd.choice(["网格党支部", "小区党支部", "楼栋党小组"])
-                label = {"网格党支部": "第一网格党支部", "小区党支部": f"{rnd.choice(names.BRANDS)}苑小区党支部",
+                label = {"网格党支部": "第一网格党支部",
+                         "小区党支部": f"{rnd.choice(names.BRANDS)}苑小区党支部",
                          "楼栋党小组": f"{rnd.randint(1, 30)}号楼栋党小组"}[kind_spelling]
                 members = rnd.randint(3, 12) if kind_spelling != "楼栋党小组" else rnd.randint(3, 6)
                 grid = d.org("grid", f"{s_name}{c_org['community']}{label}",
@@ -397,8 +399,8 @@ def _plan(seed: int) -> tuple[_Demo, dict]:
            list(parks.values()))
 
     # --- planted: isolated units, the expired agreement, the detached group ------------
-    isolated = [d.org("unit", "玄武区档案馆党支部", "玄武区", street="玄武门街道", fld="institution",
-                      members=9, spelling="事业单位党组织"),
+    isolated = [d.org("unit", "玄武区档案馆党支部", "玄武区", street="玄武门街道",
+                      fld="institution", members=9, spelling="事业单位党组织"),
                 d.org("unit", "秦淮区统计局机关党支部", "秦淮区", street="双塘街道", fld="agency",
                       members=12, spelling="机关党组织"),
                 d.org("unit", "鼓楼区供销合作总社党支部", "鼓楼区", street="挹江门街道",

@@ -25,7 +25,7 @@ import pandas as pd
 
 from gongjian.loaders.tables import TABLES
 
-__all__ = ["headers", "write_table", "append_csv", "FIXED_TIME"]
+__all__ = ["FIXED_TIME", "append_csv", "headers", "write_table"]
 
 #: The time stamped into Excel files, so that the same data gives the same bytes.
 FIXED_TIME = dt.datetime(2025, 6, 30, 0, 0, 0)
