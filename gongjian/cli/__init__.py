@@ -37,7 +37,7 @@ class _Group(TyperGroup):
         except KeyboardInterrupt:
             err_console.print("已中断 interrupted")
             raise typer.Exit(130) from None
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (click.exceptions.Exit, typer.Exit, click.ClickException, click.Abort):
             raise
         except Exception as err:  # a bug: say so in one line unless debugging
             if os.environ.get("GONGJIAN_DEBUG"):
