@@ -95,8 +95,7 @@ def _conform(df: pd.DataFrame | None, template: pd.DataFrame) -> pd.DataFrame:
     df = df.reset_index(drop=True)
     for col in template.columns:
         if col not in df.columns:
-            df[col] = pd.Series([pd.NA] * len(df), dtype=template[col].dtype) \
-                if len(df) else template[col]
+            df[col] = pd.Series(pd.NA, index=df.index, dtype=template[col].dtype)
     return df
 
 

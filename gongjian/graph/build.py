@@ -1,0 +1,350 @@
+"""Build the knowledge graph from a ledger: node tables, region paths, vertical links.
+
+The ledger's tables become the node and edge tables of
+:class:`~gongjian.graph.model.KnowledgeGraph` (see ``docs/internals.md``). Everything is
+done with whole-column pandas operations, so a city-sized ledger builds in seconds.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from gongjian.loaders.ledger import Ledger
+>>> ledger = Ledger(root=".", party_orgs=pd.DataFrame({
+...     "id": ["S1", "C1"], "name": ["新街口街道党工委", "丹凤街社区党委"],
+...     "kind": ["street", "community"], "district": ["玄武区", "玄武区"],
+...     "street": ["新街口街道", "新街口街道"], "community": [None, "丹凤街社区"],
+...     "parent_id": [None, "S1"]}))
+>>> kg = build(ledger)
+>>> kg.party_orgs["region"].tolist()
+['玄武区/新街口街道', '玄武区/新街口街道/丹凤街社区']
+>>> sorted(kg.links["type"].value_counts().items())
+[('located_in', 2), ('part_of', 2), ('subordinate_to', 1)]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from gongjian.errors import LedgerError
+from gongjian.graph.model import KnowledgeGraph
+from gongjian.loaders.ledger import Ledger, empty_table
+
+__all__ = ["build", "region_keys"]
+
+_SEP = "/"
+
+
+def build(ledger: Ledger, *, strict: bool = False) -> KnowledgeGraph:
+    """Build the knowledge graph from a read ledger (its good rows).
+
+    Parameters
+    ----------
+    ledger
+        What :func:`gongjian.read_ledger` returns (or a hand-made :class:`Ledger`).
+    strict
+        Refuse to build when the ledger has any error (:class:`~gongjian.LedgerError`).
+
+    Returns
+    -------
+    KnowledgeGraph
+        Node tables (with ``region`` keys and filled ``coverage``), the regions derived from
+        the 区域 table and from every name used, the co-building ties, and the vertical
+        ``links``. ``kg.meta`` records the source folder, build time, problem counts and
+        what had to be left out.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from gongjian.loaders.ledger import Ledger
+    >>> kg = build(Ledger(root=".", party_orgs=pd.DataFrame(
+    ...     {"id": ["a"], "name": ["甲"], "kind": ["unit"], "district": ["玄武区"]})))
+    >>> kg.regions["key"].tolist(), kg.meta["problems"]
+    (['玄武区'], {'errors': 0, 'warnings': 0})
+    """
+    errors = ledger.errors
+    if strict and errors:
+        raise LedgerError(
+            f"台账有 {len(errors)} 个错误，严格模式下不生成图谱；请先运行 "
+            f"`gongjian check {ledger.root}` 查看并改正 "
+            f"(the ledger has {len(errors)} errors; run `gongjian check` first)")
+    base = KnowledgeGraph.from_frames(
+        party_orgs=ledger.party_orgs, organizations=ledger.organizations,
+        sites=ledger.sites, relations=ledger.relations)
+    orgs = base.party_orgs.copy()
+    firms = base.organizations.copy()
+    ids = orgs["id"]
+
+    rel = base.relations
+    dangling = ~(_isin(rel["source_id"], ids) & _isin(rel["target_id"], ids))
+    relations = rel[~dangling].reset_index(drop=True)
+
+    orgs["region"] = region_keys(orgs)
+    firms["region"] = region_keys(firms)
+    firms["coverage"] = _filled_coverage(firms)
+
+    sites = _with_named_sites(base.sites, orgs, firms)
+    table_regions = _table_regions(_conform(ledger.regions, empty_table("regions")))
+    site_regions = _site_region_pairs(sites, set(table_regions["key"]) | _name_keys(orgs, firms))
+    regions = _all_regions(table_regions, orgs, firms, site_regions)
+
+    links = pd.concat([
+        _subordinate(orgs),
+        _located(orgs, "PartyOrg", "id"),
+        _located(firms, "Organization", "uscc"),
+        _site_located(site_regions),
+        _guides(orgs),
+        _covers(firms, ids),
+        _part_of(regions),
+    ], ignore_index=True)
+
+    meta = {
+        "source": str(Path(ledger.root)),
+        "built": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "gongjian": _version(),
+        "problems": {"errors": len(errors), "warnings": len(ledger.warnings)},
+        "rejected_rows": _rejected_rows(ledger),
+        "dropped": {"relations": int(dangling.sum())},
+    }
+    return KnowledgeGraph.from_frames(
+        party_orgs=orgs, organizations=firms, sites=sites, regions=regions,
+        relations=relations, links=links, meta=meta)
+
+
+def region_keys(df: pd.DataFrame) -> pd.Series:
+    """The key of the most specific region of each row: ``区/街道/社区`` as far as given.
+
+    A community given without a street hangs directly under the district (``区/社区``).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"district": ["玄武区", "玄武区", None],
+    ...                    "street": ["新街口街道", None, "x"],
+    ...                    "community": [None, "丹凤街社区", None]}, dtype="str")
+    >>> region_keys(df).tolist()
+    ['玄武区/新街口街道', '玄武区/丹凤街社区', nan]
+    """
+    district = df["district"].astype("str")
+    street, community = df["street"].astype("str"), df["community"].astype("str")
+    key = district.where(street.isna(), district + _SEP + street)
+    return key.where(community.isna(), key + _SEP + community)
+
+
+# --- node tables -----------------------------------------------------------------------
+
+
+def _conform(df: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:
+    df = df.reset_index(drop=True).copy()
+    for col in template.columns:
+        if col not in df.columns:
+            df[col] = pd.Series(pd.NA, index=df.index, dtype=template[col].dtype)
+    return df
+
+
+def _isin(values: pd.Series, allowed: pd.Series) -> np.ndarray:
+    """``values.isin(allowed)`` as a bool array, through Arrow (much faster on text)."""
+    found = pc.is_in(pa.array(values.astype("str"), from_pandas=True),
+                     value_set=pa.array(allowed.astype("str").dropna(), from_pandas=True))
+    return found.to_numpy(zero_copy_only=False).astype(bool) & values.notna().to_numpy()
+
+
+def _filled_coverage(firms: pd.DataFrame) -> pd.Series:
+    """Coverage with the gaps filled: ``host`` when a covering org is named, else ``none``."""
+    coverage = firms["coverage"].astype("str")
+    fill = firms["covering_org_id"].notna().map({True: "host", False: "none"}).astype("str")
+    return coverage.fillna(fill)
+
+
+def _with_named_sites(sites: pd.DataFrame, *users: pd.DataFrame) -> pd.DataFrame:
+    """Add a node (kind unknown) for every site named by an organization but not listed."""
+    used = pd.concat([u[["site", "district", "street"]] for u in users], ignore_index=True)
+    used = used[~_isin(used["site"], sites["name"]) & used["site"].notna().to_numpy()]
+    used = used.drop_duplicates()
+    if used.empty:
+        return sites
+    grouped = used.groupby("site", sort=True)
+    named = pd.DataFrame({
+        "name": grouped.size().index.astype("str"),
+        "district": grouped["district"].agg(_sorted_list).to_numpy(),
+        "street": grouped["street"].agg(_sorted_list).to_numpy(),
+    })
+    return pd.concat([sites, _conform(named, sites)], ignore_index=True)
+
+
+def _sorted_list(values: pd.Series) -> list[str]:
+    return sorted({str(v) for v in values.dropna()})
+
+
+# --- regions ---------------------------------------------------------------------------
+
+
+def _table_regions(table: pd.DataFrame) -> pd.DataFrame:
+    """Regions of the 区域 table with path keys made by following ``parent_code`` upwards."""
+    table = table[table["code"].notna() & table["name"].notna()]
+    table = table.drop_duplicates("code").reset_index(drop=True)
+    by_code = table.set_index("code")
+    names, parents = by_code["name"].astype("str"), by_code["parent_code"].astype("str")
+    key = table["name"].astype("str").copy()
+    root = table["code"].astype("str").copy()
+    up = table["parent_code"].astype("str").copy()
+    for _ in range(len(table)):  # one step per level; a cycle stops at the table's size
+        climb = up.notna() & up.isin(by_code.index)
+        if not climb.any():
+            break
+        key[climb] = up[climb].map(names) + _SEP + key[climb]
+        root[climb] = up[climb]
+        up[climb] = up[climb].map(parents)
+    key_of = pd.Series(key.to_numpy(), index=table["code"].astype("str").to_numpy())
+    root_level = root.map(by_code["level"].astype("str"))
+    return pd.DataFrame({
+        "key": key,
+        "code": table["code"].astype("str"),
+        "name": table["name"].astype("str"),
+        "level": table["level"].astype("str"),
+        "parent": table["parent_code"].astype("str").map(key_of).astype("str"),
+        "district": root.map(names).where(root_level == "district").astype("str"),
+    })
+
+
+def _name_parts(*frames: pd.DataFrame) -> pd.DataFrame:
+    parts = pd.concat([f[["district", "street", "community"]] for f in frames],
+                      ignore_index=True).astype("str")
+    return parts[parts["district"].notna()].drop_duplicates()
+
+
+def _name_keys(*frames: pd.DataFrame) -> set[str]:
+    parts = _name_parts(*frames)
+    return set(parts["district"]) | set(region_keys(parts).dropna())
+
+
+def _site_region_pairs(sites: pd.DataFrame, known: set[str]) -> pd.DataFrame:
+    """Each site with the region keys it lies in: its districts, then its streets.
+
+    A street is put in the listed district where that street is already known; otherwise in
+    the only district, or the district at the same position of the list, or the first one.
+    """
+    rows = []
+    for name, districts, streets in zip(sites["name"], sites["district"], sites["street"],
+                                        strict=True):
+        districts = [d for d in _as_list(districts) if d]
+        for d in districts:
+            rows.append((name, d, None, "district"))
+        streets = _as_list(streets)
+        for i, s in enumerate(streets):
+            if not districts or not s:
+                continue
+            found = [d for d in districts if f"{d}{_SEP}{s}" in known]
+            if found:
+                d = found[0]
+            elif len(districts) == len(streets):
+                d = districts[i]
+            else:
+                d = districts[0]
+            rows.append((name, d, s, "street"))
+    return pd.DataFrame(rows, columns=["site", "district", "street", "level"], dtype="str")
+
+
+def _as_list(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if value is None or (not hasattr(value, "__len__")):
+        return []
+    return [str(v) for v in value if isinstance(v, str)]
+
+
+def _all_regions(table: pd.DataFrame, orgs: pd.DataFrame, firms: pd.DataFrame,
+                 site_regions: pd.DataFrame) -> pd.DataFrame:
+    """Union of the 区域 table's regions and those named in the ledger (keys unique)."""
+    parts = _name_parts(orgs, firms, site_regions.assign(community=pd.NA)
+                        [["district", "street", "community"]])
+    d, s, c = parts["district"], parts["street"], parts["community"]
+    street_key = d + _SEP + s
+    named = pd.concat([
+        pd.DataFrame({"key": d, "name": d, "level": "district", "parent": pd.NA, "district": d}),
+        pd.DataFrame({"key": street_key, "name": s, "level": "street", "parent": d,
+                      "district": d})[s.notna()],
+        pd.DataFrame({"key": region_keys(parts), "name": c, "level": "community",
+                      "parent": street_key.fillna(d), "district": d})[c.notna()],
+    ], ignore_index=True).astype("str").drop_duplicates("key")
+    named = named[~named["key"].isin(table["key"])]
+    regions = pd.concat([table, named.assign(code=pd.NA)[table.columns]], ignore_index=True)
+    regions = regions.astype("str").drop_duplicates("key")
+    return regions.sort_values("key", kind="stable").reset_index(drop=True)
+
+
+# --- vertical links --------------------------------------------------------------------
+
+
+def _links(source_label: str, source: pd.Series, target_label: str, target: pd.Series,
+           type_: str, mode: pd.Series | None = None) -> pd.DataFrame:
+    index = pd.RangeIndex(len(source))
+    return pd.DataFrame({
+        "source_label": pd.Series(source_label, index=index, dtype="str"),
+        "source": source.astype("str").set_axis(index),
+        "target_label": pd.Series(target_label, index=index, dtype="str"),
+        "target": target.astype("str").set_axis(index),
+        "type": pd.Series(type_, index=index, dtype="str"),
+        "mode": (pd.Series(pd.NA, index=index, dtype="str") if mode is None
+                 else mode.astype("str").set_axis(index)),
+    })
+
+
+def _subordinate(orgs: pd.DataFrame) -> pd.DataFrame:
+    has = _isin(orgs["parent_id"], orgs["id"]) & (orgs["parent_id"] != orgs["id"]).to_numpy()
+    sub = orgs[has]
+    return _links("PartyOrg", sub["id"], "PartyOrg", sub["parent_id"], "subordinate_to")
+
+
+def _located(df: pd.DataFrame, label: str, key: str) -> pd.DataFrame:
+    in_region = df[df["region"].notna().to_numpy(dtype=bool)]
+    at_site = df[df["site"].notna().to_numpy(dtype=bool)]
+    return pd.concat([
+        _links(label, in_region[key], "Region", in_region["region"], "located_in"),
+        _links(label, at_site[key], "Site", at_site["site"], "located_in"),
+    ], ignore_index=True)
+
+
+def _site_located(pairs: pd.DataFrame) -> pd.DataFrame:
+    key = pairs["district"].where(pairs["street"].isna(),
+                                  pairs["district"] + _SEP + pairs["street"])
+    return _links("Site", pairs["site"], "Region", key, "located_in")
+
+
+def _guides(orgs: pd.DataFrame) -> pd.DataFrame:
+    cols = ["id", "system", "district"]
+    with_system = orgs[(orgs["system"].notna() & orgs["district"].notna()).to_numpy(dtype=bool)]
+    industry = (with_system["kind"] == "industry").to_numpy(dtype=bool)
+    pairs = with_system[industry][cols].merge(with_system[~industry][cols],
+                                              on=["system", "district"], suffixes=("", "_unit"))
+    return _links("PartyOrg", pairs["id"], "PartyOrg", pairs["id_unit"], "guides")
+
+
+def _covers(firms: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+    has = _isin(firms["covering_org_id"], ids) & (firms["coverage"] != "none").to_numpy()
+    covered = firms[has]
+    return _links("PartyOrg", covered["covering_org_id"], "Organization", covered["uscc"],
+                  "covers", covered["coverage"])
+
+
+def _part_of(regions: pd.DataFrame) -> pd.DataFrame:
+    child = regions[regions["parent"].notna().to_numpy(dtype=bool)]
+    return _links("Region", child["key"], "Region", child["parent"], "part_of")
+
+
+# --- meta ------------------------------------------------------------------------------
+
+
+def _rejected_rows(ledger: Ledger) -> int:
+    if ledger.rejected:
+        return int(sum(len(df) for df in ledger.rejected.values()))
+    return len({(p.file, p.row) for p in ledger.errors if p.row is not None})
+
+
+def _version() -> str:
+    from gongjian import __version__
+
+    return __version__
