@@ -1,0 +1,22 @@
+"""Ledger folders in, validated typed tables out (see ``spec/ledgers.md``).
+
+One module per job: :mod:`~.discovery` finds the files, :mod:`~.encodings` decodes CSV,
+:mod:`~.excel` reads workbooks, :mod:`~.sheet` gives raw text cells, :mod:`~.headers`
+matches headers, :mod:`~.values` parses values, :mod:`~.validate` and
+:mod:`~.references` check rows and tables, :mod:`~.problems` words and writes problems,
+:mod:`~.templates` writes empty templates, :mod:`~.read` orchestrates.
+
+Examples
+--------
+>>> from gongjian.loaders import read_ledger
+>>> ledger = read_ledger("examples/ledger")     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from gongjian.loaders.ledger import PROBLEM_COLUMNS, Ledger, Problem
+from gongjian.loaders.problems import summary, write_problems, write_rejects
+from gongjian.loaders.read import check, read_ledger
+
+__all__ = ["PROBLEM_COLUMNS", "Ledger", "Problem", "check", "read_ledger", "summary",
+           "write_problems", "write_rejects"]

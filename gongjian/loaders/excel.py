@@ -1,0 +1,95 @@
+"""Read an ``.xlsx`` or ``.xls`` sheet with python-calamine, every cell as text.
+
+The first sheet is read unless a sheet is named like the table (``党组织`` or
+``party_orgs``). Cells become text the way a person reads them: whole-number floats
+without ``.0`` (``12.0`` → ``12``, ``1001.0`` → ``1001``), date cells as ISO dates
+(``2023-05-01``), formula cells as their computed value.
+
+Examples
+--------
+>>> cell_text(12.0), cell_text(12.5), cell_text(True)
+('12', '12.5', 'TRUE')
+>>> import datetime as dt
+>>> cell_text(dt.datetime(2023, 5, 1)), cell_text(dt.datetime(2023, 5, 1, 8, 30))
+('2023-05-01', '2023-05-01 08:30:00')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gongjian.errors import LedgerError
+from gongjian.loaders.discovery import table_for_name
+from gongjian.loaders.encodings import sniff_binary
+
+__all__ = ["cell_text", "read_excel"]
+
+
+def cell_text(value: Any) -> str:
+    """The text of one Excel cell as a person reads it (``""`` for an empty cell)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _column(values: tuple) -> pd.Series:
+    arr = np.asarray(values, dtype=object)
+    if pd.api.types.infer_dtype(arr, skipna=False) != "string":
+        arr = np.fromiter((cell_text(v) for v in arr), dtype=object, count=len(arr))
+    return pd.Series(arr, dtype="str")
+
+
+def _pick_sheet(names: list[str], table: str) -> str:
+    for name in names:
+        if table_for_name(name) == table:
+            return name
+    return names[0]
+
+
+def read_excel(path: Path, table: str) -> pd.DataFrame:
+    """All cells of the table's sheet as text: columns ``0..n-1``, one row per sheet row.
+
+    Row ``i`` of the frame is spreadsheet row ``i + 1``. Raises :class:`LedgerError`
+    when the file is not a workbook (e.g. a picture renamed ``.xlsx``).
+    """
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = book.sheet_names
+        if not names:
+            raise LedgerError(f"{path.name} 中没有工作表 (the workbook has no sheet)")
+        rows = book.get_sheet_by_name(_pick_sheet(names, table)).to_python(
+            skip_empty_area=False)
+    except LedgerError:
+        raise
+    except Exception as err:  # calamine raises its own error types and plain ValueErrors
+        with open(path, "rb") as fh:
+            what = sniff_binary(fh.read(8192))
+        looks = f"，看起来是{what}" if what else ""
+        raise LedgerError(
+            f"{path.name} 不是有效的 Excel 文件{looks}；请用 Excel 或 WPS 打开后另存为 .xlsx "
+            f"({path.name} is not a readable Excel workbook: {type(err).__name__})") from err
+    if not rows:
+        return pd.DataFrame()
+    width = max(len(r) for r in rows)
+    if any(len(r) != width for r in rows):
+        rows = [list(r) + [""] * (width - len(r)) for r in rows]
+    return pd.DataFrame({i: _column(col) for i, col in enumerate(zip(*rows, strict=True))})

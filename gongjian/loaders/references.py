@@ -1,0 +1,139 @@
+"""Checks across tables: relation ends, superiors, covering organizations, coverage.
+
+Relation ends are given by 组织编码, or by 组织名称 when the id cell is empty; a name
+that matches no organization gets the three closest names as suggestions, a name that
+matches several asks for the id. An end whose party-organization row was rejected is
+an error that says so. References that only add a link (上级组织编码, 覆盖党组织编码)
+are dropped with a warning when they point nowhere.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from gongjian.loaders.validate import Checked
+
+__all__ = [
+    "check_coverage",
+    "check_party_refs",
+    "check_regions",
+    "closest_names",
+    "resolve_relations",
+]
+
+
+def closest_names(name: str, names: list[str], limit: int = 3) -> list[str]:
+    """The ``limit`` names most like ``name`` (rapidfuzz WRatio), best first.
+
+    Examples
+    --------
+    >>> closest_names("玄武区教育局党委", ["玄武区教育局机关党委", "秦淮区卫健委党委", "新街口社区党委"], 2)
+    ['玄武区教育局机关党委', '秦淮区卫健委党委']
+    """
+    from rapidfuzz import fuzz, process
+
+    return [m[0] for m in process.extract(name, names, scorer=fuzz.WRatio, limit=limit)]
+
+
+def _good_orgs(orgs: Checked) -> pd.DataFrame:
+    return orgs.data.loc[~orgs.bad, ["id", "name", "district"]]
+
+
+def _rejected_rows(orgs: Checked, column: str) -> dict[str, int]:
+    bad = orgs.data.loc[orgs.bad, [column, "source_row"]].dropna()
+    good = set(orgs.data.loc[~orgs.bad, column].dropna())
+    bad = bad[~bad[column].isin(good)].drop_duplicates(column)
+    return dict(zip(bad[column], bad["source_row"].astype(int), strict=True))
+
+
+def resolve_relations(rel: Checked, orgs: Checked) -> None:
+    """Fill ``source_id``/``target_id`` of ``rel`` from ids or names, reporting what fails."""
+    good = _good_orgs(orgs)
+    ids = pd.Index(good["id"].dropna().unique())
+    name_of = dict(zip(good["id"], good["name"], strict=True))
+    counts = good.groupby("name", sort=False)["id"].agg(list)
+    unique_name = {n: v[0] for n, v in counts.items() if len(v) == 1}
+    several = {n: v for n, v in counts.items() if len(v) > 1}
+    rejected_id = _rejected_rows(orgs, "id")
+    rejected_name = _rejected_rows(orgs, "name")
+    all_names = list(counts.index)
+    district_of = dict(zip(good["id"], good["district"], strict=True))
+    names = rel.dropped
+    for side in ("source", "target"):
+        given_id = rel.data[f"{side}_id"]
+        given_name = names[f"{side}_name"]
+        has_id = given_id.notna().to_numpy()
+        known = given_id.isin(ids).to_numpy()
+        unknown = has_id & ~known
+        vals = given_id.to_numpy(dtype=object)
+        was_rejected = unknown & given_id.isin(list(rejected_id)).to_numpy(dtype=bool)
+        rel.report(was_rejected, "rejected_end", f"{side}_id",
+                   fields=lambda i, v=vals: {"org_row": rejected_id[v[i]]})
+        rel.report(unknown & ~was_rejected, "unknown_id", f"{side}_id")
+        actual = given_id.map(name_of)
+        mismatch = (known & given_name.notna().to_numpy()
+                    & (actual != given_name).fillna(False).to_numpy(dtype=bool))
+        actual_vals = actual.to_numpy(dtype=object)
+        rel.report(mismatch, "name_mismatch", f"{side}_name",
+                   fields=lambda i, a=actual_vals: {"actual": a[i]})
+        by_name = ~has_id & given_name.notna().to_numpy()
+        if by_name.any():
+            resolved = given_name.map(unique_name)
+            nvals = given_name.to_numpy(dtype=object)
+            failed = by_name & resolved.isna().to_numpy()
+            ambiguous = failed & given_name.isin(list(several)).to_numpy()
+            rel.report(ambiguous, "ambiguous_name", f"{side}_name", fields=lambda i, v=nvals: {
+                "candidates": "、".join(f"{x}（{district_of.get(x) or ''}）"
+                                       for x in several[v[i]])})
+            rejected = failed & ~ambiguous & given_name.isin(list(rejected_name)).to_numpy()
+            rel.report(rejected, "rejected_end", f"{side}_name",
+                       fields=lambda i, v=nvals: {"org_row": rejected_name[v[i]]})
+            rel.report(failed & ~ambiguous & ~rejected, "unknown_name", f"{side}_name",
+                       fields=lambda i, v=nvals: {
+                           "suggest": "、".join(closest_names(v[i], all_names)) or "（无）"})
+            fill = by_name & ~failed
+            rel.data.loc[fill, f"{side}_id"] = resolved[fill]
+    same = (rel.data["source_id"] == rel.data["target_id"]).fillna(False).to_numpy(dtype=bool)
+    rel.report(same & ~rel.bad, "self_relation", "target_id"
+               if "target_id" in rel.located.positions else "target_name")
+
+
+def check_party_refs(orgs: Checked) -> None:
+    """Drop, with a warning, superiors (上级组织编码) that are unknown or the row itself."""
+    data = orgs.data
+    parent = data["parent_id"]
+    ids = pd.Index(data.loc[~orgs.bad, "id"].dropna().unique())
+    own = (parent == data["id"]).fillna(False).to_numpy(dtype=bool)
+    unknown = (parent.notna() & ~parent.isin(ids)).to_numpy(dtype=bool) & ~own
+    orgs.report(own & ~orgs.bad, "self_parent", "parent_id")
+    orgs.report(unknown & ~orgs.bad, "unknown_parent", "parent_id")
+    data.loc[own | unknown, "parent_id"] = pd.NA
+
+
+def check_coverage(org: Checked, orgs: Checked) -> None:
+    """Covering organizations must exist; empty coverage becomes ``none`` or ``host``."""
+    data = org.data
+    ids = pd.Index(orgs.data.loc[~orgs.bad, "id"].dropna().unique())
+    cover = data["covering_org_id"]
+    unknown = (cover.notna() & ~cover.isin(ids)).to_numpy(dtype=bool)
+    org.report(unknown & ~org.bad, "unknown_covering_org", "covering_org_id")
+    data.loc[unknown, "covering_org_id"] = pd.NA
+    empty = data["coverage"].isna().to_numpy()
+    host = empty & data["covering_org_id"].notna().to_numpy()
+    org.report(host & ~org.bad, "coverage_host", "coverage",
+               value=lambda i: None)
+    data.loc[host, "coverage"] = "host"
+    data.loc[empty & ~host, "coverage"] = "none"
+    members = data["party_members"]
+    uncovered = (data["coverage"].eq("none") & members.ge(3)).fillna(False).to_numpy(dtype=bool)
+    org.report(uncovered & ~org.bad, "uncovered_members", "party_members",
+               fields=lambda i: {"members": int(members.iloc[i])})
+
+
+def check_regions(reg: Checked) -> None:
+    """Warn when a street or community names a parent code not in the table."""
+    data = reg.data
+    codes = pd.Index(data["code"].dropna().unique())
+    orphan = (data["parent_code"].notna() & ~data["parent_code"].isin(codes)
+              & data["level"].ne("district")).fillna(False).to_numpy(dtype=bool)
+    reg.report(orphan & ~reg.bad, "unknown_parent_code", "parent_code")

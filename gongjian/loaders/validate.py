@@ -1,0 +1,222 @@
+"""Validate one table file column by column: required values, types, choices, uniqueness.
+
+:func:`check_table` turns the raw text cells of a :class:`~gongjian.loaders.sheet.RawSheet`
+into the typed table of the ledger contract, and marks the rows with errors. It is
+vectorized over columns; only the rows that fail are visited one by one, to word their
+problems. Checks that need another table (relation ends, covering organizations) are in
+:mod:`gongjian.loaders.references`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gongjian.loaders.headers import Located
+from gongjian.loaders.ledger import Problem
+from gongjian.loaders.problems import make
+from gongjian.loaders.sheet import RawSheet
+from gongjian.loaders.tables import CHOICES, TABLES
+from gongjian.loaders.values import (
+    choice_column,
+    clean_text,
+    date_column,
+    int_column,
+    list_column,
+    uscc_check_char,
+    uscc_column,
+)
+from gongjian.schema import LEVELS
+
+__all__ = ["DROPPED", "UNIQUE", "Checked", "check_table"]
+
+#: The column that must be unique in each table.
+UNIQUE: dict[str, str] = {"party_orgs": "id", "organizations": "uscc", "sites": "name",
+                          "regions": "code"}
+#: Columns read and checked but not kept in the typed table (ends resolved to ids).
+DROPPED: dict[str, tuple[str, ...]] = {"relations": ("source_name", "target_name")}
+_DTYPES = {"int": "Int64", "date": "datetime64[s]", "list": object}
+
+
+@dataclass
+class Checked:
+    """One table read and checked: typed rows, raw rows, row numbers, errors."""
+
+    key: str
+    file: str
+    located: Located
+    data: pd.DataFrame
+    raw: pd.DataFrame
+    rows: np.ndarray
+    bad: np.ndarray
+    problems: list[Problem] = field(default_factory=list)
+    dropped: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def header(self, name: str) -> str:
+        """The header of column ``name`` as written in the file."""
+        return self.located.header(name)
+
+    def report(self, mask: Any, code: str, column: str | None,
+               value: Callable[[int], Any] | None = None,
+               fields: Callable[[int], dict] | None = None) -> None:
+        """Add a problem with reason ``code`` for every row where ``mask`` is true.
+
+        Errors also mark the row as bad. ``value(i)`` and ``fields(i)`` give the value
+        and message fields of row position ``i`` (default: the raw cell of ``column``).
+        """
+        where = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if not len(where):
+            return
+        header = self.header(column) if column else None
+        raw = self.raw_column(column) if column and value is None else None
+        for i in where:
+            v = value(i) if value else (raw[i] if raw is not None else None)
+            p = make(code, self.file, self.key, self.rows[i], header, v,
+                     **(fields(i) if fields else {}))
+            self.problems.append(p)
+            if p.is_error:
+                self.bad[i] = True
+
+    def raw_column(self, name: str) -> np.ndarray:
+        """The raw cells (as written) of column ``name``, or empty cells when absent."""
+        pos = self.located.positions.get(name)
+        if pos is None:
+            return np.full(len(self.rows), None, dtype=object)
+        return self.raw[pos].to_numpy(dtype=object)
+
+
+def _choices_text(choices: str, lang: str) -> str:
+    terms = CHOICES[choices].values()
+    return "、".join(t.zh for t in terms) if lang == "zh" else ", ".join(t.code for t in terms)
+
+
+def _data_rows(sheet: RawSheet, located: Located) -> tuple[pd.DataFrame, np.ndarray,
+                                                           np.ndarray]:
+    start = located.header_index + 1
+    grid = sheet.grid.iloc[start:]
+    filled = np.zeros(len(grid), dtype=bool)
+    for col in grid.columns:
+        filled |= grid[col].str.strip().ne("").fillna(False).to_numpy(dtype=bool)
+    grid = grid[filled].reset_index(drop=True)
+    return grid, sheet.rows[start:][filled], sheet.overlong[start:][filled]
+
+
+def check_table(sheet: RawSheet, key: str, located: Located) -> Checked:
+    """Read the data rows of ``sheet`` as table ``key``: typed values and row errors."""
+    raw, rows, overlong = _data_rows(sheet, located)
+    n = len(raw)
+    out = Checked(key, sheet.file, located, pd.DataFrame(index=pd.RangeIndex(n)), raw, rows,
+                  np.zeros(n, dtype=bool))
+    out.report(overlong, "extra_cells", None)
+    columns: dict[str, pd.Series] = {}
+    for col in TABLES[key].columns:
+        pos = located.positions.get(col.name)
+        if pos is None:
+            columns[col.name] = pd.Series(pd.NA if col.type != "list" else None, index=raw.index,
+                                          dtype=_DTYPES.get(col.type, "str"))
+            if col.type == "list":
+                columns[col.name] = pd.Series([[] for _ in range(n)], dtype=object)
+            continue
+        text, control = clean_text(raw[pos])
+        out.report(control, "control_char", col.name)
+        if col.required:
+            out.report(text.isna() & ~control, "missing_value", col.name)
+        if col.type == "int":
+            values, bad = int_column(text)
+            out.report(bad, "bad_int", col.name)
+        elif col.type == "date":
+            values, bad = date_column(text)
+            out.report(bad, "bad_date", col.name)
+        elif col.type == "choice":
+            values, bad = choice_column(text, col.choices)
+            choices = col.choices
+            out.report(bad, "bad_choice", col.name, fields=lambda i, c=choices: {
+                "choices": _choices_text(c, "zh"), "choices_en": _choices_text(c, "en")})
+        elif col.type == "uscc":
+            values, bad_form, bad_check = uscc_column(text)
+            out.report(bad_form, "bad_uscc", col.name)
+            out.report(bad_check, "bad_uscc_check", col.name, fields=lambda i, v=values: {
+                "expected": uscc_check_char(v.iloc[i][:17])})
+        elif col.type == "list":
+            values = list_column(text)
+        else:
+            values = text
+        columns[col.name] = values
+    data = pd.DataFrame(columns)
+    _unique(out, data)
+    _row_rules(out, data)
+    out.dropped = data[list(DROPPED.get(key, ()))]
+    data = data.drop(columns=list(DROPPED.get(key, ())))
+    data["source_file"] = pd.Series(sheet.file, index=data.index, dtype="str")
+    data["source_row"] = pd.array(rows, dtype="Int64")
+    out.data = data
+    return out
+
+
+def _unique(out: Checked, data: pd.DataFrame) -> None:
+    name = UNIQUE.get(out.key)
+    if name is None or name not in out.located.positions:
+        return
+    values = data[name]
+    repeated = values.duplicated(keep="first").to_numpy(dtype=bool) & values.notna().to_numpy()
+    if repeated.any():
+        first_pos = values.reset_index(drop=True).drop_duplicates(keep="first")
+        first_row = dict(zip(first_pos.to_numpy(), out.rows[first_pos.index], strict=True))
+        vals = values.to_numpy(dtype=object)
+        out.report(repeated, "duplicate", name, fields=lambda i: {"first": first_row[vals[i]]})
+
+
+def _row_rules(out: Checked, data: pd.DataFrame) -> None:
+    if out.key == "relations":
+        for side, zh, en in (("source", "甲", "first"), ("target", "乙", "second")):
+            empty = data[f"{side}_id"].isna() & data[f"{side}_name"].isna()
+            control_rows = out.bad.copy()
+            column = f"{side}_id" if f"{side}_id" in out.located.positions else f"{side}_name"
+            out.report(empty.to_numpy() & ~control_rows, "missing_end", column,
+                       fields=lambda i, z=zh, e=en: {"side": z, "side_en": e})
+        start, end = data["start"], data["end"]
+        backwards = (end < start).fillna(False).to_numpy(dtype=bool)
+        out.report(backwards, "end_before_start", "end", fields=lambda i: {
+            "start": start.iloc[i].date().isoformat()})
+    elif out.key == "party_orgs":
+        _level_members(out, data)
+
+
+#: (level, test on members, advice in Chinese, advice in English)
+_LEVEL_RULES = (
+    ("committee", lambda m: m < 50,
+     "党员100名以上的才可设党委，请核对层级或党员数",
+     "a committee is for 100 or more members; check the level or the count"),
+    ("general_branch", lambda m: m < 3,
+     "不足3名正式党员不能单独成立党组织，可与邻近单位成立联合党支部",
+     "fewer than 3 members cannot form an organization alone; consider a joint branch"),
+    ("branch", lambda m: m > 50,
+     "党员超过50名的可设党总支，100名以上的可设党委",
+     "over 50 members may form a general branch, 100 or more a committee"),
+    ("branch", lambda m: m < 3,
+     "不足3名正式党员不能单独成立党支部，可与邻近单位成立联合党支部",
+     "fewer than 3 members cannot form a branch alone; consider a joint branch"),
+)
+
+
+def _level_members(out: Checked, data: pd.DataFrame) -> None:
+    members = data["members"]
+    level = data["level"]
+    known = members.notna() & level.notna()
+    if not known.any():
+        return
+    m = members.fillna(0).astype("int64")
+    not_joint = data["kind"].ne("joint").fillna(True)
+    for code, test, zh, en in _LEVEL_RULES:
+        mask = known & level.eq(code).fillna(False) & test(m)
+        if "3" in en:
+            mask &= not_joint
+        term = LEVELS[code]
+        out.report(mask.to_numpy(dtype=bool), "level_members", "members",
+                   fields=lambda i, t=term, z=zh, e=en: {
+                       "level": t.zh, "level_en": t.en, "members": int(m.iloc[i]),
+                       "advice": z, "advice_en": e})
