@@ -27,12 +27,29 @@ def closest_names(name: str, names: list[str], limit: int = 3) -> list[str]:
 
     Examples
     --------
-    >>> closest_names("玄武区教育局党委", ["玄武区教育局机关党委", "秦淮区卫健委党委", "新街口社区党委"], 2)
-    ['玄武区教育局机关党委', '秦淮区卫健委党委']
+    >>> closest_names("玄武区教育局党委",
+    ...               ["玄武区教育局机关党委", "秦淮区卫健委党委", "新街口社区党委"], 2)
+    ['玄武区教育局机关党委', '新街口社区党委']
     """
     from rapidfuzz import fuzz, process
 
     return [m[0] for m in process.extract(name, names, scorer=fuzz.WRatio, limit=limit)]
+
+
+def isin(s: pd.Series, values: object) -> np.ndarray:
+    """Fast membership test of a text column in ``values`` (missing → False).
+
+    Examples
+    --------
+    >>> isin(pd.Series(["a", None, "c"], dtype="str"), ["a", "b"]).tolist()
+    [True, False, False]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = pc.is_in(pa.array(s.astype("str"), type=pa.string(), from_pandas=True),
+                     value_set=pa.array(list(values), pa.string()))
+    return found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
 
 
 def _good_orgs(orgs: Checked) -> pd.DataFrame:
@@ -49,24 +66,26 @@ def _rejected_rows(orgs: Checked, column: str) -> dict[str, int]:
 def resolve_relations(rel: Checked, orgs: Checked) -> None:
     """Fill ``source_id``/``target_id`` of ``rel`` from ids or names, reporting what fails."""
     good = _good_orgs(orgs)
-    ids = pd.Index(good["id"].dropna().unique())
+    ids = good["id"].dropna().unique()
     name_of = dict(zip(good["id"], good["name"], strict=True))
-    counts = good.groupby("name", sort=False)["id"].agg(list)
-    unique_name = {n: v[0] for n, v in counts.items() if len(v) == 1}
-    several = {n: v for n, v in counts.items() if len(v) > 1}
+    named = good.dropna(subset=["name"])
+    repeated = named["name"].duplicated(keep=False)
+    unique_name = dict(zip(named.loc[~repeated, "name"], named.loc[~repeated, "id"],
+                           strict=True))
+    several = named[repeated].groupby("name", sort=False)["id"].agg(list).to_dict()
     rejected_id = _rejected_rows(orgs, "id")
     rejected_name = _rejected_rows(orgs, "name")
-    all_names = list(counts.index)
+    all_names = list(dict.fromkeys(named["name"]))
     district_of = dict(zip(good["id"], good["district"], strict=True))
     names = rel.dropped
     for side in ("source", "target"):
         given_id = rel.data[f"{side}_id"]
         given_name = names[f"{side}_name"]
         has_id = given_id.notna().to_numpy()
-        known = given_id.isin(ids).to_numpy()
+        known = isin(given_id, ids)
         unknown = has_id & ~known
         vals = given_id.to_numpy(dtype=object)
-        was_rejected = unknown & given_id.isin(list(rejected_id)).to_numpy(dtype=bool)
+        was_rejected = unknown & isin(given_id, list(rejected_id))
         rel.report(was_rejected, "rejected_end", f"{side}_id",
                    fields=lambda i, v=vals: {"org_row": rejected_id[v[i]]})
         rel.report(unknown & ~was_rejected, "unknown_id", f"{side}_id")
@@ -81,11 +100,11 @@ def resolve_relations(rel: Checked, orgs: Checked) -> None:
             resolved = given_name.map(unique_name)
             nvals = given_name.to_numpy(dtype=object)
             failed = by_name & resolved.isna().to_numpy()
-            ambiguous = failed & given_name.isin(list(several)).to_numpy()
+            ambiguous = failed & isin(given_name, list(several))
             rel.report(ambiguous, "ambiguous_name", f"{side}_name", fields=lambda i, v=nvals: {
                 "candidates": "、".join(f"{x}（{district_of.get(x) or ''}）"
                                        for x in several[v[i]])})
-            rejected = failed & ~ambiguous & given_name.isin(list(rejected_name)).to_numpy()
+            rejected = failed & ~ambiguous & isin(given_name, list(rejected_name))
             rel.report(rejected, "rejected_end", f"{side}_name",
                        fields=lambda i, v=nvals: {"org_row": rejected_name[v[i]]})
             rel.report(failed & ~ambiguous & ~rejected, "unknown_name", f"{side}_name",
@@ -102,9 +121,9 @@ def check_party_refs(orgs: Checked) -> None:
     """Drop, with a warning, superiors (上级组织编码) that are unknown or the row itself."""
     data = orgs.data
     parent = data["parent_id"]
-    ids = pd.Index(data.loc[~orgs.bad, "id"].dropna().unique())
+    ids = data.loc[~orgs.bad, "id"].dropna().unique()
     own = (parent == data["id"]).fillna(False).to_numpy(dtype=bool)
-    unknown = (parent.notna() & ~parent.isin(ids)).to_numpy(dtype=bool) & ~own
+    unknown = parent.notna().to_numpy() & ~isin(parent, ids) & ~own
     orgs.report(own & ~orgs.bad, "self_parent", "parent_id")
     orgs.report(unknown & ~orgs.bad, "unknown_parent", "parent_id")
     data.loc[own | unknown, "parent_id"] = pd.NA
@@ -113,9 +132,9 @@ def check_party_refs(orgs: Checked) -> None:
 def check_coverage(org: Checked, orgs: Checked) -> None:
     """Covering organizations must exist; empty coverage becomes ``none`` or ``host``."""
     data = org.data
-    ids = pd.Index(orgs.data.loc[~orgs.bad, "id"].dropna().unique())
+    ids = orgs.data.loc[~orgs.bad, "id"].dropna().unique()
     cover = data["covering_org_id"]
-    unknown = (cover.notna() & ~cover.isin(ids)).to_numpy(dtype=bool)
+    unknown = cover.notna().to_numpy() & ~isin(cover, ids)
     org.report(unknown & ~org.bad, "unknown_covering_org", "covering_org_id")
     data.loc[unknown, "covering_org_id"] = pd.NA
     empty = data["coverage"].isna().to_numpy()
@@ -133,7 +152,7 @@ def check_coverage(org: Checked, orgs: Checked) -> None:
 def check_regions(reg: Checked) -> None:
     """Warn when a street or community names a parent code not in the table."""
     data = reg.data
-    codes = pd.Index(data["code"].dropna().unique())
-    orphan = (data["parent_code"].notna() & ~data["parent_code"].isin(codes)
-              & data["level"].ne("district")).fillna(False).to_numpy(dtype=bool)
+    codes = data["code"].dropna().unique()
+    orphan = (data["parent_code"].notna().to_numpy() & ~isin(data["parent_code"], codes)
+              & data["level"].ne("district").fillna(False).to_numpy(dtype=bool))
     reg.report(orphan & ~reg.bad, "unknown_parent_code", "parent_code")

@@ -135,27 +135,40 @@ def clean_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out.mask(out == ""), bad
 
 
+def _by_unique(s: pd.Series, parse: Any, dtype: str) -> pd.Series:
+    """Apply ``parse`` once per distinct value (ledger columns repeat a lot)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    parsed = pd.array([parse(u) for u in uniques], dtype=dtype)
+    return pd.Series(parsed.take(codes, allow_fill=True), index=s.index)
+
+
 def int_column(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Non-negative integers (``Int64``) and the mask of cells that are not."""
-    digits = s.str.extract(_INT, expand=False)
-    out = pd.to_numeric(digits.str.replace(",", "", regex=False), errors="coerce")
-    out = out.astype("Int64")
+    """Non-negative integers (``Int64``) and the mask of cells that are not.
+
+    Examples
+    --------
+    >>> out, bad = int_column(pd.Series(["12", "12.0", "-3", "十二", None], dtype="str"))
+    >>> out.tolist(), bad.tolist()
+    ([12, 12, <NA>, <NA>, <NA>], [False, False, True, True, False])
+    """
+    out = _by_unique(s, parse_int, "Int64")
     return out, (s.notna() & out.isna()).astype(bool)
 
 
 def date_column(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Dates (``datetime64[s]``, ``NaT`` when missing) and the mask of cells that are not."""
-    parts = s.str.extract(_DATE)
-    if s.notna().any() and parts[0].isna().any():
-        eight = s.str.extract(_DATE8)
-        parts = parts.fillna(eight)
-    ymd = parts.apply(pd.to_numeric, errors="coerce")
-    ymd.columns = ["year", "month", "day"]
-    ok = ymd.notna().all(axis=1)
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[s]")
-    if ok.any():
-        out[ok] = pd.to_datetime(ymd[ok].astype("int64"), errors="coerce").astype(
-            "datetime64[s]")
+    """Dates (``datetime64[s]``, ``NaT`` when missing) and the mask of cells that are not.
+
+    Examples
+    --------
+    >>> out, bad = date_column(pd.Series(["2023/5/1", "2023-02-30", None], dtype="str"))
+    >>> out.dt.strftime("%Y-%m-%d").tolist(), bad.tolist()
+    (['2023-05-01', nan, nan], [False, True, False])
+    """
+    def day(text: str) -> np.datetime64:
+        d = parse_date(text)
+        return np.datetime64(d, "s") if d else np.datetime64("NaT", "s")
+
+    out = _by_unique(s, day, "datetime64[s]")
     return out, (s.notna() & out.isna()).astype(bool)
 
 
