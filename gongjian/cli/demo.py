@@ -1,9 +1,35 @@
-"""Commands of the demo group (filled in by the work on them)."""
+"""The ``demo`` command: write the Nanjing demo ledgers, build and save their graph."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from gongjian.cli.common import LangOpt, out_console
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.command("demo")(demo)
+
+
+def demo(
+    folder: Annotated[Path, typer.Argument(
+        help="写入演示台账的目录 Folder to write the demo ledgers to.")] = Path("gongjian-demo"),
+    seed: Annotated[int, typer.Option(
+        "--seed", help="随机种子 Seed (same seed, same files).")] = 2024,
+    lang: LangOpt = "zh",
+) -> None:
+    """生成南京市玄武、秦淮、鼓楼三区的演示台账（含预置答案），并构建图谱。
+
+    Write demo ledgers of three Nanjing districts, with planted answers; build the graph.
+
+    例 Example:  gongjian demo 演示/ --seed 2024
+    """
+    from gongjian.demo import run_demo
+
+    result = run_demo(folder, seed=seed, lang=lang)
+    for line in result.lines(lang):
+        out_console.print(line, markup=False, highlight=False)

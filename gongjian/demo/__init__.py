@@ -10,5 +10,6 @@ Examples
 from __future__ import annotations
 
 from gongjian.demo.nanjing import DEMO_AS_OF, DEMO_FILES, write_demo
+from gongjian.demo.run import DemoResult, run_demo
 
-__all__ = ["DEMO_AS_OF", "DEMO_FILES", "write_demo"]
+__all__ = ["DEMO_AS_OF", "DEMO_FILES", "DemoResult", "run_demo", "write_demo"]

@@ -108,12 +108,12 @@ def org_code_check(body: np.ndarray) -> np.ndarray:
 
 
 def usccs(rng: np.random.Generator, regions: np.ndarray, *, social: np.ndarray | None = None,
-          serial: np.ndarray | None = None) -> np.ndarray:
+          trader: np.ndarray | None = None, serial: np.ndarray | None = None) -> np.ndarray:
     """Valid unified social credit codes, one per entry of ``regions`` (6-digit codes).
 
     Firms get registration department 9 (market regulation) and type 1 (enterprise);
     where ``social`` is true, 5 (civil affairs) and type 1 or 2 (association, private
-    non-enterprise). The organization code is ``M`` and seven characters, with its own
+    non-enterprise); where ``trader`` is true, 9 and type 2 (sole trader). The organization code is ``M`` and seven characters, with its own
     GB 11714 check. With ``serial`` (distinct integers from 0 to 3e9) the seven
     characters are a scrambled, one-to-one image of it, so the codes are unique by
     construction; without, they are random.
@@ -132,6 +132,8 @@ def usccs(rng: np.random.Generator, regions: np.ndarray, *, social: np.ndarray |
     head = np.empty((n, 2), dtype=np.int64)
     head[:, 0] = np.where(social, 5, 9)
     head[:, 1] = np.where(social, rng.integers(1, 3, n), 1)
+    if trader is not None:
+        head[np.asarray(trader, dtype=bool), 1] = 2
     region = np.asarray(regions, dtype="<U6").view("<U1").reshape(n, 6).astype(np.int64)
     if serial is None:
         body = rng.integers(0, 31, (n, 7))
@@ -187,8 +189,9 @@ def firm_names(rng: np.random.Generator, n: int, city: str = "南京"
     >>> names[0].startswith("南京") and names[0].endswith("有限公司")
     True
     """
-    brand = np.array(BRANDS)[rng.integers(0, len(BRANDS), n)]
-    brand2 = np.array(BRANDS)[rng.integers(0, len(BRANDS), n)]
+    first = rng.integers(0, len(BRANDS), n)
+    brand = np.array(BRANDS)[first]
+    brand2 = np.array(BRANDS)[(first + rng.integers(1, len(BRANDS), n)) % len(BRANDS)]
     brand = np.where(rng.random(n) < 0.5, np.char.add(brand, brand2), brand)
     which = rng.integers(0, len(INDUSTRIES), n)
     word = np.array([w for _, w in INDUSTRIES])[which]
