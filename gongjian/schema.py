@@ -47,6 +47,8 @@ __all__ = [
     "SITE_KIND_ALIASES",
     "REGION_LEVELS",
     "REGION_LEVEL_ALIASES",
+    "ISLAND_REASONS",
+    "PLANS",
     "fold",
     "canonical",
     "label",
@@ -283,6 +285,20 @@ REGION_LEVELS = _table(
     Term("community", "社区", "community", "#e5e7e9", ("村", "居委会", "村委会")),
 )
 REGION_LEVEL_ALIASES = _aliases(REGION_LEVELS)
+
+# --- Analysis results (values the analyses write, shown to people through label()) ----
+
+ISLAND_REASONS = _table(
+    Term("isolated", "无共建关系", "no co-building tie", "#e74c3c"),
+    Term("detached", "未连通街道社区", "cut off from the street/community axis", "#e67e22"),
+)
+
+#: Coverage plan for a 两新组织 (``queries.coverage_plan``).
+PLANS = _table(
+    Term("own_branch", "单独组建", "own branch", "#1e8449"),
+    Term("joint_branch", "联合组建", "joint branch", "#52be80"),
+    Term("instructor", "选派党建指导员", "Party-building instructor", "#f5b041"),
+)
 
 
 @dataclass(frozen=True)
