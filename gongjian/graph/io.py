@@ -207,7 +207,10 @@ def load(path: str | os.PathLike, *, config: str | os.PathLike | None = None,
         raise GraphFileError(
             f"找不到 {path}：请给出图文件（gongjian build 生成的 {GRAPH_SUFFIX} 文件）或台账目录 "
             f"(not found: pass a graph file made by `gongjian build` or a ledger folder)")
-    return read_graph(path)
+    from gongjian.progress import progress
+
+    with progress("读取图文件 reading the graph file"):
+        return read_graph(path)
 
 
 def _from_ledger(folder: Path, *, config, strict: bool) -> KnowledgeGraph:
