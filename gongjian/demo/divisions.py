@@ -25,8 +25,13 @@ import pandas as pd
 from gongjian.demo.names import BRANDS, clean_division_name
 from gongjian.errors import GongjianError
 
-__all__ = ["Skeleton", "find_divisions", "load_skeleton", "synthetic_skeleton",
-           "DEFAULT_REGIONS"]
+__all__ = [
+    "DEFAULT_REGIONS",
+    "Skeleton",
+    "find_divisions",
+    "load_skeleton",
+    "synthetic_skeleton",
+]
 
 #: The region each scale uses when none is named: 玄武区, 南京市, 江苏省, the whole country.
 DEFAULT_REGIONS: dict[str, str | None] = {"district": "320102", "city": "3201",
@@ -149,8 +154,9 @@ def _resolve(region, provinces, cities, areas) -> tuple[str | None, str | None, 
                             "or the code)")
     names = [*provinces["name"], *cities["name"], *areas["name"], *full]
     close = "、".join(difflib.get_close_matches(text, names, n=5, cutoff=0.5)) or "无"
-    raise GongjianError(f"找不到区划「{text}」；相近的有：{close}（可用省、市、区县的名称或区划代码，"
-                        f"如 --region 南京市 或 --region 320102） (unknown region {text!r})")
+    raise GongjianError(f"找不到区划「{text}」；相近的有：{close}"
+                        "（可用省、市、区县的名称或区划代码，如 --region 南京市 或 "
+                        f"--region 320102） (unknown region {text!r})")
 
 
 def synthetic_skeleton(*, districts: int, streets: int, communities: int,

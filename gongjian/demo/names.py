@@ -113,7 +113,8 @@ def usccs(rng: np.random.Generator, regions: np.ndarray, *, social: np.ndarray |
 
     Firms get registration department 9 (market regulation) and type 1 (enterprise);
     where ``social`` is true, 5 (civil affairs) and type 1 or 2 (association, private
-    non-enterprise); where ``trader`` is true, 9 and type 2 (sole trader). The organization code is ``M`` and seven characters, with its own
+    non-enterprise); where ``trader`` is true, 9 and type 2 (sole trader). The
+    organization code is ``M`` and seven characters, with its own
     GB 11714 check. With ``serial`` (distinct integers from 0 to 3e9) the seven
     characters are a scrambled, one-to-one image of it, so the codes are unique by
     construction; without, they are random.

@@ -21,7 +21,7 @@ from gongjian.demo.nanjing import DEMO_AS_OF, DEMO_FILES, write_demo
 from gongjian.i18n import pick
 from gongjian.progress import progress
 
-__all__ = ["DemoResult", "run_demo", "GRAPH_NAME"]
+__all__ = ["GRAPH_NAME", "DemoResult", "run_demo"]
 
 #: File name of the saved demo graph inside the demo folder.
 GRAPH_NAME = "graph.gjg"
@@ -43,10 +43,12 @@ class DemoResult:
         """A short account for people: what was made, where, and what to try next."""
         c = self.counts
         out = [
-            pick(lang, f"演示台账已写入 {self.folder}（南京市玄武区、秦淮区、鼓楼区；台账为虚构数据）",
+            pick(lang, f"演示台账已写入 {self.folder}"
+                       "（南京市玄武区、秦淮区、鼓楼区；台账为虚构数据）",
                  f"Demo ledgers written to {self.folder} (Nanjing: Xuanwu, Qinhuai, Gulou; "
                  "made-up data)"),
-            pick(lang, f"  党组织 {c.get('party_orgs', 0)} 个，共建关系 {c.get('relations', 0)} 条，"
+            pick(lang, f"  党组织 {c.get('party_orgs', 0)} 个，"
+                       f"共建关系 {c.get('relations', 0)} 条，"
                        f"两新组织 {c.get('organizations', 0)} 个，楼宇园区 {c.get('sites', 0)} 个，"
                        f"区域 {c.get('regions', 0)} 个",
                  f"  {c.get('party_orgs', 0)} Party organizations, {c.get('relations', 0)} "
@@ -57,7 +59,8 @@ class DemoResult:
             pick(lang, "  文件：", "  files: ") + "、".join(p.name for p in self.files.values()),
         ]
         if self.graph_path is not None:
-            out.append(pick(lang, f"  图文件：{self.graph_path}", f"  graph file: {self.graph_path}"))
+            out.append(pick(lang, f"  图文件：{self.graph_path}",
+                            f"  graph file: {self.graph_path}"))
         out.append(pick(lang, f"  预置答案：{self.folder / 'ground_truth.json'}（分析日期 "
                               f"{DEMO_AS_OF}）",
                         f"  planted answers: {self.folder / 'ground_truth.json'} (as of "

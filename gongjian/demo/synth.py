@@ -30,8 +30,13 @@ import pandas as pd
 
 from gongjian import schema
 from gongjian.demo import names
-from gongjian.demo.divisions import (DEFAULT_REGIONS, Skeleton, find_divisions, load_skeleton,
-                                     synthetic_skeleton)
+from gongjian.demo.divisions import (
+    DEFAULT_REGIONS,
+    Skeleton,
+    find_divisions,
+    load_skeleton,
+    synthetic_skeleton,
+)
 from gongjian.demo.writer import append_csv
 from gongjian.errors import GongjianError
 from gongjian.i18n import pick
@@ -73,14 +78,18 @@ _SYSTEMS = ("教育", "卫生健康", "国资", "城管", "公安", "市场监�
 _PREFIX = {"unit": "U", "grid": "G", "new_economy": "N", "joint": "J", "temporary": "T",
            "building": "B", "park": "P", "business_district": "D", "industry": "I"}
 # unit templates: (name pattern, field, system); {c} community stem, {s} street, {d} district
-_UNITS = (("{c}小学党支部", "institution", "教育"), ("{c}幼儿园党支部", "institution", "教育"),
-          ("{s}派出所党支部", "agency", "公安"), ("{s}社区卫生服务中心党支部", "institution", "卫生健康"),
-          ("{d}{b}中学党总支", "institution", "教育"), ("{d}{b}医院党委", "institution", "卫生健康"),
+_UNITS = (("{c}小学党支部", "institution", "教育"),
+          ("{c}幼儿园党支部", "institution", "教育"),
+          ("{s}派出所党支部", "agency", "公安"),
+          ("{s}社区卫生服务中心党支部", "institution", "卫生健康"),
+          ("{d}{b}中学党总支", "institution", "教育"),
+          ("{d}{b}医院党委", "institution", "卫生健康"),
           ("{d}{b}集团有限公司党委", "state_enterprise", "国资"),
           ("中国建设银行{s}支行党支部", "state_enterprise", ""),
-          ("{s}市场监管所党支部", "agency", "市场监管"), ("{d}{b}公交公司党支部", "state_enterprise",
-                                                       "交通运输"),
-          ("{s}城管中队党支部", "agency", "城管"), ("{d}{b}文化馆党支部", "institution", "文化旅游"))
+          ("{s}市场监管所党支部", "agency", "市场监管"),
+          ("{d}{b}公交公司党支部", "state_enterprise", "交通运输"),
+          ("{s}城管中队党支部", "agency", "城管"),
+          ("{d}{b}文化馆党支部", "institution", "文化旅游"))
 _PROJECTS = np.array(["红色物业共建", "社区志愿服务", "关爱老人结对", "文明城市创建", "义诊进社区",
                       "四点半课堂", "法律服务进社区", "垃圾分类宣传", "新就业群体服务站"])
 _DAY0 = np.datetime64("2016-01-01")
@@ -116,9 +125,10 @@ def synthesize(folder: str | Path, *, scale: Scale, seed: int = 0, region: str |
     found = find_divisions(divisions)
     notice = None
     if found is None:
-        notice = ("没有找到区划数据（villages.csv.gz 等），改用虚构的区、街道、社区；请用 --divisions DIR "
-                  "或环境变量 GONGJIAN_DIVISIONS 指定 (divisions data not found: using a made-up "
-                  "skeleton; pass --divisions DIR or set GONGJIAN_DIVISIONS)")
+        notice = ("没有找到区划数据（villages.csv.gz 等），改用虚构的区、街道、社区；"
+                  "请用 --divisions DIR 或环境变量 GONGJIAN_DIVISIONS 指定 "
+                  "(divisions data not found: using a made-up skeleton; "
+                  "pass --divisions DIR or set GONGJIAN_DIVISIONS)")
         skeleton = synthetic_skeleton(districts=target.shape[0], streets=target.shape[1],
                                       communities=target.shape[2])
     else:
@@ -312,7 +322,7 @@ class _Batch:
     def _others(self, n_orgs: int, n_firms: int, serial: int):
         rng = self.rng
         n_ind = min(len(_SYSTEMS), max(1, n_orgs // 60)) if self.part == 0 else 0
-        counts = {k: int(round((n_orgs - n_ind) * v)) for k, v in _SHARES.items()}
+        counts = {k: round((n_orgs - n_ind) * v) for k, v in _SHARES.items()}
         frames, ties = [], []
         street_ids = self._street_ids(np.arange(len(self.streets)))
 
@@ -409,8 +419,9 @@ class _Batch:
         n = counts["temporary"]
         s, _ = self._place(n)
         t_ids = self._ids("temporary", n)
-        project = np.array(["老旧小区改造项目", "城市更新项目", "重点工程建设项目", "大型活动保障"])[
-            rng.integers(0, 4, n)]
+        projects = np.array(["老旧小区改造项目", "城市更新项目", "重点工程建设项目",
+                             "大型活动保障"])
+        project = projects[rng.integers(0, len(projects), n)]
         frames.append(self._org_frame("temporary", t_ids,
                                       self.streets["name"].to_numpy()[s] + project + "临时党支部",
                                       s, np.full(n, -1), members=rng.integers(3, 20, n),
