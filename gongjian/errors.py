@@ -14,7 +14,8 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["GongjianError", "LedgerError", "GraphFileError", "StoreError", "ReportError"]
+__all__ = ["GongjianError", "LedgerError", "GraphFileError", "StoreError", "ReportError",
+           "AnalysisError"]
 
 
 class GongjianError(Exception):
@@ -35,3 +36,7 @@ class StoreError(GongjianError):
 
 class ReportError(GongjianError):
     """A Cypher report is unknown, malformed or was given bad parameters."""
+
+
+class AnalysisError(GongjianError):
+    """An analysis was asked something it cannot answer (an unknown kind, a bad option)."""
