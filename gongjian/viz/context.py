@@ -1,0 +1,227 @@
+"""What a set of pages shares: the co-building layer, the analyses' marks, the ties' details.
+
+Computed once per graph and day (:func:`prepare`), then cut into pages by
+:func:`select`; the split pages of a whole city reuse one :class:`Context`.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from gongjian.graph.model import KnowledgeGraph
+>>> kg = KnowledgeGraph.from_frames(
+...     party_orgs=pd.DataFrame({"id": ["a", "b", "c"], "name": ["甲", "乙", "丙"],
+...                              "kind": ["community", "unit", "unit"],
+...                              "district": ["玄武区", "玄武区", "秦淮区"]}),
+...     relations=pd.DataFrame({"source_id": ["a"], "target_id": ["b"], "type": ["pairing"]}))
+>>> ctx = prepare(kg, as_of="2024-01-01", highlight=())
+>>> select(ctx, district="玄武区").tolist(), select(ctx, around="c", depth=1).tolist()
+([0, 1], [2])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from gongjian.errors import GongjianError
+from gongjian.graph.model import CoBuildingLayer, KnowledgeGraph
+from gongjian.i18n import pick
+
+__all__ = ["Context", "VizError", "prepare", "select", "HIGHLIGHTS", "ISLAND", "BRIDGE",
+           "CROSS_CLUSTER"]
+
+#: The analyses a page can mark.
+HIGHLIGHTS: tuple[str, ...] = ("islands", "bridges", "clusters")
+#: Node flag bits.
+ISLAND, BRIDGE, CROSS_CLUSTER = 1, 2, 4
+
+
+class VizError(GongjianError):
+    """A page cannot be drawn as asked (unknown district, organization, cluster …)."""
+
+
+@dataclass
+class Context:
+    """The co-building layer of one day with everything the pages draw from it."""
+
+    kg: KnowledgeGraph
+    layer: CoBuildingLayer
+    orgs: pd.DataFrame
+    lang: str
+    highlight: tuple[str, ...]
+    flags: np.ndarray
+    cluster: np.ndarray
+    notes: dict[int, list[str]]
+    ties: pd.DataFrame
+    cross: np.ndarray
+    clusters: pd.DataFrame | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        """Organizations in the layer."""
+        return self.layer.n
+
+
+def prepare(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, lang: str = "zh",
+            highlight: Sequence[str] = HIGHLIGHTS, need_clusters: bool = False,
+            seed: int = 0) -> Context:
+    """Compute the layer, the analyses' marks and the ties' details once for many pages."""
+    unknown = set(highlight) - set(HIGHLIGHTS)
+    if unknown:
+        raise VizError(pick(lang, f"未知的标注 {sorted(unknown)}，可选 {', '.join(HIGHLIGHTS)}",
+                            f"unknown highlight {sorted(unknown)}; choose from "
+                            f"{', '.join(HIGHLIGHTS)}"))
+    layer = kg.co_building_arrays(as_of)
+    orgs = kg.party_orgs.loc[layer.rows].reset_index(drop=True)
+    n = layer.n
+    index = pd.Index(layer.ids)
+    flags = np.zeros(n, dtype=np.int64)
+    cluster = np.full(n, -1, dtype=np.int64)
+    notes: dict[int, list[str]] = {}
+    day = layer.as_of.date()
+
+    def note(ids: Iterable, texts: Iterable) -> np.ndarray:
+        pos = index.get_indexer(pd.Index([str(i) for i in ids]))
+        for p, text in zip(pos, texts):
+            if p >= 0 and isinstance(text, str) and text:
+                notes.setdefault(int(p), []).append(text)
+        return pos[pos >= 0]
+
+    if n and "islands" in highlight:
+        from gongjian.queries import islands
+
+        df = islands(kg, as_of=day, seed=seed)
+        flags[note(df["id"], df["explanation"])] |= ISLAND
+    if n and "bridges" in highlight:
+        from gongjian.queries import bridges
+
+        df = bridges(kg, as_of=day, seed=seed, samples=None if n <= 20000 else 500)
+        df = df[_is_bridge(df)]
+        flags[note(df["id"], df["reason"])] |= BRIDGE
+    clusters = None
+    if n and ("clusters" in highlight or need_clusters):
+        from gongjian.queries import clusters as find_clusters
+
+        clusters = find_clusters(kg, as_of=day, seed=seed)
+        for cid, members, districts in zip(clusters["cluster"], clusters["members"],
+                                           clusters["districts"]):
+            pos = index.get_indexer(pd.Index([str(m) for m in members]))
+            pos = pos[pos >= 0]
+            cluster[pos] = int(cid)
+            if "clusters" in highlight and len(districts) >= 2:
+                flags[pos] |= CROSS_CLUSTER
+                text = pick(lang, f"跨区片区 {cid}（{'、'.join(map(str, districts))}）",
+                            f"cross-district cluster {cid} ({', '.join(map(str, districts))})")
+                for p in pos:
+                    notes.setdefault(int(p), []).append(text)
+    district = orgs["district"].astype(str).to_numpy(dtype=object)
+    cross = (district[layer.source] != district[layer.target]) if len(layer.source) \
+        else np.zeros(0, dtype=bool)
+    return Context(kg, layer, orgs, lang, tuple(highlight), flags, cluster, notes,
+                   _ties(kg, layer), cross, clusters)
+
+
+def _is_bridge(df: pd.DataFrame) -> pd.Series:
+    """Rows of ``bridges()`` that hold something together: cut vertices or cross-district."""
+    spans = df["districts"].map(lambda d: len(d) if isinstance(d, (list, tuple, np.ndarray))
+                                else 0)
+    return df["articulation"].astype(bool) | (spans >= 2)
+
+
+def _ties(kg: KnowledgeGraph, layer: CoBuildingLayer) -> pd.DataFrame:
+    """Active ties with the layer edge each belongs to: ``edge, type, start, end``."""
+    rel = kg.active_relations(layer.as_of)
+    index = pd.Index(layer.ids)
+    s = index.get_indexer(rel["source_id"].astype(str))
+    t = index.get_indexer(rel["target_id"].astype(str))
+    key = np.minimum(s, t) * max(layer.n, 1) + np.maximum(s, t)
+    edge_key = layer.source * max(layer.n, 1) + layer.target
+    edge = np.searchsorted(edge_key, key)
+    out = pd.DataFrame({"edge": edge, "type": rel["type"].astype(str).to_numpy(),
+                        "start": _iso(rel["start"]), "end": _iso(rel["end"])})
+    return out.sort_values(["edge", "type"], kind="stable").reset_index(drop=True)
+
+
+def _iso(col: pd.Series) -> list[str | None]:
+    days = pd.to_datetime(col)
+    return [None if pd.isna(d) else d.date().isoformat() for d in days]
+
+
+def select(ctx: Context, *, district: str | None = None, street: str | None = None,
+           cluster: int | None = None, around: str | None = None, depth: int = 1,
+           kinds: Sequence[str] | None = None) -> np.ndarray:
+    """Indices (into the layer) of the organizations a page shows, sorted.
+
+    Options narrow the whole layer together: a district, a street (within ``district``
+    when given), a cluster of :func:`gongjian.queries.clusters`, the ego network of
+    ``around`` up to ``depth`` ties, and organization kinds.
+    """
+    lang = ctx.lang
+    keep = np.ones(ctx.n, dtype=bool)
+    orgs = ctx.orgs
+    if district is not None:
+        keep &= _match(orgs["district"], district, pick(lang, "区", "district"), lang)
+    if street is not None:
+        keep &= _match(orgs["street"], street, pick(lang, "街道", "street"), lang)
+    if cluster is not None:
+        if ctx.clusters is None or int(cluster) not in set(ctx.clusters["cluster"].astype(int)):
+            raise VizError(pick(lang, f"没有编号为 {cluster} 的片区", f"no cluster {cluster}"))
+        keep &= ctx.cluster == int(cluster)
+    if around is not None:
+        keep &= _ego(ctx, around, depth)
+    if kinds:
+        from gongjian import schema
+
+        codes = []
+        for k in kinds:
+            code = schema.canonical(schema.PARTY_KIND_ALIASES, k)
+            if code is None:
+                raise VizError(pick(lang, f"未知的组织类别：{k}", f"unknown kind: {k}"))
+            codes.append(code)
+        keep &= orgs["kind"].isin(codes).to_numpy(dtype=bool)
+    return np.flatnonzero(keep)
+
+
+def _match(col: pd.Series, value: str, what: str, lang: str) -> np.ndarray:
+    hit = (col.astype(str) == value).to_numpy(dtype=bool) & col.notna().to_numpy(dtype=bool)
+    if not hit.any():
+        known = sorted(set(col.dropna().astype(str)))
+        raise VizError(pick(lang, f"图中没有{what}“{value}”；已有：{'、'.join(known[:20])}",
+                            f"no {what} {value!r} in the graph; known: {', '.join(known[:20])}"))
+    return hit
+
+
+def _ego(ctx: Context, around: str, depth: int) -> np.ndarray:
+    """Organizations within ``depth`` ties of ``around`` (by 组织编码, or an exact name)."""
+    ids = pd.Index(ctx.layer.ids)
+    pos = ids.get_indexer([str(around)])[0]
+    if pos < 0:
+        by_name = np.flatnonzero((ctx.orgs["name"].astype(str) == str(around)).to_numpy())
+        if len(by_name) != 1:
+            from rapidfuzz import process
+
+            names = ctx.orgs["name"].astype(str).tolist()
+            close = [m[0] for m in process.extract(str(around), names, limit=3)]
+            raise VizError(pick(ctx.lang,
+                                f"图中没有编码或名称为“{around}”的党组织；相近：{'、'.join(close)}",
+                                f"no Party organization with id or name {around!r}; "
+                                f"close: {', '.join(close)}"))
+        pos = by_name[0]
+    n = ctx.n
+    src, dst = ctx.layer.source, ctx.layer.target
+    seen = np.zeros(n, dtype=bool)
+    seen[pos] = True
+    frontier = seen.copy()
+    for _ in range(max(int(depth), 0)):
+        nxt = np.zeros(n, dtype=bool)
+        nxt[dst[frontier[src]]] = True
+        nxt[src[frontier[dst]]] = True
+        frontier = nxt & ~seen
+        if not frontier.any():
+            break
+        seen |= frontier
+    return seen

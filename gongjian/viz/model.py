@@ -1,0 +1,284 @@
+"""The data a network page embeds: compact columns of nodes, edges and ties.
+
+:func:`page_model` turns a selection of the layer (from :func:`~gongjian.viz.context.select`)
+into plain lists the page's script reads; above ``max_nodes`` organizations it aggregates
+them into streets (or districts, when streets are still too many).
+
+Examples
+--------
+>>> import pandas as pd
+>>> from gongjian.graph.model import KnowledgeGraph
+>>> from gongjian.viz.context import prepare, select
+>>> kg = KnowledgeGraph.from_frames(
+...     party_orgs=pd.DataFrame({"id": ["a", "b", "c"], "name": ["甲", "乙", "丙"],
+...                              "kind": ["community", "unit", "unit"],
+...                              "district": ["玄武区", "玄武区", "秦淮区"],
+...                              "street": ["新街口街道", "新街口街道", "夫子庙街道"]}),
+...     relations=pd.DataFrame({"source_id": ["a", "b"], "target_id": ["b", "c"],
+...                             "type": ["pairing", "agreement"]}))
+>>> ctx = prepare(kg, as_of="2024-01-01", highlight=())
+>>> m = page_model(ctx, select(ctx), title="t")
+>>> m["mode"], m["n"]["name"], m["e"]["s"], m["e"]["t"]
+('orgs', ['甲', '乙', '丙'], [0, 1], [1, 2])
+>>> m = page_model(ctx, select(ctx), title="t", max_nodes=2)
+>>> m["mode"], m["n"]["name"], m["n"]["size"], m["e"]["w"]
+('street', ['秦淮区 夫子庙街道', '玄武区 新街口街道'], [1, 2], [1])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from gongjian import schema
+from gongjian.i18n import pick
+from gongjian.loaders.tables import TABLES
+from gongjian.viz.context import Context, VizError
+from gongjian.viz.layout import positions
+from gongjian.viz.privacy import mask_name, mask_phone
+
+__all__ = ["page_model", "CATEGORY_COLORS", "ColorBy", "ui_text"]
+
+ColorBy = Literal["kind", "cluster", "district"]
+
+#: Colours for categories that are not kinds (districts, clusters), in order of use.
+CATEGORY_COLORS: tuple[str, ...] = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+    "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
+    "#e6550d", "#31a354", "#756bb1", "#636363",
+)
+
+
+def ui_text(lang: str) -> dict[str, str]:
+    """The page's own words (buttons, headings) in ``lang``; ledger columns from TABLES."""
+    col = TABLES["party_orgs"].column
+    rel = TABLES["relations"].column
+    words = {
+        "search": ("查找组织（名称或编码）", "Find an organization (name or id)"),
+        "filters": ("筛选", "Filters"),
+        "kinds": ("组织类别", "Kinds"),
+        "districts": ("所属区", "Districts"),
+        "types": ("关系类型", "Relation types"),
+        "legend": ("图例", "Legend"),
+        "details": ("详细信息", "Details"),
+        "hint": ("点击节点查看详细信息", "Click a node to see its details"),
+        "physics": ("开启力学布局", "Start physics"),
+        "physicsOff": ("停止力学布局", "Stop physics"),
+        "fit": ("全图", "Fit"),
+        "shown": ("显示", "Shown"),
+        "orgs": ("个组织", "organizations"),
+        "ties": ("条关系", "ties"),
+        "units": ("个节点", "nodes"),
+        "noMatch": ("没有找到", "No match"),
+        "island": ("党建孤岛", "Party-building island"),
+        "bridge": ("关键联结单位", "bridging unit"),
+        "crossCluster": ("跨区片区成员", "member of a cross-district cluster"),
+        "crossTie": ("跨区关系（粗线）", "cross-district tie (thick line)"),
+        "flags": ("分析标注", "Analysis marks"),
+        "place": ("位置", "Place"),
+        "kind": (col("kind").zh, "Kind"),
+        "members": (col("members").zh, "Party members"),
+        "secretary": (col("secretary").zh, "Secretary"),
+        "phone": (col("phone").zh, "Phone"),
+        "id": (col("id").zh, "Id"),
+        "start": (rel("start").zh, "start"),
+        "end": (rel("end").zh, "end"),
+        "tieList": ("共建关系", "Co-building ties"),
+        "orgCount": ("党组织数", "Party organizations"),
+        "tieCount": ("关系数", "Ties"),
+        "inner": ("内部关系", "ties inside"),
+        "cluster": ("片区", "Cluster"),
+        "aggregated": ("组织数超过上限，已按{0}汇总；节点大小表示组织数",
+                       "Too many organizations: grouped by {0}; node size = organizations"),
+        "street": ("街道", "street"),
+        "district": ("区", "district"),
+        "noStreet": ("（未填街道）", "(no street)"),
+        "asOf": ("分析日期", "as of"),
+        "otherColor": ("其他", "other"),
+    }
+    return {k: pick(lang, zh, en) for k, (zh, en) in words.items()}
+
+
+def _clean(values: Sequence[Any]) -> list[Any]:
+    return [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v
+            for v in values]
+
+
+def _codes(values: pd.Series) -> tuple[list[str], list[int]]:
+    """Category index per value (-1 when missing) and the sorted category names."""
+    text = values.astype("str")
+    names = sorted(set(text.dropna()))
+    index = {name: i for i, name in enumerate(names)}
+    return names, [index.get(v, -1) if isinstance(v, str) else -1 for v in text]
+
+
+def page_model(ctx: Context, nodes: np.ndarray, *, title: str, color_by: ColorBy = "kind",
+               include_personal: bool = False, unmasked: bool = False, seed: int = 0,
+               max_nodes: int = 3000) -> dict[str, Any]:
+    """The JSON-ready model of one page showing the organizations ``nodes`` of ``ctx``."""
+    if color_by not in ("kind", "cluster", "district"):
+        raise VizError(pick(ctx.lang, f"未知的着色方式 {color_by!r}", f"unknown color_by {color_by!r}"))
+    lang = ctx.lang
+    base = {
+        "v": 1, "lang": lang, "title": title, "asOf": ctx.layer.as_of.date().isoformat(),
+        "ui": ui_text(lang),
+        "kinds": [[t.code, t.label(lang), t.color] for t in schema.PARTY_KINDS.values()],
+        "types": [[t.code, t.label(lang), t.color, t.dashes]
+                  for t in schema.RELATION_TYPES.values()],
+        "marks": {"island": schema.PALETTE.island, "bridge": schema.PALETTE.bridge,
+                  "cross": schema.PALETTE.cross_district},
+    }
+    nodes = np.asarray(nodes, dtype=np.int64)
+    if len(nodes) > max_nodes:
+        return base | _aggregate(ctx, nodes, seed=seed, max_nodes=max_nodes)
+    return base | _organizations(ctx, nodes, color_by=color_by,
+                                 include_personal=include_personal, unmasked=unmasked, seed=seed)
+
+
+def _induced(ctx: Context, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Edge indices among ``nodes`` and the node → local index map."""
+    local = np.full(ctx.n, -1, dtype=np.int64)
+    local[nodes] = np.arange(len(nodes))
+    src, dst = ctx.layer.source, ctx.layer.target
+    edges = np.flatnonzero((local[src] >= 0) & (local[dst] >= 0))
+    return edges, local
+
+
+def _type_masks(types: np.ndarray) -> list[int]:
+    bit = {code: 1 << i for i, code in enumerate(schema.RELATION_TYPES)}
+    return [sum(bit.get(t, 0) for t in ty.split("|")) for ty in types]
+
+
+def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_personal: bool,
+                   unmasked: bool, seed: int) -> dict[str, Any]:
+    lang = ctx.lang
+    orgs = ctx.orgs.iloc[nodes]
+    edges, local = _induced(ctx, nodes)
+    src = local[ctx.layer.source[edges]]
+    dst = local[ctx.layer.target[edges]]
+    xy = positions(len(nodes), src, dst, seed=seed)
+    districts, d_idx = _codes(orgs["district"])
+    streets, s_idx = _codes(orgs["street"])
+    kind_index = {code: i for i, code in enumerate(schema.PARTY_KINDS)}
+    kinds = [kind_index.get(k, -1) for k in orgs["kind"].astype(str)]
+    colors, color_idx, legend = _colours(ctx, nodes, color_by, kinds, districts, d_idx)
+    members = orgs["members"] if "members" in orgs else pd.Series([None] * len(orgs))
+    n: dict[str, Any] = {
+        "id": ctx.layer.ids[nodes].tolist(),
+        "name": orgs["name"].astype(str).tolist(),
+        "k": kinds, "d": d_idx, "s": s_idx,
+        "cm": _clean(orgs["community"].astype(object).tolist()),
+        "m": [None if pd.isna(v) else int(v) for v in members],
+        "c": color_idx,
+        "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(),
+        "f": ctx.flags[nodes].tolist(),
+        "cl": ctx.cluster[nodes].tolist(),
+    }
+    if include_personal:
+        sec = orgs["secretary"].astype(object).tolist()
+        phone = orgs["phone"].astype(object).tolist()
+        n["sec"] = [None if not isinstance(v, str) else (v if unmasked else mask_name(v))
+                    for v in sec]
+        n["ph"] = [None if not isinstance(v, str) else (v if unmasked else mask_phone(v))
+                   for v in phone]
+    notes = {str(i): ctx.notes[int(g)] for i, g in enumerate(nodes) if int(g) in ctx.notes}
+    ties = ctx.ties
+    edge_local = np.full(len(ctx.layer.source), -1, dtype=np.int64)
+    edge_local[edges] = np.arange(len(edges))
+    mine = ties[edge_local[ties["edge"].to_numpy()] >= 0] if len(ties) else ties
+    type_index = {code: i for i, code in enumerate(schema.RELATION_TYPES)}
+    return {
+        "mode": "orgs", "districts": districts, "streets": streets,
+        "colors": colors, "legend": legend, "n": n, "notes": notes,
+        "e": {"s": src.tolist(), "t": dst.tolist(),
+              "ty": _type_masks(ctx.layer.types[edges]),
+              "w": ctx.layer.count[edges].tolist(),
+              "x": ctx.cross[edges].astype(int).tolist() if "clusters" in ctx.highlight
+              else [0] * len(edges)},
+        "ties": {"e": edge_local[mine["edge"].to_numpy()].tolist() if len(mine) else [],
+                 "ty": [type_index.get(t, -1) for t in mine["type"]],
+                 "a": list(mine["start"]), "b": list(mine["end"])},
+        "personal": bool(include_personal),
+        "note": "",
+    }
+
+
+def _colours(ctx: Context, nodes: np.ndarray, color_by: str, kinds: list[int],
+             districts: list[str], d_idx: list[int]) -> tuple[list[str], list[int], list]:
+    """Palette, colour index per node and legend entries ``[label, colour index]``."""
+    lang = ctx.lang
+    if color_by == "kind":
+        terms = list(schema.PARTY_KINDS.values())
+        present = sorted(set(kinds) - {-1})
+        return ([t.color for t in terms] + [schema.PALETTE.inactive],
+                [k if k >= 0 else len(terms) for k in kinds],
+                [[terms[k].label(lang), k] for k in present])
+    if color_by == "district":
+        colors = [CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i in range(len(districts))]
+        colors.append(schema.PALETTE.inactive)
+        return (colors, [d if d >= 0 else len(districts) for d in d_idx],
+                [[name, i] for i, name in enumerate(districts)])
+    ids = ctx.cluster[nodes]
+    present = sorted(set(ids.tolist()) - {-1})
+    where = {cid: i for i, cid in enumerate(present)}
+    colors = [CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i in range(len(present))]
+    colors.append(schema.PALETTE.inactive)
+    legend = [[pick(lang, f"片区 {cid}", f"cluster {cid}"), i] for cid, i in where.items()]
+    legend.append([ui_text(lang)["otherColor"], len(present)])
+    return colors, [where.get(int(c), len(present)) for c in ids], legend
+
+
+def _aggregate(ctx: Context, nodes: np.ndarray, *, seed: int, max_nodes: int) -> dict[str, Any]:
+    """Streets (or districts) as nodes sized by organizations, ties counted between them."""
+    ui = ui_text(ctx.lang)
+    orgs = ctx.orgs.iloc[nodes]
+    district = orgs["district"].astype(str).fillna("").to_numpy(dtype=object)
+    street = orgs["street"].astype(object).to_numpy()
+    street = np.array([s if isinstance(s, str) else ui["noStreet"] for s in street], dtype=object)
+    keys = np.char.add(np.char.add(district.astype(str), " "), street.astype(str))
+    mode = "street"
+    if len(set(keys.tolist())) > max_nodes:
+        keys, mode = district.astype(str), "district"
+    names, group = np.unique(keys, return_inverse=True)
+    districts = sorted(set(district.tolist()))
+    d_of_group = np.empty(len(names), dtype=object)
+    d_of_group[group] = district
+    d_index = {d: i for i, d in enumerate(districts)}
+    edges, local = _induced(ctx, nodes)
+    gs = group[local[ctx.layer.source[edges]]]
+    gt = group[local[ctx.layer.target[edges]]]
+    counts = ctx.layer.count[edges]
+    masks = np.asarray(_type_masks(ctx.layer.types[edges]), dtype=np.int64)
+    inner = np.bincount(gs[gs == gt], weights=counts[gs == gt], minlength=len(names))
+    between = pd.DataFrame({"s": np.minimum(gs, gt), "t": np.maximum(gs, gt), "w": counts,
+                            "ty": masks})[gs != gt]
+    agg = between.groupby(["s", "t"], sort=True).agg(
+        w=("w", "sum"), ty=("ty", lambda x: int(np.bitwise_or.reduce(x.to_numpy()))))
+    s = agg.index.get_level_values(0).to_numpy(dtype=np.int64)
+    t = agg.index.get_level_values(1).to_numpy(dtype=np.int64)
+    xy = positions(len(names), s, t, seed=seed)
+    size = np.bincount(group, minlength=len(names))
+    members = pd.to_numeric(orgs["members"], errors="coerce").fillna(0).to_numpy()
+    member_sum = np.bincount(group, weights=members, minlength=len(names))
+    islands = np.bincount(group, weights=(ctx.flags[nodes] & 1), minlength=len(names))
+    d_idx = [d_index[d] for d in d_of_group]
+    colors = [CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i in range(len(districts))]
+    return {
+        "mode": mode, "districts": districts, "streets": [],
+        "note": ui["aggregated"].format(ui[mode]),
+        "colors": colors, "legend": [[d, i] for i, d in enumerate(districts)],
+        "n": {"id": names.tolist(), "name": names.tolist(), "k": [-1] * len(names),
+              "d": d_idx, "s": [-1] * len(names), "c": d_idx,
+              "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(), "f": [0] * len(names),
+              "size": size.tolist(), "m": member_sum.astype(int).tolist(),
+              "inner": inner.astype(int).tolist(), "isl": islands.astype(int).tolist()},
+        "notes": {},
+        "e": {"s": s.tolist(), "t": t.tolist(), "ty": agg["ty"].astype(int).tolist(),
+              "w": agg["w"].astype(int).tolist(),
+              "x": [int(d_of_group[a] != d_of_group[b]) for a, b in zip(s, t)]},
+        "ties": {"e": [], "ty": [], "a": [], "b": []},
+        "personal": False,
+    }
