@@ -1,0 +1,124 @@
+"""Synthetic ledgers: spec format on real divisions, valid codes, the fallback skeleton, the CLI."""
+
+from __future__ import annotations
+
+import filecmp
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from gongjian.cli import app
+from gongjian.demo.divisions import find_divisions
+from gongjian.demo.names import is_valid_uscc
+from gongjian.demo.synth import synthesize
+from gongjian.errors import GongjianError
+from gongjian.loaders import read_ledger
+from gongjian.loaders.tables import TABLES
+
+DIVISIONS = find_divisions()
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory) -> dict:
+    if DIVISIONS is None:
+        pytest.fail("the divisions data (../shared/data/divisions) is needed for these tests")
+    return synthesize(tmp_path_factory.mktemp("synth"), scale="district", seed=3)
+
+
+def _read(info, table) -> pd.DataFrame:
+    return pd.read_csv(info["files"][table], dtype=str, keep_default_na=False,
+                       encoding="utf-8-sig")
+
+
+def test_district_scale_on_real_divisions(district):
+    assert district["skeleton"] == "divisions" and district["region"] == "玄武区"
+    counts = district["counts"]
+    assert 1_700 <= counts["party_orgs"] <= 2_300
+    regions = _read(district, "regions")
+    assert "新街口街道" in set(regions["名称"]) and "320102003" in set(regions["区划代码"])
+    for table in TABLES:
+        df = _read(district, table)
+        assert list(df.columns) == [c.zh for c in TABLES[table].columns], table
+        assert len(df) == counts[table]
+
+
+def test_district_scale_codes_and_references(district):
+    orgs, rel = _read(district, "party_orgs"), _read(district, "relations")
+    firms, sites = _read(district, "organizations"), _read(district, "sites")
+    assert orgs["组织编码"].is_unique and sites["名称"].is_unique
+    assert firms["统一社会信用代码"].is_unique
+    assert all(is_valid_uscc(c) for c in firms["统一社会信用代码"])
+    ids = set(orgs["组织编码"])
+    assert rel["甲方编码"].isin(ids).all() and rel["乙方编码"].isin(ids).all()
+    covering = firms["覆盖党组织编码"][firms["覆盖党组织编码"] != ""]
+    assert covering.isin(ids).all()
+    assert set(rel["关系类型"]) == {"共建协议", "结对共建", "双报到", "兼职委员", "联席会议"}
+    ends = pd.to_datetime(rel["结束日期"][rel["结束日期"] != ""])
+    assert (ends < "2025-01-01").any() and (ends > "2026-01-01").any()  # some expired
+
+
+def test_district_scale_reads_with_zero_errors(district):
+    ledger = read_ledger(district["folder"])
+    assert ledger.errors == []
+    assert len(ledger.party_orgs) == district["counts"]["party_orgs"]
+    assert len(ledger.relations) == district["counts"]["relations"]
+
+
+def test_same_seed_same_files(tmp_path, district):
+    again = synthesize(tmp_path, scale="district", seed=3)
+    for key, path in district["files"].items():
+        assert filecmp.cmp(path, again["files"][key], shallow=False), key
+
+
+def test_fallback_without_divisions(tmp_path, monkeypatch):
+    monkeypatch.setenv("GONGJIAN_DIVISIONS", str(tmp_path / "nowhere"))
+    monkeypatch.chdir(tmp_path)
+    import gongjian.demo.divisions as divisions
+
+    monkeypatch.setattr(divisions, "__file__", str(tmp_path / "a" / "b" / "c.py"))
+    info = synthesize(tmp_path / "out", scale="district")
+    assert info["skeleton"] == "synthetic" and "--divisions" in info["notice"]
+    assert read_ledger(info["folder"]).errors == []
+
+
+def test_bad_divisions_folder_and_region(tmp_path):
+    with pytest.raises(GongjianError, match="villages.csv.gz"):
+        synthesize(tmp_path, scale="district", divisions=tmp_path)
+    if DIVISIONS is not None:
+        with pytest.raises(GongjianError, match="南京市鼓楼区"):
+            synthesize(tmp_path, scale="district", region="鼓楼区")
+        with pytest.raises(GongjianError, match="找不到区划"):
+            synthesize(tmp_path, scale="district", region="不存在市")
+
+
+def test_city_scale_is_streamed_with_limit(tmp_path):
+    if DIVISIONS is None:
+        pytest.fail("the divisions data is needed")
+    info = synthesize(tmp_path, scale="city", region="南京市", limit=1)
+    n = info["counts"]
+    # one district of 南京市 with its share of the city's totals
+    assert 2_000 < n["party_orgs"] < 30_000
+    assert 8 < n["organizations"] / n["party_orgs"] < 13
+
+
+def test_synth_command(tmp_path):
+    out = CliRunner().invoke(app, ["synth", "--scale", "district", "-o", str(tmp_path / "s"),
+                                   "--seed", "1", "--lang", "en"])
+    assert out.exit_code == 0, out.output
+    assert "Party organizations" in out.output
+    assert (Path(tmp_path) / "s" / "党组织.csv").is_file()
+    bad = CliRunner().invoke(app, ["synth", "--scale", "district", "-o", str(tmp_path / "x"),
+                                   "--region", "不存在市"])
+    assert bad.exit_code == 1 and "找不到区划" in bad.output
+
+
+def test_usccs_vectorized_match_scalar_check():
+    from gongjian.demo.names import uscc_check, usccs
+
+    codes = usccs(np.random.default_rng(5), np.array(["320102"] * 500),
+                  social=np.arange(500) % 3 == 0, trader=np.arange(500) % 3 == 1)
+    assert all(uscc_check(c[:17]) == c[17] for c in codes)
+    assert {c[:2] for c in codes} == {"91", "92", "51", "52"}
