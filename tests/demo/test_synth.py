@@ -85,7 +85,7 @@ def test_fallback_without_divisions(tmp_path, monkeypatch):
 
 
 def test_bad_divisions_folder_and_region(tmp_path):
-    with pytest.raises(GongjianError, match="villages.csv.gz"):
+    with pytest.raises(GongjianError, match=r"villages\.csv\.gz"):
         synthesize(tmp_path, scale="district", divisions=tmp_path)
     if DIVISIONS is not None:
         with pytest.raises(GongjianError, match="南京市鼓楼区"):
