@@ -1,0 +1,1 @@
+"""The baselines: the obvious pandas + networkx + pyvis way of doing each stage."""

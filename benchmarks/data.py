@@ -1,0 +1,202 @@
+"""The benchmark inputs: synthetic ledgers per scale, generated once and cached.
+
+Everything is made by the project's own synthetic generator
+(:func:`gongjian.demo.synth.synthesize`) into ``benchmarks/.data/<scale>-seed<seed>/`` (or
+``$GONGJIAN_BENCH_DATA``), and reused while the scale and seed match. Derived inputs (the
+graph file, the pickled networkx graph of the baseline, an ``.xlsx`` ledger, the ledger of
+the end-to-end target) are made from it on first use. Each is made in a fresh process, and
+a folder counts as made only once its ``.complete`` stamp is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks.harness import ROOT, Side, run_once
+
+__all__ = ["Dataset", "CACHE", "read_csv_any", "ledger_file"]
+
+CACHE = Path(os.environ.get("GONGJIAN_BENCH_DATA", ROOT / "benchmarks" / ".data"))
+
+#: The end-to-end target of issue #6: a ledger of this many rows per table.
+E2E_ROWS = {"party_orgs": 100_000, "relations": 500_000, "organizations": 200_000}
+
+_ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
+
+
+def ledger_file(folder: Path, table: str) -> Path | None:
+    """The file holding ``table`` (Chinese or English name, any extension) in ``folder``."""
+    from gongjian.loaders.tables import TABLES
+
+    names = set(TABLES[table].file_names)
+    for path in sorted(Path(folder).iterdir()):
+        if path.stem in names and path.suffix.lower() in (".csv", ".xlsx", ".xls"):
+            return path
+    return None
+
+
+def read_csv_any(path: Path) -> tuple[list[list[str]], str]:
+    """All rows of a CSV (header first) as text, and the encoding it was written in."""
+    raw = Path(path).read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings: tuple[str, ...] = ("utf-16",)
+    else:
+        encodings = _ENCODINGS
+    for enc in encodings:
+        try:
+            text = raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        return list(csv.reader(io.StringIO(text, newline=""))), enc
+    raise ValueError(f"cannot decode {path}")
+
+
+class Dataset:
+    """The cached inputs of one scale and seed.
+
+    Examples
+    --------
+    >>> Dataset("district", 7, root=Path("/tmp/x")).folder
+    PosixPath('/tmp/x/district-seed7')
+    """
+
+    def __init__(self, scale: str, seed: int, *, root: Path = CACHE,
+                 log: Callable[[str], None] = print) -> None:
+        self.scale, self.seed, self.log = scale, seed, log
+        self.folder = Path(root) / f"{scale}-seed{seed}"
+        self.made: dict[str, float] = {}
+
+    @property
+    def ledger(self) -> Path:
+        """The synthetic ledger folder of this scale."""
+        return self.folder / "ledger"
+
+    def _ensure(self, name: str, path: Path, side: Side) -> Path:
+        stamp = path / ".complete" if path.suffix == "" else path.with_suffix(path.suffix + ".ok")
+        if stamp.exists():
+            return path
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+        self.log(f"  preparing {name} → {path} …")
+        run = run_once(side, timeout=4 * 3600)
+        if not run["ok"]:
+            raise RuntimeError(f"could not prepare {name}: {run['status']}: {run['message']}")
+        self.made[name] = run["process_seconds"]
+        self.log(f"    done in {run['process_seconds']:.0f} s, peak {run['peak_mb']:.0f} MiB")
+        stamp.write_text(json.dumps({"scale": self.scale, "seed": self.seed, **run},
+                                    default=str))
+        return path
+
+    def ensure_ledger(self) -> Path:
+        """Generate the ledger of this scale (once)."""
+        return self._ensure("ledger", self.ledger, Side(
+            "synth", "benchmarks.data:generate",
+            {"folder": str(self.ledger), "scale": self.scale, "seed": self.seed}))
+
+    def ensure_graph(self) -> Path:
+        """The ledger built and saved as a graph file (once)."""
+        self.ensure_ledger()
+        path = self.folder / "graph.gjg"
+        return self._ensure("graph file", path, Side(
+            "build", "benchmarks.data:build_graph_file",
+            {"ledger": str(self.ledger), "out": str(path)}))
+
+    def ensure_pickle(self) -> Path:
+        """The baseline's networkx graph of the ledger, pickled (once)."""
+        self.ensure_ledger()
+        path = self.folder / "networkx.pickle"
+        return self._ensure("networkx pickle", path, Side(
+            "pickle", "benchmarks.baselines.obvious_build:pickle_task",
+            {"ledger": str(self.ledger), "out": str(path)}))
+
+    def ensure_xlsx(self) -> Path:
+        """A ledger whose 党组织 table is an ``.xlsx`` file (once)."""
+        self.ensure_ledger()
+        path = self.folder / "xlsx-ledger"
+        return self._ensure("xlsx ledger", path, Side(
+            "xlsx", "benchmarks.data:write_xlsx_ledger",
+            {"ledger": str(self.ledger), "out": str(path)}))
+
+    def ensure_e2e(self) -> Path:
+        """The ledger of the end-to-end target: tables cut to :data:`E2E_ROWS` (once)."""
+        self.ensure_ledger()
+        path = self.folder / "e2e-ledger"
+        return self._ensure("end-to-end ledger", path, Side(
+            "cut", "benchmarks.data:cut_ledger",
+            {"ledger": str(self.ledger), "out": str(path), "rows": E2E_ROWS}))
+
+
+# --- tasks run in a fresh process by Dataset._ensure -------------------------------------
+
+def generate(clock, *, folder: str, scale: str, seed: int) -> dict:
+    """Task: the synthetic ledger of ``scale``."""
+    from gongjian.demo.synth import synthesize
+
+    with clock():
+        synthesize(Path(folder), scale=scale, seed=seed)
+    return {}
+
+
+def build_graph_file(clock, *, ledger: str, out: str) -> dict:
+    """Task: read, build and save the graph file of ``ledger``."""
+    from gongjian.graph.build import build
+    from gongjian.graph.io import save
+    from gongjian.loaders import read_ledger
+
+    with clock():
+        save(build(read_ledger(Path(ledger))), Path(out))
+    return {}
+
+
+def write_xlsx_ledger(clock, *, ledger: str, out: str) -> dict:
+    """Task: copy ``ledger``'s 党组织 table into ``out/党组织.xlsx`` (and an empty 共建关系)."""
+    from openpyxl import Workbook
+
+    src = ledger_file(Path(ledger), "party_orgs")
+    if src is None or src.suffix.lower() != ".csv":
+        raise RuntimeError(f"expected a CSV 党组织 table in {ledger}")
+    rows, _ = read_csv_any(src)
+    dest = Path(out)
+    dest.mkdir(parents=True, exist_ok=True)
+    with clock():
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("党组织")
+        numeric = {i for i, h in enumerate(rows[0]) if h.strip(" *") in ("党员数", "members")}
+        for n, row in enumerate(rows):  # counts as number cells, like a real Excel ledger
+            ws.append([int(c) if n and i in numeric and c.isdigit() else (c or None)
+                       for i, c in enumerate(row)])
+        wb.save(dest / "党组织.xlsx")
+    rel = ledger_file(Path(ledger), "relations")
+    header = read_csv_any(rel)[0][0] if rel else ["甲方编码", "乙方编码", "关系类型"]
+    with open(dest / "共建关系.csv", "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerow(header)
+    return {"rows": len(rows) - 1}
+
+
+def cut_ledger(clock, *, ledger: str, out: str, rows: dict[str, int]) -> dict:
+    """Task: copy ``ledger`` to ``out`` keeping the first ``rows[table]`` rows of the tables
+    named (CSV only, same encoding); the other files are copied as they are."""
+    dest = Path(out)
+    dest.mkdir(parents=True, exist_ok=True)
+    kept = {}
+    cut = {ledger_file(Path(ledger), t): n for t, n in rows.items()}
+    for src in sorted(Path(ledger).iterdir()):
+        if src.name.startswith("."):
+            continue
+        if src in cut and src.suffix.lower() == ".csv":
+            table, enc = read_csv_any(src)
+            table = table[: cut[src] + 1]
+            with open(dest / src.name, "w", encoding=enc, newline="") as f:
+                csv.writer(f).writerows(table)
+            kept[src.stem] = len(table) - 1
+        elif src.is_file():
+            shutil.copy2(src, dest / src.name)
+    return {"kept": kept}

@@ -1,0 +1,290 @@
+"""The harness: run each side of each stage in a fresh process, take medians, print one table.
+
+A :class:`Stage` compares our implementation (``ours``) with one or more baselines; each
+:class:`Side` is a task run by :mod:`benchmarks.child` in its own subprocess per repeat, so
+its peak memory (``ru_maxrss`` from ``os.wait4``, which covers the process and every process
+it waited for) belongs to that stage alone. Wall time is what the task timed around the work
+itself (setup such as loading inputs is left out and said so in the stage's note).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks.child import MARK
+
+__all__ = ["Side", "Stage", "Measure", "run_side", "run_stage", "ratio", "render_table",
+           "render_markdown", "ROOT"]
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Side:
+    """One measured program: a task ``module:function`` with its keyword arguments."""
+
+    label: str
+    task: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    timeout: float | None = None
+
+
+@dataclass
+class Stage:
+    """A stage of the pipeline: ours against its baselines, and the target it should meet.
+
+    ``needs`` lists importable names (``module:attr``) our side requires; when one is
+    missing the stage is reported "not available" and nothing is run. ``check`` decides,
+    from the medians, whether the target is met (only judged at ``target_scale``, or at
+    every scale when it is ``"any"``). ``per_row`` compares speeds per row (the sides did
+    different numbers of rows); ``inputs`` names the :class:`~benchmarks.data.Dataset`
+    methods that make what the stage reads.
+    """
+
+    name: str
+    group: str
+    ours: Side
+    baselines: list[Side] = field(default_factory=list)
+    target: str = ""
+    needs: tuple[str, ...] = ()
+    check: Callable[[Measure, list[Measure]], bool] | None = None
+    target_scale: str = "city"
+    note: str = ""
+    per_row: bool = False
+    inputs: tuple[str, ...] = ()
+
+
+@dataclass
+class Measure:
+    """The repeats of one side: medians of wall time, rows and peak memory."""
+
+    label: str
+    status: str = "ok"  # ok | failed | timeout | not available
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def seconds(self) -> float | None:
+        """Median wall time of the timed work over the successful repeats."""
+        ok = [r["seconds"] for r in self.runs if r.get("ok")]
+        return statistics.median(ok) if ok else None
+
+    @property
+    def peak_mb(self) -> float | None:
+        """Largest peak resident memory over the repeats, in MiB."""
+        peaks = [r["peak_mb"] for r in self.runs if r.get("peak_mb") is not None]
+        return max(peaks) if peaks else None
+
+    @property
+    def rows(self) -> int | None:
+        """Work units of the task (rows read, nodes analysed, rows pushed)."""
+        for r in self.runs:
+            if r.get("rows") is not None:
+                return int(r["rows"])
+        return None
+
+    def info(self, key: str) -> Any:
+        """The first successful repeat's value of ``key`` (e.g. ``size``, ``parts``)."""
+        for r in self.runs:
+            if r.get("ok") and key in r:
+                return r[key]
+        return None
+
+    def part(self, name: str) -> float | None:
+        """Median of a named sub-timing over the successful repeats."""
+        vals = [r["parts"][name] for r in self.runs if r.get("ok") and name in r.get("parts", {})]
+        return statistics.median(vals) if vals else None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The measure with its medians, for the JSON results."""
+        return {**asdict(self), "median_seconds": self.seconds, "peak_mb": self.peak_mb,
+                "rows": self.rows}
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.setdefault("PYTHONHASHSEED", "0")
+    return env
+
+
+def run_once(side: Side, timeout: float) -> dict[str, Any]:
+    """Run ``side`` once in a fresh process; return its result with ``peak_mb`` and status."""
+    cmd = [sys.executable, "-m", "benchmarks.child", side.task, json.dumps(side.kwargs)]
+    limit = side.timeout or timeout
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env=_child_env(),
+                                start_new_session=True)
+        timed_out = False
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - start > limit:
+                timed_out = True
+                os.killpg(proc.pid, signal.SIGKILL)
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.05)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    # A timed-out task may leave processes behind in its group; end them too.
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    result: dict[str, Any] = {"process_seconds": wall, "peak_mb": usage.ru_maxrss / 1024,
+                              "exit": proc.returncode}
+    if timed_out:
+        return {**result, "ok": False, "status": "timeout", "message": f"> {limit:.0f} s"}
+    marked = [line for line in stdout.splitlines() if line.startswith(MARK)]
+    if proc.returncode != 0 or not marked:
+        tail = [ln for ln in stderr.strip().splitlines() if ln.strip()][-1:] or ["no output"]
+        return {**result, "ok": False, "status": "failed", "message": tail[0][:300]}
+    return {**result, **json.loads(marked[-1][len(MARK):]), "ok": True, "status": "ok"}
+
+
+def missing(needs: tuple[str, ...]) -> str | None:
+    """The first name in ``needs`` that cannot be imported (a part not landed yet), or None."""
+    from importlib import import_module
+
+    for name in needs:
+        module, _, attr = name.partition(":")
+        try:
+            mod = import_module(module)
+            if attr and not hasattr(mod, attr):
+                return name
+        except ImportError:
+            return name
+    return None
+
+
+def run_side(side: Side, repeat: int, timeout: float, log: Callable[[str], None]) -> Measure:
+    """Run ``side`` ``repeat`` times; stop early after a failure or a timeout."""
+    measure = Measure(side.label)
+    for i in range(repeat):
+        run = run_once(side, timeout)
+        measure.runs.append(run)
+        took = f"{run['seconds']:.2f} s" if run.get("ok") else run["status"]
+        log(f"    {side.label} #{i + 1}: {took}, peak {run['peak_mb']:.0f} MiB")
+        if not run["ok"]:
+            measure.status, measure.message = run["status"], run["message"]
+            break
+    return measure
+
+
+def run_stage(stage: Stage, repeat: int, timeout: float,
+              log: Callable[[str], None]) -> tuple[Measure, list[Measure]]:
+    """Measure our side and every baseline of ``stage``."""
+    log(f"  {stage.name}")
+    gap = missing(stage.needs)
+    if gap:
+        log(f"    not available: {gap}")
+        return Measure("gongjian", "not available", message=f"{gap} missing"), []
+    ours = run_side(stage.ours, repeat, timeout, log)
+    return ours, [run_side(b, repeat, timeout, log) for b in stage.baselines]
+
+
+def ratio(ours: Measure, base: Measure, per_row: bool = False) -> float | None:
+    """How many times faster ours is: baseline time over ours, or with ``per_row`` the
+    baseline's time per row over ours."""
+    if ours.seconds is None or base.seconds is None or ours.seconds <= 0:
+        return None
+    if per_row and ours.rows and base.rows:
+        return (base.seconds / base.rows) / (ours.seconds / ours.rows)
+    return base.seconds / ours.seconds
+
+
+def _time(m: Measure | None) -> str:
+    if m is None:
+        return "—"
+    if m.seconds is None:
+        return {"timeout": f"timeout ({m.message})"}.get(m.status, m.status)
+    text = f"{m.seconds:.2f} s" if m.seconds < 100 else f"{m.seconds:.0f} s"
+    if m.rows and m.info("rate"):
+        text += f" ({m.rows / m.seconds:,.0f}/s)"
+    return text
+
+
+def _mem(m: Measure | None) -> str:
+    return "—" if m is None or m.peak_mb is None else f"{m.peak_mb:,.0f}"
+
+
+def _ratio(ours: Measure, base: Measure | None, per_row: bool) -> str:
+    if base is None:
+        return "—"
+    r = ratio(ours, base, per_row)
+    if r is None:
+        if base.status == "timeout" and ours.seconds:
+            limit = float(base.message.strip("> s"))
+            return f"> {limit / ours.seconds:.1f}×"
+        return "—"
+    return f"{r:.1f}×"
+
+
+def rows_of(stage: Stage, ours: Measure, bases: list[Measure], scale: str) -> list[list[str]]:
+    """The table rows of one stage: one per baseline (or one when it has none)."""
+    verdict = ""
+    if stage.check and ours.seconds is not None and stage.target_scale in (scale, "any"):
+        verdict = " ✓" if stage.check(ours, bases) else " ✗"
+    size = ours.info("size") or ""
+    rows = []
+    for i, base in enumerate(bases or [None]):
+        name = stage.name if i == 0 else ""
+        base_size = base.info("size") if base else None
+        base_label = base.label if base else "—"
+        if base_size and base_size != size:
+            base_label += f" [{base_size}]"
+        ours_text = _time(ours) if i == 0 else "″"
+        if ours.status == "not available":
+            ours_text = "not available"
+        elif ours.status != "ok" and i == 0:
+            ours_text = f"{ours.status}: {ours.message}"[:60]
+        rows.append([name, size if i == 0 else "", ours_text, base_label, _time(base),
+                     _ratio(ours, base, stage.per_row), f"{_mem(ours)} / {_mem(base)}",
+                     (stage.target + verdict) if i == 0 else ""])
+    return rows
+
+
+HEADERS = ["stage", "size", "gongjian (median)", "baseline", "baseline (median)",
+           "speed-up", "peak MiB (ours / base)", "target"]
+
+
+def render_table(results: list[tuple[Stage, Measure, list[Measure]]], scale: str,
+                 title: str) -> None:
+    """Print the one table of the run with rich."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for h in HEADERS:
+        table.add_column(h, overflow="fold")
+    for stage, ours, bases in results:
+        for row in rows_of(stage, ours, bases, scale):
+            table.add_row(*row)
+    Console(width=max(160, Console().width)).print(table)
+
+
+def render_markdown(results: list[tuple[Stage, Measure, list[Measure]]], scale: str) -> str:
+    """The same table in Markdown, for docs/performance.md."""
+    lines = ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+    for stage, ours, bases in results:
+        for row in rows_of(stage, ours, bases, scale):
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |")
+    return "\n".join(lines) + "\n"
