@@ -43,7 +43,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "missing_end": ("{side}方编码和{side}方名称都为空", "both {side_en} id and name are empty"),
     "control_char": ("含有不可见的控制字符（如 NUL），请删除后重新保存",
                      "contains control characters (such as NUL)"),
-    "extra_cells": ("这一行的单元格比表头多，可能多了逗号", "the row has more cells than the header"),
+    "extra_cells": ("这一行的单元格比表头多，可能多了逗号",
+                    "the row has more cells than the header"),
     "bad_int": ("不是非负整数（应填写如 12）", "not a non-negative integer (e.g. 12)"),
     "bad_date": ("不是日期（可写 2023-05-01、2023/5/1、2023年5月1日 或 20230501）",
                  "not a date (e.g. 2023-05-01, 2023/5/1, 2023年5月1日, 20230501)"),
@@ -125,7 +126,8 @@ def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
     return df[list(PROBLEM_COLUMNS)].reset_index(drop=True)
 
 
-def _localized(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+def localized(df: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The problem frame with severities in words people read (错误/警告)."""
     df = df.copy()
     df["severity"] = df["severity"].map(
         {"error": "错误" if lang != "en" else "error",
@@ -144,7 +146,7 @@ def write_problems(problems: Iterable[Problem], path: Path | str, *, lang: str =
     '问题清单.xlsx'
     """
     path = Path(path)
-    df = _localized(problems_frame(problems), lang)
+    df = localized(problems_frame(problems), lang)
     if path.suffix.lower() == ".xlsx":
         write_xlsx(df, path, labels=PROBLEM_COLUMNS, lang=lang,
                    sheet="问题清单" if lang != "en" else "problems")
