@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["MARKER", "HOOK", "time_until_drawn", "chromium"]
+__all__ = ["HOOK", "MARKER", "chromium", "time_until_drawn"]
 
 MARKER = "GONGJIAN_BENCH_DRAWN"
 
@@ -36,7 +36,7 @@ HOOK = """<script>(function () {
       n.on("afterDrawing", function f() {
         if (!stable && !(n.physics && n.physics.stabilized)) return;
         n.off("afterDrawing", f);
-        console.log("%s " + performance.now());
+        console.log("__MARKER__ " + performance.now());
       });
       return n;
     }
@@ -47,11 +47,14 @@ HOOK = """<script>(function () {
     set: function (o, k, v) { o[k] = k === "Network" ? wrap(v) : v; return true; },
     defineProperty: function (o, k, d) {
       if (k === "Network" && "value" in d) d = Object.assign({}, d, {value: wrap(d.value)});
-      if (k === "Network" && d.get) { var g = d.get; d = Object.assign({}, d, {get: function () { return wrap(g()); }}); }
+      if (k === "Network" && d.get) {
+        var g = d.get;
+        d = Object.assign({}, d, {get: function () { return wrap(g()); }});
+      }
       return Reflect.defineProperty(o, k, d);
     }
   });
-})();</script>""" % MARKER
+})();</script>""".replace("__MARKER__", MARKER)
 
 
 def chromium() -> str | None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from benchmarks.harness import ROOT, Side, run_once
 
-__all__ = ["Dataset", "CACHE", "read_csv_any", "ledger_file"]
+__all__ = ["CACHE", "Dataset", "ledger_file", "read_csv_any"]
 
 CACHE = Path(os.environ.get("GONGJIAN_BENCH_DATA", ROOT / "benchmarks" / ".data"))
 

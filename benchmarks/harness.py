@@ -9,6 +9,7 @@ itself (setup such as loading inputs is left out and said so in the stage's note
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -24,8 +25,17 @@ from typing import Any
 
 from benchmarks.child import MARK
 
-__all__ = ["Side", "Stage", "Measure", "run_side", "run_stage", "ratio", "render_table",
-           "render_markdown", "ROOT"]
+__all__ = [
+    "ROOT",
+    "Measure",
+    "Side",
+    "Stage",
+    "ratio",
+    "render_markdown",
+    "render_table",
+    "run_side",
+    "run_stage",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -145,10 +155,8 @@ def run_once(side: Side, timeout: float) -> dict[str, Any]:
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
     # A timed-out task may leave processes behind in its group; end them too.
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
     result: dict[str, Any] = {"process_seconds": wall, "peak_mb": usage.ru_maxrss / 1024,
                               "exit": proc.returncode}
     if timed_out:

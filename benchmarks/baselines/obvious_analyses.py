@@ -21,7 +21,7 @@ import pandas as pd
 
 from gongjian import schema
 
-__all__ = ["prepare", "layer", "islands", "bridges", "clusters", "coverage", "ANALYSES"]
+__all__ = ["ANALYSES", "bridges", "clusters", "coverage", "islands", "layer", "prepare"]
 
 
 def _codes(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
@@ -41,7 +41,7 @@ def prepare(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     orgs["status"] = _codes(orgs.get("status", pd.Series(index=orgs.index, dtype=str)),
                             schema.STATUS_ALIASES)
     rel = tables["relations"].copy()
-    by_name = dict(zip(orgs["name"], orgs["id"]))
+    by_name = dict(zip(orgs["name"], orgs["id"], strict=True))
     for end in ("source", "target"):
         if f"{end}_name" in rel:
             rel[f"{end}_id"] = rel[f"{end}_id"].fillna(rel[f"{end}_name"].map(by_name))
@@ -130,7 +130,7 @@ def task(clock, *, ledger: str, analysis: str, as_of: str, samples: int) -> dict
     tables = prepare(read_ledger(Path(ledger)))
     if analysis == "coverage":
         with clock():
-            rates, todo = coverage(tables["organizations"])
+            _rates, todo = coverage(tables["organizations"])
         return {"rows": len(tables["organizations"]),
                 "size": f"{len(tables['organizations']):,} organizations", "found": len(todo)}
     with clock():

@@ -20,7 +20,7 @@ import pandas as pd
 
 from gongjian.loaders.tables import TABLES  # the file names and headers of the ledger spec
 
-__all__ = ["read_table", "read_ledger", "build_graph", "main"]
+__all__ = ["build_graph", "main", "read_ledger", "read_table"]
 
 
 def read_table(folder: Path, table: str) -> pd.DataFrame | None:
@@ -57,7 +57,7 @@ def build_graph(tables: dict[str, pd.DataFrame]) -> nx.MultiDiGraph:
     co-building ties, subordination, coverage and location as edges."""
     g = nx.MultiDiGraph()
     orgs = tables["party_orgs"]
-    by_name = dict(zip(orgs["name"], orgs["id"]))
+    by_name = dict(zip(orgs["name"], orgs["id"], strict=True))
     for rec in _clean(orgs.to_dict("records")):
         g.add_node(("PartyOrg", rec["id"]), **rec)
         if rec.get("parent_id"):

@@ -18,7 +18,7 @@ import random
 import igraph
 import numpy as np
 
-__all__ = ["islands", "bridges", "clusters", "ANALYSES"]
+__all__ = ["ANALYSES", "bridges", "clusters", "islands"]
 
 
 def _graph(layer) -> igraph.Graph:
