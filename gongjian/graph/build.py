@@ -218,7 +218,8 @@ def _name_parts(*frames: pd.DataFrame) -> pd.DataFrame:
 
 def _name_keys(*frames: pd.DataFrame) -> set[str]:
     parts = _name_parts(*frames)
-    return set(parts["district"]) | set(region_keys(parts).dropna())
+    streets = (parts["district"] + _SEP + parts["street"]).dropna()
+    return set(parts["district"]) | set(streets) | set(region_keys(parts).dropna())
 
 
 def _site_region_pairs(sites: pd.DataFrame, known: set[str]) -> pd.DataFrame:

@@ -297,7 +297,8 @@ class KnowledgeGraph:
         for label_, (table, key) in NODE_TABLES.items():
             df = getattr(self, table)
             for rec in _records(df):
-                g.add_node(f"{label_}:{rec[key]}", label=label_, key=str(rec[key]), **rec)
+                attrs = {**rec, "label": label_, "key": str(rec[key])}  # regions have a "key"
+                g.add_node(f"{label_}:{rec[key]}", **attrs)
         for rec in _records(self.relations):
             g.add_edge(f"PartyOrg:{rec['source_id']}", f"PartyOrg:{rec['target_id']}",
                        layer="co_building", **rec)
