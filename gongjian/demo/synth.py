@@ -204,6 +204,7 @@ class _Batch:
         self.part = part
         self.parts = parts
         self.street_index = {c: i for i, c in enumerate(self.streets["code"])}
+        self.apart = np.zeros(0, dtype=object)
 
     # --- helpers ---------------------------------------------------------------------
 
@@ -385,7 +386,8 @@ class _Batch:
                                       spelling=spelling, fld=fld,
                                       system=np.where(system == "", None, system),
                                       parent=parent.where(parent.notna(), None).to_numpy()))
-        island = rng.random(n) < 0.01  # 党建孤岛: no tie at all
+        island = np.zeros(n, dtype=bool)  # 党建孤岛: about 1% of units have no tie at all
+        island[rng.choice(n, min(n, max(1, round(n * 0.01))), replace=False)] = True
         live = ~island
         # groups cut off from the axis: three units tied only among themselves
         n_groups = n // 400
@@ -397,6 +399,7 @@ class _Batch:
             for a, b in ((0, 1), (1, 2), (0, 2)):
                 ties.append(_ties(u_ids[tri[:, a]], u_ids[tri[:, b]], "agreement"))
         live &= ~group
+        self.apart = u_ids[~live].to_numpy()  # islands and cut-off groups get no other tie
         ties.append(_ties(u_ids[live], self._community_ids(s, c)[live], "pairing"))
         dual = live & (rng.random(n) < 0.6)
         s2, c2 = self._place(n)
@@ -536,8 +539,9 @@ class _Batch:
         kinds = orgs["kind"].map(lambda v: schema.canonical(schema.PARTY_KIND_ALIASES, v))
         pool = orgs["id"][kinds.isin(["unit", "building", "park", "business_district",
                                       "new_economy"]).to_numpy()].to_numpy()
+        pool = pool[~np.isin(pool, self.apart)]
         if len(pool) == 0:
-            pool = orgs["id"].to_numpy()
+            return _ties(pd.Series([], dtype="str"), pd.Series([], dtype="str"), "pairing")
         src = pool[rng.integers(0, len(pool), n)]
         s, c = self._place(n)
         tgt = self._community_ids(s, c)

@@ -97,11 +97,33 @@ def test_bad_divisions_folder_and_region(tmp_path):
 def test_city_scale_is_streamed_with_limit(tmp_path):
     if DIVISIONS is None:
         pytest.fail("the divisions data is needed")
-    info = synthesize(tmp_path, scale="city", region="南京市", limit=1)
+    info = synthesize(tmp_path, scale="city", region="南京市", limit=2)
     n = info["counts"]
-    # one district of 南京市 with its share of the city's totals
-    assert 2_000 < n["party_orgs"] < 30_000
+    # two districts of 南京市 with their share of the city's totals
+    assert 5_000 < n["party_orgs"] < 50_000
     assert 8 < n["organizations"] / n["party_orgs"] < 13
+    assert 4 < n["relations"] / n["party_orgs"] < 6
+    orgs = _read(info, "party_orgs").set_index("组织编码")["所属区"]
+    rel = _read(info, "relations")
+    across = orgs.loc[rel["甲方编码"]].to_numpy() != orgs.loc[rel["乙方编码"]].to_numpy()
+    assert across.sum() >= 1  # ties across the district border
+
+
+def test_islands_and_cut_off_groups_are_planted(district):
+    import networkx as nx
+
+    from gongjian.graph.build import build
+
+    kg = build(read_ledger(district["folder"]))
+    layer = kg.co_building_layer("2025-06-30")
+    kinds = nx.get_node_attributes(layer, "kind")
+    isolated = [n for n in nx.isolates(layer) if kinds[n] == "unit"]
+    assert len(isolated) >= 5
+    cut_off = [c for c in nx.connected_components(layer)
+               if len(c) > 1 and not any(kinds[n] in ("street", "community") for n in c)]
+    assert cut_off and all(len(c) == 3 for c in cut_off)
+    biggest = max(nx.connected_components(layer), key=len)
+    assert len(biggest) > 0.95 * layer.number_of_nodes()
 
 
 def test_synth_command(tmp_path):
