@@ -89,3 +89,14 @@ def test_demo_command(tmp_path):
     assert (tmp_path / "演示" / "graph.gjg").is_file()
     help_ = runner.invoke(app, ["demo", "--help"])
     assert help_.exit_code == 0 and "Example" in help_.output
+
+
+def test_islands_analysis_finds_exactly_the_planted_ones(kg, truth):
+    from gongjian.queries.islands import islands
+
+    found = islands(kg, as_of=DEMO_AS_OF)
+    isolated = set(found.loc[found["reason"] == "isolated", "id"])
+    detached = found[found["reason"] == "detached"]
+    assert isolated == set(truth["islands_as_of"])
+    assert sorted(detached["id"]) == truth["detached_group"]
+    assert detached["group"].nunique() == 1
