@@ -35,6 +35,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true",
                    help="1 repeat at district scale: checks the suite in a few minutes")
     p.add_argument("--repeat", type=int, default=None, help="runs per side (median; default 3)")
+    p.add_argument("--baseline-repeat", type=int, default=None,
+                   help="runs per baseline (default: as --repeat); slow baselines at city scale")
     p.add_argument("--only", default="", help="comma-separated stage names or groups")
     p.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write results")
     p.add_argument("--markdown", type=Path, default=None, help="also write the table as Markdown")
@@ -91,14 +93,17 @@ def main(argv: list[str] | None = None) -> int:
             results.append((stage, Measure("gongjian", "not available",
                                            message=f"inputs: {err}"), []))
             continue
-        ours, bases = run_stage(stage, args.repeat, args.timeout, log)
+        ours, bases = run_stage(stage, args.repeat, args.timeout, log, args.baseline_repeat)
         results.append((stage, ours, bases))
     took = time.perf_counter() - started
-    title = (f"gongjian benchmarks · {args.scale} scale · median of {args.repeat} · "
+    reps = f"{args.repeat}" + (f" (baselines {args.baseline_repeat})"
+                                if args.baseline_repeat not in (None, args.repeat) else "")
+    title = (f"gongjian benchmarks · {args.scale} scale · median of {reps} · "
              f"{os.cpu_count()} CPUs · {took / 60:.1f} min")
     render_table(results, args.scale, title)
     payload = {
         "meta": {"scale": args.scale, "seed": args.seed, "repeat": args.repeat,
+                 "baseline_repeat": args.baseline_repeat or args.repeat,
                  "timeout": args.timeout, "date": dt.datetime.now(dt.UTC).isoformat(),
                  "seconds": took, "cpus": os.cpu_count(), "machine": platform.platform(),
                  "python": platform.python_version(), "inputs_made": data.made},

@@ -1,5 +1,120 @@
-"""Placeholder."""
+"""Stages of the analyses: islands, bridges, clusters, coverage plan, and all four together.
+
+Ours: the function of :mod:`gongjian.queries` on the graph loaded from the ``.gjg``
+(loading is setup; the timed part includes making the co-building layer, as a command
+does). Baselines, timed the same way from tables in memory:
+
+- networkx (:mod:`benchmarks.baselines.obvious_analyses`): the layer built row by row,
+  ``isolates`` / ``articulation_points`` + ``betweenness_centrality(k)`` /
+  ``louvain_communities``, a pandas group-by for coverage;
+- raw igraph (:mod:`benchmarks.baselines.raw_igraph`): the bare algorithm calls on the same
+  layer arrays — the floor we should stay within 2× of.
+
+Betweenness is sampled from :data:`SAMPLES` sources on every side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from benchmarks.data import Dataset
+from benchmarks.harness import Side, Stage
+
+__all__ = ["ANALYSES", "SAMPLES", "stages"]
+
+#: Sampled sources of betweenness, the same for ours and both baselines.
+SAMPLES = 100
+#: Analysis → the name in :mod:`gongjian.queries` (coverage: the plan of the uncovered).
+ANALYSES = {"islands": "islands", "bridges": "bridges", "clusters": "clusters",
+            "coverage plan": "coverage_list"}
 
 
-def stages(data):
-    return []
+def _query(name: str):
+    import gongjian.queries as q
+
+    if name == "coverage_list" and not hasattr(q, name):
+        name = "coverage_plan"
+    return getattr(q, name)
+
+
+def _run(kg, name: str, as_of: str, samples: int):
+    fn = _query(name)
+    if name == "coverage_list":
+        return fn(kg)
+    if name == "bridges":
+        return fn(kg, as_of=as_of, samples=samples)
+    return fn(kg, as_of=as_of)
+
+
+def ours(clock, *, graph: str, analyses: list[str], as_of: str, samples: int) -> dict:
+    """Task: our analyses, one after the other on one loaded graph (timed)."""
+    from gongjian.graph.io import load
+
+    kg = load(Path(graph))
+    found = {}
+    with clock():
+        for name in analyses:
+            with clock(name):
+                found[name] = len(_run(kg, name, as_of, samples))
+    layer = kg.co_building_arrays(as_of)
+    if analyses == ["coverage_list"]:
+        n = len(kg.organizations)
+        return {"rows": n, "size": f"{n:,} organizations", "found": found}
+    return {"rows": layer.n, "size": f"{layer.n:,} nodes, {len(layer.source):,} ties",
+            "found": found}
+
+
+def networkx_all(clock, *, ledger: str, as_of: str, samples: int) -> dict:
+    """Task: the four networkx / pandas analyses in one process (timed, layer built once)."""
+    from benchmarks.baselines import obvious_analyses as nxa
+    from benchmarks.baselines.obvious_build import read_ledger
+
+    tables = nxa.prepare(read_ledger(Path(ledger)))
+    with clock():
+        g = nxa.layer(tables, as_of)
+        for name, fn in nxa.ANALYSES.items():
+            with clock(name):
+                fn(g, samples=samples)
+        nxa.coverage(tables["organizations"])
+    return {"rows": g.number_of_nodes(),
+            "size": f"{g.number_of_nodes():,} nodes, {g.number_of_edges():,} ties"}
+
+
+def stages(data: Dataset) -> list[Stage]:
+    """One stage per analysis, and one for all four together."""
+    as_of = dt.date.today().isoformat()
+    graph, ledger = str(data.folder / "graph.gjg"), str(data.ledger)
+    common = {"as_of": as_of, "samples": SAMPLES}
+    out = []
+    for title, name in ANALYSES.items():
+        bases = [Side("networkx" if name != "coverage_list" else "pandas group-by",
+                      "benchmarks.baselines.obvious_analyses:task",
+                      {"ledger": ledger, "analysis": title.split()[0], **common})]
+        if name != "coverage_list":
+            bases.append(Side("raw igraph", "benchmarks.baselines.raw_igraph:task",
+                              {"graph": graph, "analysis": name, **common}))
+        out.append(Stage(
+            title, "analyses",
+            Side("gongjian", f"{__name__}:ours", {"graph": graph, "analyses": [name], **common}),
+            bases, target="≥ 10× networkx, ≤ 2× raw igraph" if name != "coverage_list" else "",
+            needs=(f"gongjian.queries:{name}",) if name != "coverage_list" else
+            ("gongjian.queries:coverage_list|gongjian.queries:coverage_plan",),
+            check=_check if name != "coverage_list" else None,
+            inputs=("ensure_graph",)))
+    out.append(Stage(
+        "all four analyses", "analyses",
+        Side("gongjian", f"{__name__}:ours",
+             {"graph": graph, "analyses": list(ANALYSES.values()), **common}),
+        [Side("networkx + pandas", f"{__name__}:networkx_all", {"ledger": ledger, **common})],
+        target="≤ 60 s", needs=("gongjian.queries:islands", "gongjian.queries:bridges",
+                                "gongjian.queries:clusters"),
+        check=lambda o, b: o.seconds <= 60, inputs=("ensure_graph",)))
+    return out
+
+
+def _check(ours, bases) -> bool:
+    nx_, ig = bases[0], bases[1] if len(bases) > 1 else None
+    fast = nx_.seconds is None or nx_.seconds >= 10 * ours.seconds
+    close = ig is None or ig.seconds is None or ours.seconds <= 2 * ig.seconds
+    return fast and close

@@ -169,17 +169,27 @@ def run_once(side: Side, timeout: float) -> dict[str, Any]:
 
 
 def missing(needs: tuple[str, ...]) -> str | None:
-    """The first name in ``needs`` that cannot be imported (a part not landed yet), or None."""
+    """The first of ``needs`` that cannot be imported (a part not landed yet), or None.
+
+    Examples
+    --------
+    >>> missing(("json:dumps", "json:nothing|os:sep")) is None
+    True
+    >>> missing(("json:nothing",))
+    'json:nothing'
+    """
     from importlib import import_module
 
-    for name in needs:
+    def present(name: str) -> bool:
         module, _, attr = name.partition(":")
         try:
-            mod = import_module(module)
-            if attr and not hasattr(mod, attr):
-                return name
+            return not attr or hasattr(import_module(module), attr)
         except ImportError:
-            return name
+            return False
+
+    for need in needs:  # "a:x|b:y" is met by either
+        if not any(present(alt) for alt in need.split("|")):
+            return need
     return None
 
 
@@ -197,16 +207,18 @@ def run_side(side: Side, repeat: int, timeout: float, log: Callable[[str], None]
     return measure
 
 
-def run_stage(stage: Stage, repeat: int, timeout: float,
-              log: Callable[[str], None]) -> tuple[Measure, list[Measure]]:
-    """Measure our side and every baseline of ``stage``."""
+def run_stage(stage: Stage, repeat: int, timeout: float, log: Callable[[str], None],
+              base_repeat: int | None = None) -> tuple[Measure, list[Measure]]:
+    """Measure our side and every baseline of ``stage`` (the baselines even when our part
+    is not available yet, so that they are known to work)."""
     log(f"  {stage.name}")
     gap = missing(stage.needs)
     if gap:
-        log(f"    not available: {gap}")
-        return Measure("gongjian", "not available", message=f"{gap} missing"), []
-    ours = run_side(stage.ours, repeat, timeout, log)
-    return ours, [run_side(b, repeat, timeout, log) for b in stage.baselines]
+        log(f"    gongjian: not available ({gap} missing)")
+        ours = Measure("gongjian", "not available", message=f"{gap} missing")
+    else:
+        ours = run_side(stage.ours, repeat, timeout, log)
+    return ours, [run_side(b, base_repeat or repeat, timeout, log) for b in stage.baselines]
 
 
 def ratio(ours: Measure, base: Measure, per_row: bool = False) -> float | None:
@@ -251,20 +263,21 @@ def rows_of(stage: Stage, ours: Measure, bases: list[Measure], scale: str) -> li
     verdict = ""
     if stage.check and ours.seconds is not None and stage.target_scale in (scale, "any"):
         verdict = " ✓" if stage.check(ours, bases) else " ✗"
-    size = ours.info("size") or ""
+    size = ours.info("size") or next((b.info("size") for b in bases if b.info("size")), "")
+    if ours.status == "ok":
+        ours_text = _time(ours)
+    elif ours.status == "not available":
+        ours_text = "not available"
+    else:
+        ours_text = f"{ours.status}: {ours.message}"[:80]
     rows = []
     for i, base in enumerate(bases or [None]):
-        name = stage.name if i == 0 else ""
-        base_size = base.info("size") if base else None
         base_label = base.label if base else "—"
+        base_size = base.info("size") if base else None
         if base_size and base_size != size:
             base_label += f" [{base_size}]"
-        ours_text = _time(ours) if i == 0 else "″"
-        if ours.status == "not available":
-            ours_text = "not available"
-        elif ours.status != "ok" and i == 0:
-            ours_text = f"{ours.status}: {ours.message}"[:60]
-        rows.append([name, size if i == 0 else "", ours_text, base_label, _time(base),
+        rows.append([stage.name if i == 0 else "", size if i == 0 else "",
+                     ours_text if i == 0 else "″", base_label, _time(base),
                      _ratio(ours, base, stage.per_row), f"{_mem(ours)} / {_mem(base)}",
                      (stage.target + verdict) if i == 0 else ""])
     return rows
