@@ -3,7 +3,8 @@
 The first sheet is read unless a sheet is named like the table (``党组织`` or
 ``party_orgs``). Cells become text the way a person reads them: whole-number floats
 without ``.0`` (``12.0`` → ``12``, ``1001.0`` → ``1001``), date cells as ISO dates
-(``2023-05-01``), formula cells as their computed value.
+(``2023-05-01``), formula cells as their computed value, or as their formula text (``=1+1``) when the file
+holds no computed value (files written by scripts rather than by Excel).
 
 Examples
 --------
@@ -56,6 +57,34 @@ def _column(values: tuple) -> pd.Series:
     return pd.Series(arr, dtype="str")
 
 
+def _formula_texts(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """Formula text of the cells of ``sheet``, keyed by (row, column) from 0; ``{}`` if none."""
+    import re
+    import zipfile
+
+    if path.suffix.lower() != ".xlsx":
+        return {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if not any(re.search(rb"<f[ >]", archive.read(n)) for n in archive.namelist()
+                       if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+                return {}
+    except (zipfile.BadZipFile, OSError):
+        return {}
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=False)
+    try:
+        out = {}
+        for r, row in enumerate(book[sheet].iter_rows(min_row=1, min_col=1, values_only=True)):
+            for c, value in enumerate(row):
+                if isinstance(value, str) and value.startswith("="):
+                    out[(r, c)] = value
+        return out
+    finally:
+        book.close()
+
+
 def _pick_sheet(names: list[str], table: str) -> str:
     for name in names:
         if table_for_name(name) == table:
@@ -76,8 +105,8 @@ def read_excel(path: Path, table: str) -> pd.DataFrame:
         names = book.sheet_names
         if not names:
             raise LedgerError(f"{path.name} 中没有工作表 (the workbook has no sheet)")
-        rows = book.get_sheet_by_name(_pick_sheet(names, table)).to_python(
-            skip_empty_area=False)
+        name = _pick_sheet(names, table)
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except LedgerError:
         raise
     except Exception as err:  # calamine raises its own error types and plain ValueErrors
@@ -89,6 +118,12 @@ def read_excel(path: Path, table: str) -> pd.DataFrame:
             f"({path.name} is not a readable Excel workbook: {type(err).__name__})") from err
     if not rows:
         return pd.DataFrame()
+    formulas = _formula_texts(path, name)
+    if formulas:
+        rows = [list(r) for r in rows]
+        for (r, c), text in formulas.items():
+            if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
+                rows[r][c] = text
     width = max(len(r) for r in rows)
     if any(len(r) != width for r in rows):
         rows = [list(r) + [""] * (width - len(r)) for r in rows]
