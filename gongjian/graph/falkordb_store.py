@@ -77,12 +77,12 @@ class FalkorDBStore(Store):
 
     # --- Store -----------------------------------------------------------------------
 
-    def execute(self, query: str, params: Mapping[str, Any] | None = None, *,
-                read_only: bool = False) -> list[dict[str, Any]]:
-        """Run ``query``; rows as dicts, nodes and edges as their property dicts."""
+    def table(self, query: str, params: Mapping[str, Any] | None = None, *,
+              read_only: bool = False) -> tuple[list[str], list[list[Any]]]:
+        """Run ``query``; columns and rows, nodes and edges as their property dicts."""
         result = self._run(query, dict(params) if params else None, read_only=read_only)
         names = [h[1] for h in result.header]
-        return [dict(zip(names, map(_plain, row), strict=True)) for row in result.result_set]
+        return names, [[_plain(v) for v in row] for row in result.result_set]
 
     def write(self, query: str, rows: Sequence[Mapping[str, Any]]) -> WriteCounts:
         """Run one ``UNWIND $rows`` batch; count what the server created."""

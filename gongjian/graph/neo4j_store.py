@@ -74,9 +74,9 @@ class Neo4jStore(Store):
 
     # --- Store -----------------------------------------------------------------------
 
-    def execute(self, query: str, params: Mapping[str, Any] | None = None, *,
-                read_only: bool = False) -> list[dict[str, Any]]:
-        """Run ``query`` in its own transaction; rows as dicts of plain values."""
+    def table(self, query: str, params: Mapping[str, Any] | None = None, *,
+              read_only: bool = False) -> tuple[list[str], list[list[Any]]]:
+        """Run ``query`` in its own transaction; columns and rows of plain values."""
         import neo4j
 
         try:
@@ -85,7 +85,7 @@ class Neo4jStore(Store):
                 routing_=neo4j.RoutingControl.READ if read_only else neo4j.RoutingControl.WRITE)
         except Exception as err:
             raise self._error("查询失败 query failed on", err) from None
-        return [{k: _plain(r[k]) for k in keys} for r in records]
+        return list(keys), [[_plain(v) for v in r.values()] for r in records]
 
     def write(self, query: str, rows: Sequence[Mapping[str, Any]]) -> WriteCounts:
         """Run one ``UNWIND $rows`` batch in a write transaction (retried when transient)."""

@@ -79,9 +79,15 @@ class Store(ABC):
     dialect: Dialect
 
     @abstractmethod
+    def table(self, query: str, params: Mapping[str, Any] | None = None, *,
+              read_only: bool = False) -> tuple[list[str], list[list[Any]]]:
+        """Run ``query`` with ``params``; return the column names and the rows."""
+
     def execute(self, query: str, params: Mapping[str, Any] | None = None, *,
                 read_only: bool = False) -> list[dict[str, Any]]:
         """Run ``query`` with ``params``; return the rows as dicts (column → value)."""
+        keys, rows = self.table(query, params, read_only=read_only)
+        return [dict(zip(keys, row, strict=True)) for row in rows]
 
     @abstractmethod
     def write(self, query: str, rows: Sequence[Mapping[str, Any]]) -> WriteCounts:

@@ -1,0 +1,16 @@
+// @name coverage_by_site
+// @title 两新组织覆盖情况（按楼宇园区商圈）
+// @title_en Coverage of new-economy organizations by building, park and business district
+// @description 按所在楼宇、园区、商圈、市场统计两新组织总数、组织覆盖数、工作覆盖数和覆盖率；不在任何楼宇园区的组织不计入。
+// @param organizational list schema:ORGANIZATIONAL_COVERAGE 组织覆盖方式 Organizational coverage modes
+// @param work list schema:WORK_COVERAGE 工作覆盖方式 Work coverage modes
+MATCH (o:Organization)
+WHERE o.site IS NOT NULL
+OPTIONAL MATCH (s:Site {name: o.site})
+WITH o.site AS site, s.kind AS site_kind, count(o) AS organizations,
+     sum(CASE WHEN o.coverage IN $organizational THEN 1 ELSE 0 END) AS organizational,
+     sum(CASE WHEN o.coverage IN $work THEN 1 ELSE 0 END) AS work
+RETURN site, site_kind, organizations, organizational, work,
+       toFloat(organizational) / organizations AS organizational_rate,
+       toFloat(work) / organizations AS work_rate
+ORDER BY site
