@@ -3,8 +3,8 @@
 The first sheet is read unless a sheet is named like the table (``党组织`` or
 ``party_orgs``). Cells become text the way a person reads them: whole-number floats
 without ``.0`` (``12.0`` → ``12``, ``1001.0`` → ``1001``), date cells as ISO dates
-(``2023-05-01``), formula cells as their computed value, or as their formula text (``=1+1``) when the file
-holds no computed value (files written by scripts rather than by Excel).
+(``2023-05-01``), formula cells as their computed value, or as their formula text
+(``=1+1``) when the file holds no computed value (files written by scripts, not Excel).
 
 Examples
 --------

@@ -1,4 +1,4 @@
-"""Every rule of the spec: a failing and a passing case, with problems naming file/row/column/value."""
+"""Every rule of the spec: a failing and a passing case; problems name file, row, column, value."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from gongjian.errors import LedgerError
 from gongjian.loaders import read_ledger, write_problems, write_rejects
 from gongjian.loaders.values import uscc_check_char
 
-ORG_HEADER = ["统一社会信用代码", "名称", "组织类型", "所属区", "党员数", "覆盖党组织编码", "覆盖方式"]
+ORG_HEADER = ["统一社会信用代码", "名称", "组织类型", "所属区", "党员数", "覆盖党组织编码",
+              "覆盖方式"]
 GOOD_USCC = "91320102MA1X7K2P0" + uscc_check_char("91320102MA1X7K2P0")
 
 
@@ -54,7 +55,8 @@ def test_level_member_warnings_do_not_reject(make_ledger):
 
 def test_parent_unknown_or_self_is_dropped_with_warning(make_ledger):
     ledger = read_ledger(make_ledger(party=party_with(
-        ["A4", "甲", "unit", "玄武区", "", "", "Z9"], ["A5", "乙", "unit", "玄武区", "", "", "A5"])))
+        ["A4", "甲", "unit", "玄武区", "", "", "Z9"],
+        ["A5", "乙", "unit", "玄武区", "", "", "A5"])))
     assert codes(ledger, "party_orgs") == [(5, "unknown_parent"), (6, "self_parent")]
     parents = ledger.party_orgs.set_index("id")["parent_id"]
     assert parents["A3"] == "A1" and pd.isna(parents["A4"]) and pd.isna(parents["A5"])
@@ -144,8 +146,8 @@ def test_strict_mode_loads_nothing(make_ledger):
 
 
 def test_problem_list_and_rejects_files(make_ledger, tmp_path):
-    ledger = read_ledger(make_ledger(party=party_with(["A4", "=cmd|' /C calc'!A0", "坏", "玄武区",
-                                                      "", "", ""])))
+    bad = ["A4", "=cmd|' /C calc'!A0", "坏", "玄武区", "", "", ""]
+    ledger = read_ledger(make_ledger(party=party_with(bad)))
     out = write_problems(ledger.problems, tmp_path / "问题清单.xlsx")
     from openpyxl import load_workbook
 
