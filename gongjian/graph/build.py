@@ -37,6 +37,8 @@ from gongjian.loaders.ledger import Ledger, empty_table
 __all__ = ["build", "region_keys"]
 
 _SEP = "/"
+#: Levels followed up the 区域 table's parent codes (province → … → grid is well under this).
+_MAX_DEPTH = 10
 
 
 def build(ledger: Ledger, *, strict: bool = False) -> KnowledgeGraph:
@@ -191,7 +193,7 @@ def _table_regions(table: pd.DataFrame) -> pd.DataFrame:
     key = table["name"].astype("str").copy()
     root = table["code"].astype("str").copy()
     up = table["parent_code"].astype("str").copy()
-    for _ in range(len(table)):  # one step per level; a cycle stops at the table's size
+    for _ in range(_MAX_DEPTH):  # one step per level; a cycle of codes stops here
         climb = up.notna() & up.isin(by_code.index)
         if not climb.any():
             break
