@@ -1,0 +1,224 @@
+"""Export the graph as CSV files for ``neo4j-admin database import full`` (the fastest bulk load).
+
+One node file per label and one relationship file per type (and pair of end labels), with
+the importer's headers: ``id:ID(PartyOrg)`` (one ID space per label), ``:LABEL``,
+``:START_ID(PartyOrg)``, ``:END_ID(Region)``, ``:TYPE``, typed properties (``members:int``,
+``start:date``, ``projects:string[]`` with ``;`` between items — the importer's default
+array delimiter). The stored graph is the same as after :func:`gongjian.graph.push.push`
+(same keys, same relationship ``key``, personal fields left out unless asked), except that
+dates are real ``date`` values here. Files are written table by table, in chunks.
+
+Examples
+--------
+>>> import pandas as pd, tempfile
+>>> from gongjian.graph.model import KnowledgeGraph
+>>> kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(
+...     {"id": ["a"], "name": ["甲"], "kind": ["community"], "district": ["玄武区"]}))
+>>> out = export_neo4j_admin(kg, tempfile.mkdtemp())
+>>> (out.folder / "nodes_PartyOrg.csv").read_text(encoding="utf-8").splitlines()[0][:30]
+'id:ID(PartyOrg),name,kind,dist'
+>>> out.command.split()[:4]
+['neo4j-admin', 'database', 'import', 'full']
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from gongjian import schema
+from gongjian.errors import StoreError
+from gongjian.graph.model import NODE_TABLES, KnowledgeGraph
+from gongjian.graph.push import _column_values, _Refusals, _value_problem, _where, relation_keys
+from gongjian.loaders.tables import TABLES
+
+__all__ = ["ARRAY_DELIMITER", "AdminExport", "export_neo4j_admin"]
+
+ARRAY_DELIMITER = ";"
+_CHUNK = 50_000
+_LEDGER_TABLE = {"PartyOrg": "party_orgs", "Organization": "organizations", "Site": "sites",
+                 "Region": "regions"}
+
+
+@dataclass
+class AdminExport:
+    """What was written: the folder, node and relationship files, and the import command."""
+
+    folder: Path
+    nodes: list[Path] = field(default_factory=list)
+    relationships: list[Path] = field(default_factory=list)
+    database: str = "neo4j"
+
+    @property
+    def command(self) -> str:
+        """The exact ``neo4j-admin database import full`` command for these files."""
+        parts = ["neo4j-admin", "database", "import", "full"]
+        parts += [f"--nodes={p}" for p in self.nodes]
+        parts += [f"--relationships={p}" for p in self.relationships]
+        parts += [f"--array-delimiter={ARRAY_DELIMITER}", self.database]
+        return " ".join(shlex.quote(p) for p in parts)
+
+
+def _typed(df: pd.DataFrame, col: str) -> str:
+    s = df[col]
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return f"{col}:date"
+    if pd.api.types.is_bool_dtype(s):
+        return f"{col}:boolean"
+    if pd.api.types.is_integer_dtype(s):
+        return f"{col}:long" if col == "source_row" else f"{col}:int"
+    if pd.api.types.is_float_dtype(s):
+        return f"{col}:double"
+    if pd.api.types.is_object_dtype(s) and s.map(lambda v: isinstance(v, (list, tuple))).any():
+        return f"{col}:string[]"
+    return col
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ARRAY_DELIMITER.join(str(v) for v in value)
+    return value
+
+
+class _Writer:
+    """One CSV file, written chunk by chunk; values checked like a push."""
+
+    def __init__(self, path: Path, header: list[str]) -> None:
+        self.path = path
+        self.handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self.csv = csv.writer(self.handle)
+        self.csv.writerow(header)
+
+    def rows(self, columns: list[list[Any]]) -> None:
+        self.csv.writerows([_cell(v) for v in row] for row in zip(*columns, strict=True))
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def _values(df: pd.DataFrame, col: str, table: str | None, what: str,
+            refusals: _Refusals) -> list[Any]:
+    values, bad = _column_values(df, col)
+    for i in bad.nonzero()[0]:
+        header = TABLES[table].column(col).zh if table in TABLES and \
+            col in {c.name for c in TABLES[table].columns} else col
+        refusals.add(_where(df, int(i), f"{what} 第{int(i) + 1}条"), header,
+                     _value_problem(values[i]) or "无法写入 cannot be stored")
+    return values
+
+
+def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
+                       include_personal: bool = False, database: str = "neo4j") -> AdminExport:
+    """Write node and relationship CSVs for ``neo4j-admin database import full`` to ``folder``.
+
+    Returns an :class:`AdminExport` whose ``command`` is the import command to run (the
+    database must be stopped and empty, as ``neo4j-admin`` requires). Values an importer
+    could not take (NUL bytes, over-long text, non-finite numbers) raise
+    :class:`StoreError` naming the ledger file and row; rows whose ends are missing are
+    left out.
+
+    Examples
+    --------
+    >>> export_neo4j_admin(kg, "out/neo4j").command        # doctest: +SKIP
+    'neo4j-admin database import full --nodes=out/neo4j/nodes_PartyOrg.csv ...'
+    """
+    out = AdminExport(Path(folder), database=database)
+    out.folder.mkdir(parents=True, exist_ok=True)
+    refusals = _Refusals()
+    known: dict[str, set[str]] = {}
+    written: list[_Writer] = []
+    try:
+        for label, (table, key) in NODE_TABLES.items():
+            df = getattr(kg, table)
+            ledger = _LEDGER_TABLE[label]
+            personal = {c.name for c in TABLES[ledger].columns if c.type == "personal"} \
+                if ledger in TABLES else set()
+            df = df[df[key].notna()]
+            cols = [c for c in df.columns if c != key and (include_personal or c not in personal)]
+            cypher = schema.NODE_LABELS[label].cypher
+            writer = _Writer(out.folder / f"nodes_{cypher}.csv",
+                             [f"{key}:ID({cypher})", *(_typed(df, c) for c in cols), ":LABEL"])
+            written.append(writer)
+            out.nodes.append(writer.path)
+            keys: set[str] = set()
+            for lo in range(0, len(df), _CHUNK):
+                part = df.iloc[lo:lo + _CHUNK]
+                ids = [str(v) for v in _values(part, key, ledger, label, refusals)]
+                keys.update(ids)
+                values = [_values(part, c, ledger, label, refusals) for c in cols]
+                writer.rows([ids, *values, [cypher] * len(part)])
+            known[label] = keys
+            writer.close()
+        _relations(kg, out, known, refusals, written)
+        _links(kg, out, known, refusals, written)
+    finally:
+        for writer in written:
+            writer.close()
+    try:
+        refusals.raise_if_any()
+    except StoreError:
+        for path in (*out.nodes, *out.relationships):
+            path.unlink(missing_ok=True)
+        raise
+    return out
+
+
+def _relations(kg: KnowledgeGraph, out: AdminExport, known: dict[str, set[str]],
+               refusals: _Refusals, written: list[_Writer]) -> None:
+    rel = kg.relations.assign(key=relation_keys(kg.relations))
+    orgs = known["PartyOrg"]
+    rel = rel[rel["source_id"].isin(orgs) & rel["target_id"].isin(orgs)]
+    cols = ["key", *(c for c in rel.columns
+                     if c not in ("source_id", "target_id", "source_name", "target_name", "type",
+                                  "key"))]
+    for code, term in schema.RELATION_TYPES.items():
+        part_all = rel[rel["type"] == code]
+        if part_all.empty:
+            continue
+        writer = _Writer(out.folder / f"rels_{term.cypher}.csv",
+                         [":START_ID(PartyOrg)", ":END_ID(PartyOrg)",
+                          *(_typed(part_all, c) for c in cols), ":TYPE"])
+        written.append(writer)
+        out.relationships.append(writer.path)
+        for lo in range(0, len(part_all), _CHUNK):
+            part = part_all.iloc[lo:lo + _CHUNK]
+            values = [_values(part, c, "relations", "共建关系", refusals) for c in cols]
+            writer.rows([part["source_id"].astype(str).tolist(),
+                         part["target_id"].astype(str).tolist(), *values,
+                         [term.cypher] * len(part)])
+        writer.close()
+
+
+def _links(kg: KnowledgeGraph, out: AdminExport, known: dict[str, set[str]],
+           refusals: _Refusals, written: list[_Writer]) -> None:
+    links = kg.links
+    if links.empty:
+        return
+    ok = pd.Series([
+        sl in known and tl in known and s in known[sl] and t in known[tl]
+        for sl, s, tl, t in zip(links["source_label"], links["source"], links["target_label"],
+                                links["target"], strict=True)], index=links.index, dtype=bool)
+    links = links[ok]
+    cols = [c for c in links.columns
+            if c not in ("source_label", "source", "target_label", "target", "type")]
+    for code, term in schema.LINK_TYPES.items():
+        of_type = links[links["type"] == code]
+        for (sl, tl), part in of_type.groupby(["source_label", "target_label"], sort=True):
+            present = [c for c in cols if part[c].notna().any()]
+            writer = _Writer(out.folder / f"rels_{term.cypher}_{sl}_{tl}.csv",
+                             [f":START_ID({sl})", f":END_ID({tl})",
+                              *(_typed(part, c) for c in present), ":TYPE"])
+            written.append(writer)
+            out.relationships.append(writer.path)
+            values = [_values(part, c, None, "纵向关系", refusals) for c in present]
+            writer.rows([part["source"].astype(str).tolist(), part["target"].astype(str).tolist(),
+                         *values, [term.cypher] * len(part)])
+            writer.close()
