@@ -122,4 +122,4 @@ def _wait_for_marker(proc: subprocess.Popen, timeout: float) -> float:
         if found:
             return float(found.group(1))
         buffer = buffer[-4096:]
-    raise TimeoutError(f"not drawn within {timeout:.0f} s")
+    raise TimeoutError(f"> {timeout:.0f} s (not drawn)")

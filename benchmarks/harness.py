@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -164,6 +165,9 @@ def run_once(side: Side, timeout: float) -> dict[str, Any]:
     marked = [line for line in stdout.splitlines() if line.startswith(MARK)]
     if proc.returncode != 0 or not marked:
         tail = [ln for ln in stderr.strip().splitlines() if ln.strip()][-1:] or ["no output"]
+        if tail[0].startswith("TimeoutError: "):  # the task gave up waiting (e.g. a browser)
+            return {**result, "ok": False, "status": "timeout",
+                    "message": tail[0].removeprefix("TimeoutError: ")}
         return {**result, "ok": False, "status": "failed", "message": tail[0][:300]}
     return {**result, **json.loads(marked[-1][len(MARK):]), "ok": True, "status": "ok"}
 
@@ -252,8 +256,8 @@ def _ratio(ours: Measure, base: Measure | None, per_row: bool) -> str:
     r = ratio(ours, base, per_row)
     if r is None:
         if base.status == "timeout" and ours.seconds:
-            limit = float(base.message.strip("> s"))
-            return f"> {limit / ours.seconds:.1f}×"
+            limit = re.match(r"> ([0-9.]+) s", base.message)
+            return f"> {float(limit.group(1)) / ours.seconds:.0f}×" if limit else "—"
         return "—"
     return f"{r:.1f}×"
 
