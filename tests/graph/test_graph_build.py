@@ -232,3 +232,26 @@ def test_real_csv_ledger_with_a_bad_row(tmp_path):
     assert set(kg.regions["key"]) == {"玄武区", "玄武区/新街口街道"}
     with pytest.raises(LedgerError):
         build(ledger, strict=True)
+
+
+def test_regions_table_with_a_cycle_or_an_unknown_parent_still_builds():
+    kg = build(make_ledger(
+        party_orgs=[org("a", "unit", XW)],
+        regions=[
+            {"code": "1", "name": "甲街道", "level": "street", "parent_code": "2"},
+            {"code": "2", "name": "乙街道", "level": "street", "parent_code": "1"},
+            {"code": "3", "name": "丙街道", "level": "street", "parent_code": "999"},
+            {"code": "3", "name": "重复", "level": "street"},
+        ]))
+    regions = kg.regions.set_index("code")
+    assert regions.index.dropna().is_unique and kg.regions["key"].is_unique
+    assert regions.loc["3", "key"] == "丙街道" and pd.isna(regions.loc["3", "parent"])
+    assert pd.isna(regions.loc["3", "district"])
+
+
+def test_public_api_names():
+    import gongjian
+    from gongjian.graph import io
+
+    assert gongjian.build is build
+    assert gongjian.load is io.load and gongjian.save is io.save
