@@ -20,8 +20,9 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ from gongjian.graph.model import CoBuildingLayer, KnowledgeGraph
 from gongjian.i18n import pick
 
 __all__ = ["Context", "VizError", "prepare", "select", "HIGHLIGHTS", "ISLAND", "BRIDGE",
-           "CROSS_CLUSTER"]
+           "CROSS_CLUSTER", "analysis"]
 
 #: The analyses a page can mark.
 HIGHLIGHTS: tuple[str, ...] = ("islands", "bridges", "clusters")
@@ -92,21 +93,14 @@ def prepare(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, lang: str
         return pos[pos >= 0]
 
     if n and "islands" in highlight:
-        from gongjian.queries import islands
-
-        df = islands(kg, as_of=day, seed=seed)
+        df = analysis("islands")(kg, as_of=day, seed=seed)
         flags[note(df["id"], df["explanation"])] |= ISLAND
     if n and "bridges" in highlight:
-        from gongjian.queries import bridges
-
-        df = bridges(kg, as_of=day, seed=seed, samples=None if n <= 20000 else 500)
-        df = df[_is_bridge(df)]
+        df = analysis("bridges")(kg, as_of=day, seed=seed)
         flags[note(df["id"], df["reason"])] |= BRIDGE
     clusters = None
     if n and ("clusters" in highlight or need_clusters):
-        from gongjian.queries import clusters as find_clusters
-
-        clusters = find_clusters(kg, as_of=day, seed=seed)
+        clusters = analysis("clusters")(kg, as_of=day, seed=seed)
         for cid, members, districts in zip(clusters["cluster"], clusters["members"],
                                            clusters["districts"]):
             pos = index.get_indexer(pd.Index([str(m) for m in members]))
@@ -125,11 +119,14 @@ def prepare(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, lang: str
                    _ties(kg, layer), cross, clusters)
 
 
-def _is_bridge(df: pd.DataFrame) -> pd.Series:
-    """Rows of ``bridges()`` that hold something together: cut vertices or cross-district."""
-    spans = df["districts"].map(lambda d: len(d) if isinstance(d, (list, tuple, np.ndarray))
-                                else 0)
-    return df["articulation"].astype(bool) | (spans >= 2)
+def analysis(name: str) -> Callable[..., pd.DataFrame]:
+    """The analysis ``gongjian.queries.<name>`` (islands, bridges, clusters, coverage …)."""
+    from importlib import import_module
+
+    found = getattr(import_module("gongjian.queries"), name, None)
+    if found is None or isinstance(found, ModuleType):
+        found = getattr(import_module(f"gongjian.queries.{name}"), name)
+    return found
 
 
 def _ties(kg: KnowledgeGraph, layer: CoBuildingLayer) -> pd.DataFrame:

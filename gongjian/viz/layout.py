@@ -25,7 +25,7 @@ import numpy as np
 __all__ = ["positions", "SPACING"]
 
 #: Pixels between neighbouring nodes, roughly.
-SPACING = 70.0
+SPACING = 110.0
 
 
 def _iterations(n: int) -> int:

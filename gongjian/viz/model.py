@@ -22,7 +22,7 @@ Examples
 ('orgs', ['甲', '乙', '丙'], [0, 1], [1, 2])
 >>> m = page_model(ctx, select(ctx), title="t", max_nodes=2)
 >>> m["mode"], m["n"]["name"], m["n"]["size"], m["e"]["w"]
-('street', ['秦淮区 夫子庙街道', '玄武区 新街口街道'], [1, 2], [1])
+('street', ['玄武区 新街口街道', '秦淮区 夫子庙街道'], [2, 1], [1])
 """
 
 from __future__ import annotations
@@ -200,7 +200,7 @@ def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_pe
               else [0] * len(edges)},
         "ties": {"e": edge_local[mine["edge"].to_numpy()].tolist() if len(mine) else [],
                  "ty": [type_index.get(t, -1) for t in mine["type"]],
-                 "a": list(mine["start"]), "b": list(mine["end"])},
+                 "a": _clean(mine["start"].tolist()), "b": _clean(mine["end"].tolist())},
         "personal": bool(include_personal),
         "note": "",
     }

@@ -1,0 +1,170 @@
+"""The one-file report: summary figures, SVG charts, the top of every list, the network view.
+
+Everything sits in one self-contained HTML file (same CSP and safety rules as the network
+pages) that prints cleanly on A4; names in the lists link into the network view below.
+
+Examples
+--------
+>>> import gongjian
+>>> gongjian.write_report(kg, "报告.html", as_of="2025-06-30")   # doctest: +SKIP
+PosixPath('报告.html')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gongjian import schema
+from gongjian.graph.model import KnowledgeGraph
+from gongjian.i18n import pick
+from gongjian.viz.charts import bar_chart
+from gongjian.viz.context import Context, analysis, prepare, select
+from gongjian.viz.model import page_model
+from gongjian.viz.page import _context_vars, _env, node_anchor, write_html
+
+__all__ = ["write_report", "TOP"]
+
+#: Rows of each list shown in the report.
+TOP = 20
+
+
+def _rows_list(value: Any) -> list:
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return list(value)
+    return []
+
+
+def _coverage_by_street(kg: KnowledgeGraph, lang: str) -> dict[str, Any] | None:
+    """Organizational coverage rate per street, lowest first (None without 两新组织)."""
+    if not len(kg.organizations):
+        return None
+    try:
+        df = analysis("coverage")(kg, by="street")
+    except (ImportError, AttributeError):
+        return None
+    rate = next((c for c in df.columns if "rate" in c and "org" in c), None) \
+        or next((c for c in df.columns if "rate" in c), None)
+    if rate is None or not len(df):
+        return None
+    group = [c for c in ("district", "street") if c in df.columns] or [df.columns[0]]
+    labels = df[group].astype(str).agg(" ".join, axis=1)
+    items = sorted(zip(labels, df[rate].astype(float)), key=lambda x: (x[1], x[0]))
+    return bar_chart(items, title=pick(lang, "各街道两新组织组织覆盖率（由低到高）",
+                                       "Organizational coverage by street (lowest first)"),
+                     percent=True, color="#1e8449")
+
+
+def _coverage_plan(kg: KnowledgeGraph) -> pd.DataFrame | None:
+    if not len(kg.organizations):
+        return None
+    try:
+        return analysis("coverage_list")(kg)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _sections(ctx: Context, lang: str) -> dict[str, Any]:
+    kg, day = ctx.kg, ctx.layer.as_of.date()
+    isl = analysis("islands")(kg, as_of=day)
+    brg = analysis("bridges")(kg, as_of=day)
+    clu = ctx.clusters if ctx.clusters is not None else analysis("clusters")(kg, as_of=day)
+    kinds = ctx.orgs["kind"].astype(str).value_counts()
+    kind_items = [(t.label(lang), int(kinds.get(code, 0)), t.color)
+                  for code, t in schema.PARTY_KINDS.items() if kinds.get(code, 0)]
+    by_district = isl["district"].astype(str).value_counts().sort_index() if len(isl) \
+        else pd.Series(dtype=int)
+    cross = clu[[len(_rows_list(d)) >= 2 for d in clu["districts"]]] if len(clu) else clu
+    cross = cross.sort_values(["size", "cluster"], ascending=[False, True]) if len(cross) \
+        else cross
+    charts = [
+        bar_chart([(k, v) for k, v, _ in kind_items],
+                  title=pick(lang, "按类别统计党组织", "Party organizations by kind"),
+                  colors=[c for _, _, c in kind_items]),
+        bar_chart(list(by_district.items()),
+                  title=pick(lang, "各区党建孤岛数", "Islands by district"),
+                  color=schema.PALETTE.island),
+        bar_chart([(pick(lang, f"片区 {c}：", f"cluster {c}: ") + "、".join(map(str, d)), s)
+                   for c, d, s in zip(cross["cluster"], cross["districts"], cross["size"])],
+                  title=pick(lang, "最大的跨区片区（组织数）",
+                             "Biggest cross-district clusters (organizations)"),
+                  color=schema.PALETTE.cross_district, limit=10),
+    ]
+    coverage_chart = _coverage_by_street(kg, lang)
+    if coverage_chart:
+        charts.insert(0, coverage_chart)
+    names = dict(zip(ctx.layer.ids.tolist(), ctx.orgs["name"].astype(str)))
+    plan = _coverage_plan(kg)
+    figures = [
+        (pick(lang, "党组织", "Party organizations"), ctx.n),
+        (pick(lang, "有效共建关系", "active ties"), int(ctx.layer.count.sum())),
+        (pick(lang, "党建孤岛", "islands"), len(isl)),
+        (pick(lang, "关键联结单位", "bridging units"), len(brg)),
+        (pick(lang, "跨区片区", "cross-district clusters"), len(cross)),
+        (pick(lang, "两新组织", "new-economy organizations"), len(kg.organizations)),
+    ]
+    if len(kg.organizations):
+        covered = kg.organizations["coverage"].isin(schema.ORGANIZATIONAL_COVERAGE).mean()
+        figures.append((pick(lang, "组织覆盖率", "organizational coverage"), f"{covered:.1%}"))
+    return {
+        "figures": figures, "charts": charts,
+        "islands": [{"href": node_anchor(r.id), "name": r.name, "district": r.district,
+                     "street": "" if pd.isna(r.street) else r.street, "text": r.explanation}
+                    for r in isl.head(TOP).itertuples()],
+        "bridges": [{"href": node_anchor(r.id), "name": r.name, "district": r.district,
+                     "text": r.reason} for r in brg.head(TOP).itertuples()],
+        "clusters": [{"id": int(r.cluster), "size": int(r.size),
+                      "districts": "、".join(map(str, _rows_list(r.districts))),
+                      "ties": int(r.cross_district_ties),
+                      "members": [{"href": node_anchor(m), "name": names.get(str(m), str(m))}
+                                  for m in _rows_list(r.members)[:8]],
+                      "more": max(len(_rows_list(r.members)) - 8, 0)}
+                     for r in cross.head(TOP).itertuples()],
+        "plan": [] if plan is None else [
+            {k: ("" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
+             for k, v in row.items()}
+            for row in plan.head(TOP)[[c for c in ("name", "district", "street", "site",
+                                                    "party_members", "plan", "proposal")
+                                       if c in plan.columns]].to_dict("records")],
+    }
+
+
+def write_report(kg: KnowledgeGraph, path: Path | str, *, as_of: dt.date | str | None = None,
+                 lang: str = "zh", seed: int = 0, max_nodes: int = 3000) -> Path:
+    """Write the one-file report of ``kg`` on ``as_of`` to ``path``.
+
+    Summary figures, bar charts (inline SVG), the top of the islands, bridges, clusters and
+    coverage-plan lists, and the network view they link into, in one printable page.
+    """
+    ctx = prepare(kg, as_of=as_of, lang=lang, seed=seed)
+    title = pick(lang, "区域化党建共建分析报告", "Regional co-building report")
+    model = page_model(ctx, select(ctx), title=pick(lang, "共建关系网络", "Co-building network"),
+                       seed=seed, max_nodes=max_nodes)
+    variables = _context_vars(model)
+    variables |= {"title": title, "network_title": model["title"], "s": _sections(ctx, lang),
+                  "t": _report_words(lang)}
+    text = _env().get_template("report.html.j2").render(**variables)
+    return write_html(text, path)
+
+
+def _report_words(lang: str) -> dict[str, str]:
+    words = {
+        "summary": ("概况", "Summary"), "charts": ("图表", "Charts"),
+        "islands": ("党建孤岛", "Party-building islands"),
+        "bridges": ("关键联结单位", "Bridging units"),
+        "clusters": ("跨区片区", "Cross-district clusters"),
+        "plan": ("两新组织覆盖计划", "Coverage plan"), "network": ("共建关系网络", "Network"),
+        "name": ("名称", "Name"), "district": ("所属区", "District"),
+        "street": ("所属街道", "Street"), "why": ("说明", "Why"),
+        "size": ("组织数", "Organizations"), "districts": ("涉及区", "Districts"),
+        "ties": ("跨区关系", "Cross-district ties"), "members": ("成员", "Members"),
+        "site": ("所在楼宇园区", "Site"), "party_members": ("党员数", "Party members"),
+        "plan_col": ("建议", "Plan"), "proposal": ("方案", "Proposal"),
+        "none": ("无", "None"), "more": ("等", "and more"), "cluster": ("片区", "Cluster"),
+        "top": ("前 {0} 项", "top {0}"),
+    }
+    return {k: pick(lang, zh, en) for k, (zh, en) in words.items()} | {"top_n": str(TOP)}
