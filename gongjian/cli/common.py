@@ -19,7 +19,7 @@ from gongjian.output import write_frame
 __all__ = ["FormatOpt", "OutputOpt", "LangOpt", "AsOfOpt", "GraphArg", "emit", "err_console",
            "out_console", "open_graph", "parse_as_of"]
 
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False)
 
 FormatOpt = Annotated[Literal["table", "csv", "json", "xlsx"], typer.Option(
