@@ -57,14 +57,16 @@ _ZIP_MAGIC = b"PK\x03\x04"
 
 #: pandas dtype (as the manifest names it) → Arrow type of the stored column.
 _ARROW_TYPES: dict[str, pa.DataType] = {
-    "str": pa.string(), "object": pa.string(), "list": pa.list_(pa.string()),
+    "str": pa.string(), "string": pa.string(), "object": pa.string(),
+    "list": pa.list_(pa.string()),
     "Int64": pa.int64(), "Int32": pa.int32(), "Int16": pa.int16(), "Int8": pa.int8(),
     "int64": pa.int64(), "int32": pa.int32(), "float64": pa.float64(), "Float64": pa.float64(),
     "bool": pa.bool_(), "boolean": pa.bool_(),
     **{f"datetime64[{u}]": pa.timestamp(u) for u in ("s", "ms", "us", "ns")},
 }
 _NULLABLE = {"Int64": pd.Int64Dtype(), "Int32": pd.Int32Dtype(), "Int16": pd.Int16Dtype(),
-             "Int8": pd.Int8Dtype(), "Float64": pd.Float64Dtype(), "boolean": pd.BooleanDtype()}
+             "Int8": pd.Int8Dtype(), "Float64": pd.Float64Dtype(), "boolean": pd.BooleanDtype(),
+             "string": pd.StringDtype()}
 
 
 # --- save ------------------------------------------------------------------------------
@@ -139,7 +141,7 @@ def _dtype_name(series: pd.Series) -> str:
         lists = series.map(lambda v: isinstance(v, (list, tuple, np.ndarray)))
         return "list" if lists.any() else "object"
     if isinstance(dtype, pd.StringDtype):
-        return "str"
+        return "str" if dtype.na_value is np.nan else "string"
     return str(dtype)
 
 

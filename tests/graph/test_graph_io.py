@@ -86,6 +86,21 @@ def test_round_trip_of_random_tables(kg, tmp_path):
     assert {k: back.meta[k] for k in kg.meta} == kg.meta
 
 
+def test_nullable_and_numpy_types_round_trip(tmp_path):
+    orgs = pd.DataFrame({
+        "id": pd.array(["a", None, "c"], dtype="string"),
+        "ok": pd.array([True, None, False], dtype="boolean"),
+        "share": pd.array([1.5, None, -0.0], dtype="Float64"),
+        "small": pd.array([1, None, -128], dtype="Int8"),
+        "n": pd.Series([1, 2, 3], dtype="int32"),
+        "at": pd.Series(["2024-05-01 12:30:01.123456", None, "1970-01-01"],
+                        dtype="datetime64[us]"),
+        "raw": pd.Series(["x", None, "z"], dtype=object),
+    })
+    kg = KnowledgeGraph.from_frames(party_orgs=orgs)
+    assert_same(kg, load(save(kg, tmp_path / "n.gjg")))
+
+
 def test_unsupported_column_is_refused_and_the_old_file_kept(tmp_path):
     path = save(KnowledgeGraph(), tmp_path / "g.gjg")
     before = path.read_bytes()
