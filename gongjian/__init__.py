@@ -30,6 +30,9 @@ _API: dict[str, str] = {
     "build": "gongjian.graph.build:build",
     "load": "gongjian.graph.io:load",
     "save": "gongjian.graph.io:save",
+    "render": "gongjian.viz:render",
+    "write_report": "gongjian.viz:write_report",
+    "export_network": "gongjian.viz:export_network",
 }
 
 __all__ = ["__version__", *_API]

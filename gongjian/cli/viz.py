@@ -1,9 +1,87 @@
-"""Commands of the viz group (filled in by the work on them)."""
+"""Commands of the viz group: ``viz`` (network pages) and ``report`` (the one-file report)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Literal, Optional
+
 import typer
+
+from gongjian.cli.common import AsOfOpt, GraphArg, LangOpt, err_console, open_graph, parse_as_of
+from gongjian.i18n import pick
+
+_PageOut = Annotated[Path, typer.Option(
+    "--output", "-o", help="输出的 HTML 文件（--split-by 时为目录） The HTML file to write "
+                           "(a folder with --split-by).", show_default=False)]
+_ReportOut = Annotated[Path, typer.Option(
+    "--output", "-o", help="输出的 HTML 报告 The HTML report to write.", show_default=False)]
+
+
+def _split_list(text: str | None) -> list[str]:
+    return [p.strip() for p in (text or "").replace("，", ",").split(",") if p.strip()]
+
+
+def viz_command(
+    graph: GraphArg,
+    output: _PageOut,
+    district: Annotated[Optional[str], typer.Option(help="只看一个区 Only this district.")] = None,
+    street: Annotated[Optional[str], typer.Option(help="只看一个街道 Only this street.")] = None,
+    cluster: Annotated[Optional[int], typer.Option(
+        help="只看一个片区（gongjian clusters 的编号） Only this cluster.")] = None,
+    around: Annotated[Optional[str], typer.Option(
+        help="以某组织（编码或名称）为中心 Ego network of this organization (id or name).")] = None,
+    depth: Annotated[int, typer.Option(help="--around 的层数 Ties away from --around.")] = 1,
+    kinds: Annotated[Optional[str], typer.Option(
+        help="只看这些类别，逗号分隔 Only these kinds, comma-separated.")] = None,
+    as_of: AsOfOpt = None,
+    color_by: Annotated[Literal["kind", "cluster", "district"], typer.Option(
+        help="着色 Colour nodes by kind, cluster or district.")] = "kind",
+    highlight: Annotated[str, typer.Option(
+        help="标注 Mark islands,bridges,clusters (comma-separated) or none.")]
+        = "islands,bridges,clusters",
+    split_by: Annotated[Optional[Literal["district", "street"]], typer.Option(
+        help="每个区/街道一页，外加 index.html One page per district or street, "
+             "with an index.html.")] = None,
+    include_personal: Annotated[bool, typer.Option(
+        help="显示书记和电话（已打码） Show secretary and phone (masked).")] = False,
+    unmasked: Annotated[bool, typer.Option(
+        help="与 --include-personal 一起：不打码 With --include-personal: unmasked.")] = False,
+    max_nodes: Annotated[int, typer.Option(
+        help="超过此数按街道汇总 Above this many organizations, group by street.")] = 3000,
+    lang: LangOpt = "zh",
+) -> None:
+    """画出共建关系网络（独立 HTML） Draw the co-building network as a self-contained page.
+
+    例 Example:  gongjian viz 图.gjg -o 网络.html --district 玄武区
+    """
+    from gongjian.viz import render, write_split
+
+    marks = () if highlight.strip().lower() == "none" else tuple(_split_list(highlight))
+    common = dict(lang=lang, as_of=parse_as_of(as_of), highlight=marks, color_by=color_by,
+                  kinds=_split_list(kinds) or None, include_personal=include_personal,
+                  unmasked=unmasked, max_nodes=max_nodes)
+    kg = open_graph(graph)
+    if split_by:
+        target = write_split(kg, output, by=split_by, **common)
+    else:
+        target = render(kg, output, district=district, street=street, cluster=cluster,
+                        around=around, depth=depth, **common)
+    err_console.print(pick(lang, f"已写入 {target}", f"wrote {target}"))
+
+
+def report_command(graph: GraphArg, output: _ReportOut, as_of: AsOfOpt = None,
+                   lang: LangOpt = "zh") -> None:
+    """生成一页式分析报告（HTML，可打印） Write the one-file report (HTML, printable).
+
+    例 Example:  gongjian report 图.gjg -o 报告.html --as-of 2025-06-30
+    """
+    from gongjian.viz import write_report
+
+    target = write_report(open_graph(graph), output, as_of=parse_as_of(as_of), lang=lang)
+    err_console.print(pick(lang, f"已写入 {target}", f"wrote {target}"))
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.command("viz")(viz_command)
+    app.command("report")(report_command)
