@@ -1,9 +1,216 @@
-"""Commands of the store group (filled in by the work on them)."""
+"""Commands of the store group: ``push``, ``cypher list``, ``cypher run``, ``export``.
+
+The Neo4j password is never an option: it comes from ``NEO4J_PASSWORD`` or, on a
+terminal, a hidden prompt.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Literal, Optional
+
 import typer
+
+from gongjian.cli.common import (
+    FormatOpt,
+    GraphArg,
+    LangOpt,
+    OutputOpt,
+    emit,
+    err_console,
+    open_graph,
+    out_console,
+)
+from gongjian.errors import StoreError
+from gongjian.i18n import pick
+
+_ToOpt = Annotated[Optional[str], typer.Option(
+    "--to", help="数据库地址 Store URI: neo4j://主机:7687, bolt://…, falkordb://主机:6379[/图名], "
+                 "embedded (图文件旁的 .falkordb 目录) 或 embedded:目录. Default: $NEO4J_URI.",
+    show_default=False)]
+_UserOpt = Annotated[Optional[str], typer.Option(
+    "--user", help="Neo4j 用户名 user (default $NEO4J_USER or neo4j); 密码只从 NEO4J_PASSWORD "
+                   "或提示输入 (the password only from NEO4J_PASSWORD or a prompt).",
+    show_default=False)]
+_DatabaseOpt = Annotated[Optional[str], typer.Option(
+    "--database", help="Neo4j 数据库 database (default $NEO4J_DATABASE or the server's default).",
+    show_default=False)]
+_ReportsOpt = Annotated[Optional[Path], typer.Option(
+    "--reports", help="自己的报表目录 A folder of your own NAME.cypher reports.",
+    show_default=False)]
+
+
+def _password(uri: str) -> str | None:
+    """NEO4J_PASSWORD, or a hidden prompt on a terminal; None for FalkorDB."""
+    from gongjian.graph.store import NEO4J_SCHEMES, parse_uri
+
+    if parse_uri(uri).scheme not in NEO4J_SCHEMES:
+        return None
+    secret = os.environ.get("NEO4J_PASSWORD")
+    if secret is None and sys.stdin.isatty():
+        secret = typer.prompt("Neo4j 密码 password", hide_input=True)
+    return secret
+
+
+def _open(to: str | None, graph: Path | None, user: str | None, database: str | None):
+    from gongjian.graph.store import open_store
+
+    uri = to or os.environ.get("NEO4J_URI")
+    if not uri:
+        raise StoreError("请用 --to 指定数据库，例如 --to embedded 或 --to neo4j://localhost:7687 "
+                         "(no store: give --to URI or set NEO4J_URI)")
+    return open_store(uri, user=user, password=_password(uri), database=database,
+                      graph_file=graph)
+
+
+def push_command(
+    graph: GraphArg,
+    to: _ToOpt = None,
+    batch_size: Annotated[int, typer.Option(
+        "--batch-size", min=1, help="每批行数 Rows per batch (UNWIND).")] = 5000,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="先清空库中 gongjian 的图 Clear gongjian's graph in the store first.")
+    ] = False,
+    personal: Annotated[bool, typer.Option(
+        "--personal", help="同时写入书记、联系电话 Also push personal fields.")] = False,
+    user: _UserOpt = None,
+    database: _DatabaseOpt = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    lang: LangOpt = "zh",
+) -> None:
+    """把图谱写入 Neo4j 或 FalkorDB（可重复执行，不会重复）Push the graph to a store, idempotently.
+
+    例 Example:  gongjian push 图.gjg --to embedded   ·   gongjian push 图.gjg --to neo4j://localhost:7687
+    """
+    from gongjian.graph.push import SUMMARY_LABELS, push
+
+    kg = open_graph(graph)
+    with _open(to, graph, user, database) as store:
+        summary = push(kg, store, batch_size=batch_size, replace=replace,
+                       include_personal=personal)
+    emit(summary.frame(lang), fmt=fmt, output=output, labels=SUMMARY_LABELS, lang=lang)
+    err_console.print(summary.text(lang), markup=False)
+
+
+def _params(items: list[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"应为 key=value: {item!r} (expected key=value)")
+        out[key.strip()] = value
+    return out
+
+
+def cypher_list_command(reports: _ReportsOpt = None,
+                        fmt: Annotated[Literal["table", "json", "csv", "xlsx"], typer.Option(
+                            "--format", "-f", help="输出格式 Output format.")] = "table",
+                        output: OutputOpt = None, lang: LangOpt = "zh") -> None:
+    """列出 Cypher 报表 List the Cypher reports (name, title, description, parameters).
+
+    例 Example:  gongjian cypher list   ·   gongjian cypher list --format json
+    """
+    from gongjian.queries.reports import list_reports, reports_frame
+
+    df = reports_frame(list_reports(reports), lang=lang)
+    if fmt == "table":
+        df = df.assign(parameters=[
+            [f"{p['name']}:{p['type']}={p['default']}" for p in ps] for ps in df["parameters"]])
+    labels = {"name": ("名称", "name"), "title": ("标题", "title"),
+              "description": ("说明", "description"), "parameters": ("参数", "parameters"),
+              "variants": ("版本", "variants")}
+    emit(df, fmt=fmt, output=output, labels=labels if fmt != "json" else None, lang=lang)
+
+
+def cypher_run_command(
+    name: Annotated[str, typer.Argument(help="报表名 Report name (see `gongjian cypher list`).",
+                                        show_default=False)],
+    graph: Annotated[Optional[Path], typer.Argument(
+        help="图文件或台账目录：先推送到临时嵌入式库再运行 A graph file or ledger folder: "
+             "pushed to a temporary embedded store first.", show_default=False)] = None,
+    to: _ToOpt = None,
+    param: Annotated[Optional[list[str]], typer.Option(
+        "--param", "-p", help="报表参数 key=value, e.g. --param as_of=2025-06-30.")] = None,
+    gds: Annotated[bool, typer.Option("--gds", help="运行 Neo4j GDS 版 Run the GDS version.")
+                   ] = False,
+    reports: _ReportsOpt = None,
+    user: _UserOpt = None,
+    database: _DatabaseOpt = None,
+    fmt: FormatOpt = "table",
+    output: OutputOpt = None,
+    lang: LangOpt = "zh",
+) -> None:
+    """运行 Cypher 报表 Run a Cypher report on a store, or on a graph file via a temporary store.
+
+    例 Example:  gongjian cypher run isolated_organizations --to embedded:图.falkordb -p as_of=2025-06-30
+    """
+    from gongjian.queries.reports import get_report, run_report
+
+    report = get_report(name, reports)
+    values = _params(param or [])
+    report.values(values)  # check the parameters before any work
+    if graph is not None and to is None:
+        from gongjian.graph.push import push
+        from gongjian.graph.store import open_store
+
+        kg = open_graph(graph)
+        with open_store("embedded") as store:
+            push(kg, store)
+            df = run_report(name, store, values, folder=reports, gds=gds)
+    else:
+        if graph is not None:
+            raise StoreError("GRAPH 与 --to 只能给一个 (give either GRAPH or --to, not both)")
+        with _open(to, None, user, database) as store:
+            df = run_report(name, store, values, folder=reports, gds=gds)
+    title = report.title_en if lang == "en" and report.title_en else report.title
+    emit(df, fmt=fmt, output=output, lang=lang, title=title)
+
+
+def export_command(
+    graph: GraphArg,
+    fmt: Annotated[Literal["neo4j-admin", "gexf", "graphml"], typer.Option(
+        "--format", "-f", help="neo4j-admin (CSV 目录), gexf 或 graphml (文件).")] = "neo4j-admin",
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="目录 (neo4j-admin) 或文件 Folder or file to write.",
+        show_default=False)] = ...,  # type: ignore[assignment]
+    as_of: Annotated[Optional[str], typer.Option(
+        "--as-of", help="分析日期 (gexf/graphml) Analysis date.")] = None,
+    personal: Annotated[bool, typer.Option(
+        "--personal", help="同时导出书记、联系电话 Also export personal fields (neo4j-admin).")
+    ] = False,
+    lang: LangOpt = "zh",
+) -> None:
+    """导出图谱 Export the graph: neo4j-admin import CSVs, GEXF or GraphML.
+
+    例 Example:  gongjian export 图.gjg --format neo4j-admin -o neo4j导入/
+    """
+    kg = open_graph(graph)
+    if fmt == "neo4j-admin":
+        from gongjian.graph.neo4j_admin import export_neo4j_admin
+
+        result = export_neo4j_admin(kg, output, include_personal=personal)
+        err_console.print(pick(lang, f"已写入 {len(result.nodes)} 个节点文件、"
+                                     f"{len(result.relationships)} 个关系文件到 {output}；导入命令：",
+                               f"wrote {len(result.nodes)} node and {len(result.relationships)} "
+                               f"relationship files to {output}; import with:"))
+        out_console.print(result.command, markup=False, soft_wrap=True)
+        return
+    from gongjian.cli.common import parse_as_of
+    from gongjian.viz import export_network
+
+    path = export_network(kg, output, fmt, as_of=parse_as_of(as_of))
+    err_console.print(pick(lang, f"已写入 {path}", f"wrote {path}"))
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.command("push")(push_command)
+    app.command("export")(export_command)
+    cypher = typer.Typer(help="Cypher 报表 Cypher reports: list, run.  例 Example: gongjian "
+                              "cypher list", no_args_is_help=True)
+    cypher.command("list")(cypher_list_command)
+    cypher.command("run")(cypher_run_command)
+    app.add_typer(cypher, name="cypher")

@@ -388,8 +388,9 @@ def _link_steps(kg: KnowledgeGraph, refusals: _Refusals,
         for (ty, sl, tl), rows in groups.items():
             if ty != code:
                 continue
+            ends = f"（{schema.NODE_LABELS[sl].zh}→{schema.NODE_LABELS[tl].zh}）"
             yield PushStep(
-                "relationship", term.cypher, term.zh,
+                "relationship", term.cypher, term.zh + ends,
                 f"UNWIND $rows AS row MATCH (a:{schema.NODE_LABELS[sl].cypher} "
                 f"{{{NODE_TABLES[sl][1]}: row.s}}) MATCH (b:{schema.NODE_LABELS[tl].cypher} "
                 f"{{{NODE_TABLES[tl][1]}: row.t}}) MERGE (a)-[r:{term.cypher}]->(b) "

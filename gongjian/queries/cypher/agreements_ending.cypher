@@ -1,13 +1,12 @@
 // @name agreements_ending
 // @title 即将到期的共建协议
 // @title_en Co-building agreements ending soon
-// @description 结束日期在分析日期起 days 天内（含当天）的共建协议，提醒续签；days_left 为剩余天数。
+// @description 结束日期在分析日期起 days 天内（含当天）的共建协议，提醒续签。
 // @param as_of date today 分析日期 Analysis date (YYYY-MM-DD)
 // @param days int 90 未来天数 Days ahead
 MATCH (a:PartyOrg)-[r:AGREEMENT]->(b:PartyOrg)
 WHERE r.end IS NOT NULL AND r.end >= $as_of
   AND r.end <= toString(date($as_of) + duration({days: $days}))
 RETURN a.id AS source_id, a.name AS source_name, b.id AS target_id, b.name AS target_name,
-       r.start AS start, r.end AS end, r.projects AS projects,
-       duration.inDays(date($as_of), date(r.end)).days AS days_left
+       r.start AS start, r.end AS end, r.projects AS projects
 ORDER BY end, source_id, target_id
