@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     import igraph
     import networkx as nx
 
-__all__ = ["KnowledgeGraph", "CoBuildingLayer", "NODE_TABLES", "EDGE_TABLES", "as_date"]
+__all__ = ["EDGE_TABLES", "NODE_TABLES", "CoBuildingLayer", "KnowledgeGraph", "as_date"]
 
 #: Node label → (table attribute, key column).
 NODE_TABLES: dict[str, tuple[str, str]] = {
@@ -203,8 +203,10 @@ class KnowledgeGraph:
         --------
         >>> kg = KnowledgeGraph.from_frames(
         ...     party_orgs=pd.DataFrame({"id": ["a", "b"], "name": ["甲", "乙"],
-        ...                              "kind": ["community", "unit"], "district": ["玄武区"] * 2}),
-        ...     relations=pd.DataFrame({"source_id": ["b"], "target_id": ["a"], "type": ["pairing"]}))
+        ...                              "kind": ["community", "unit"],
+        ...                              "district": ["玄武区"] * 2}),
+        ...     relations=pd.DataFrame({"source_id": ["b"], "target_id": ["a"],
+        ...                             "type": ["pairing"]}))
         >>> layer = kg.co_building_arrays("2024-01-01")
         >>> layer.ids.tolist(), layer.source.tolist(), layer.target.tolist()
         (['a', 'b'], [0], [1])
@@ -249,11 +251,12 @@ class KnowledgeGraph:
         layer = self.co_building_arrays(as_of)
         g = nx.Graph(as_of=layer.as_of.date().isoformat())
         orgs = self.party_orgs.loc[layer.rows]
-        g.add_nodes_from(zip(layer.ids, _records(orgs)))
+        g.add_nodes_from(zip(layer.ids, _records(orgs), strict=True))
         ids = layer.ids
         g.add_edges_from(
             (ids[s], ids[t], {"types": ty.split("|"), "count": int(c)})
-            for s, t, ty, c in zip(layer.source, layer.target, layer.types, layer.count)
+            for s, t, ty, c in zip(layer.source, layer.target, layer.types, layer.count,
+                                   strict=True)
         )
         return g
 
@@ -330,7 +333,7 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     cols = list(df.columns)
     for row in df.itertuples(index=False, name=None):
         rec = {}
-        for c, v in zip(cols, row):
+        for c, v in zip(cols, row, strict=True):
             if isinstance(v, (list, tuple, np.ndarray)):
                 rec[c] = list(v)
             elif v is not None and not (isinstance(v, float) and np.isnan(v)) and v is not pd.NA \
