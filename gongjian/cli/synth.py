@@ -29,6 +29,9 @@ def synth(
     divisions: Annotated[Optional[Path], typer.Option(
         "--divisions", help="区划数据目录 Folder of the divisions files (villages.csv.gz …); "
                             "default $GONGJIAN_DIVISIONS or ../shared/data/divisions.")] = None,
+    fmt: Annotated[Literal["csv", "xlsx"], typer.Option(
+        "--format", "-f", help="文件格式 File format: csv (any scale) or xlsx (small scales).")
+    ] = "csv",
     limit: Annotated[Optional[int], typer.Option(
         "--limit", help="只生成前 N 个区县 Only the first N districts (with their share).")] = None,
     lang: LangOpt = "zh",
@@ -42,7 +45,7 @@ def synth(
     from gongjian.demo.synth import synthesize
 
     info = synthesize(output, scale=scale, seed=seed, region=region, divisions=divisions,
-                      limit=limit)
+                      fmt=fmt, limit=limit, lang=lang)
     if info["notice"]:
         err_console.print(info["notice"], markup=False, highlight=False)
     c = info["counts"]

@@ -37,7 +37,7 @@ from gongjian.demo.divisions import (
     load_skeleton,
     synthetic_skeleton,
 )
-from gongjian.demo.writer import append_csv
+from gongjian.demo.writer import EXCEL_MAX_ROWS, TableSink
 from gongjian.errors import GongjianError
 from gongjian.i18n import pick
 from gongjian.loaders.tables import TABLES
@@ -65,9 +65,8 @@ SCALES: dict[str, Target] = {
     "province": Target(600_000, 6_000_000, 3_000_000, (95, 12, 15)),
     "nation": Target(5_000_000, 30_000_000, 20_000_000, (2800, 14, 15)),
 }
-FILES: dict[str, str] = {"regions": "区域.csv", "party_orgs": "党组织.csv",
-                         "relations": "共建关系.csv", "organizations": "两新组织.csv",
-                         "sites": "楼宇园区.csv"}
+#: Ledger table → file name without extension.
+FILES: dict[str, str] = {key: TABLES[key].zh for key in TABLES}
 #: Rows (party organizations and 两新组织) per generated batch.
 BATCH_ROWS = 200_000
 
@@ -92,18 +91,19 @@ _UNITS = (("{c}小学党支部", "institution", "教育"),
           ("{d}{b}文化馆党支部", "institution", "文化旅游"))
 _PROJECTS = np.array(["红色物业共建", "社区志愿服务", "关爱老人结对", "文明城市创建", "义诊进社区",
                       "四点半课堂", "法律服务进社区", "垃圾分类宣传", "新就业群体服务站"])
-_DAY0 = np.datetime64("2016-01-01")
 
 
 def synthesize(folder: str | Path, *, scale: Scale, seed: int = 0, region: str | None = None,
-               divisions: str | Path | None = None, fmt: str = "csv",
-               limit: int | None = None) -> dict:
+               divisions: str | Path | None = None, fmt: Literal["csv", "xlsx"] = "csv",
+               limit: int | None = None, lang: str = "zh") -> dict:
     """Write a synthetic ledger folder of the given ``scale`` and return what was written.
 
     ``region`` names the province, city or district whose real streets and communities to
     use (default per scale: 玄武区, 南京市, 江苏省, the whole country); ``divisions`` is the
     folder of the divisions files. ``limit`` keeps only the first ``limit`` districts (with
-    their share of the totals), for tests. Only ``fmt="csv"`` is streamed.
+    their share of the totals), for tests. ``fmt="xlsx"`` writes Excel files (write-only,
+    for what fits in a sheet); CSV is the format for large scales. ``lang`` is the
+    language of the progress bar.
 
     Returns a dict with ``folder``, ``scale``, ``seed``, ``region``, ``skeleton``
     (``divisions`` or ``synthetic``), ``notice`` (a message when the divisions data was
@@ -117,9 +117,8 @@ def synthesize(folder: str | Path, *, scale: Scale, seed: int = 0, region: str |
     """
     if scale not in SCALES:
         raise GongjianError(f"未知规模 {scale}：可选 {'、'.join(SCALES)} (unknown scale)")
-    if fmt != "csv":
-        raise GongjianError(f"合成台账只能写 CSV（行数可能超过 Excel 上限），不支持 {fmt} "
-                            "(synthetic ledgers are streamed as CSV only)")
+    if fmt not in ("csv", "xlsx"):
+        raise GongjianError(f"不支持的格式 {fmt}：可选 csv、xlsx (unsupported format)")
     started = time.perf_counter()
     target = SCALES[scale]
     found = find_divisions(divisions)
@@ -136,15 +135,16 @@ def synthesize(folder: str | Path, *, scale: Scale, seed: int = 0, region: str |
         skeleton = load_skeleton(region if region is not None else default, found)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    counts = _stream(folder, skeleton, target, seed, limit)
+    sink = TableSink(folder, fmt, FILES)
+    counts = _stream(sink, skeleton, target, seed, limit, lang)
     return {"folder": folder, "scale": scale, "seed": seed, "region": skeleton.name,
             "skeleton": skeleton.source, "notice": notice, "counts": counts,
-            "files": {k: folder / v for k, v in FILES.items()},
+            "files": sink.close(),
             "seconds": round(time.perf_counter() - started, 2)}
 
 
-def _stream(folder: Path, sk: Skeleton, target: Target, seed: int, limit: int | None
-            ) -> dict[str, int]:
+def _stream(sink: TableSink, sk: Skeleton, target: Target, seed: int, limit: int | None,
+            lang: str) -> dict[str, int]:
     """Generate batch after batch and append them to the table files."""
     n_streets = sk.streets.groupby("district").size()
     n_comms = sk.communities.groupby("district").size()
@@ -157,7 +157,6 @@ def _stream(folder: Path, sk: Skeleton, target: Target, seed: int, limit: int | 
     streets_of = dict(tuple(sk.streets.groupby("district", sort=False)))
     comms_of = dict(tuple(sk.communities.groupby("district", sort=False)))
     counts = dict.fromkeys(FILES, 0)
-    first = dict.fromkeys(FILES, True)
     serial = 0
     previous_street: str | None = None
     plan = []
@@ -167,7 +166,13 @@ def _stream(folder: Path, sk: Skeleton, target: Target, seed: int, limit: int | 
         rel_d = round(target.relations * share[i])
         parts = max(1, math.ceil((orgs_d + firms_d) / BATCH_ROWS))
         plan += [(i, d, part, parts, orgs_d, firms_d, rel_d) for part in range(parts)]
-    with progress(pick("zh", "生成合成台账", "synthesizing"), total=len(plan)) as advance:
+    if sink.fmt == "xlsx":
+        biggest = max(sum(p[5] // p[3] for p in plan), sum(p[6] // p[3] for p in plan))
+        if biggest > EXCEL_MAX_ROWS:
+            raise GongjianError(
+                f"约 {biggest} 行，超过 Excel 一个工作表的上限 {EXCEL_MAX_ROWS} 行；请用 CSV "
+                "(too many rows for an Excel sheet: use CSV)")
+    with progress(pick(lang, "生成合成台账", "synthesizing"), total=len(plan)) as advance:
         for i, d, part, parts, orgs_d, firms_d, rel_d in plan:
             rng = np.random.default_rng([seed, i, part])
             streets = streets_of.get(d.code, pd.DataFrame(columns=["code", "name", "district"]))
@@ -181,13 +186,11 @@ def _stream(folder: Path, sk: Skeleton, target: Target, seed: int, limit: int | 
                                     previous_street)
             serial += len(tables["organizations"])
             previous_street = f"S{streets['code'].iloc[0]}"
-            for key, df in tables.items():
-                if len(df) == 0 and not first[key]:
-                    continue
-                df = df.reindex(columns=[c.name for c in TABLES[key].columns])
-                append_csv(df, key, folder / FILES[key], first=first[key])
-                first[key] = False
-                counts[key] += len(df)
+            for key in FILES:
+                df = tables[key].reindex(columns=[c.name for c in TABLES[key].columns])
+                if len(df) or key not in sink.started:
+                    sink.write(key, df)
+                    counts[key] += len(df)
             advance(1)
     return counts
 

@@ -25,7 +25,10 @@ import pandas as pd
 
 from gongjian.loaders.tables import TABLES
 
-__all__ = ["FIXED_TIME", "append_csv", "headers", "write_table"]
+__all__ = ["EXCEL_MAX_ROWS", "FIXED_TIME", "TableSink", "append_csv", "headers", "write_table"]
+
+#: Data rows an Excel sheet can hold (1,048,576 rows less the header).
+EXCEL_MAX_ROWS = 1_048_575
 
 #: The time stamped into Excel files, so that the same data gives the same bytes.
 FIXED_TIME = dt.datetime(2025, 6, 30, 0, 0, 0)
@@ -73,6 +76,56 @@ def append_csv(df: pd.DataFrame, table: str, path: Path, *, first: bool,
     else:
         with open(path, "a", encoding=encoding.replace("-sig", ""), newline="") as fh:
             out.to_csv(fh, index=False, header=False, lineterminator="\r\n")
+
+
+class TableSink:
+    """Chunks of ledger tables appended to files as they come: CSV, or write-only Excel.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> sink = TableSink(folder, "xlsx", {"regions": "区域"})
+    >>> sink.write("regions", pd.DataFrame({"code": ["320102"], "name": ["玄武区"],
+    ...                                     "level": ["区"]}))
+    >>> [p.name for p in sink.close().values()]
+    ['区域.xlsx']
+    """
+
+    def __init__(self, folder: Path, fmt: str, stems: dict[str, str]) -> None:
+        if fmt not in ("csv", "xlsx"):
+            raise ValueError(f"unsupported format {fmt}")
+        self.fmt = fmt
+        self.paths = {key: Path(folder) / f"{stem}.{fmt}" for key, stem in stems.items()}
+        self.started: set[str] = set()
+        self.books: dict = {}
+
+    def write(self, table: str, df: pd.DataFrame) -> None:
+        """Append ``df`` (English column names) to the file of ``table``."""
+        first = table not in self.started
+        self.started.add(table)
+        if self.fmt == "csv":
+            append_csv(df, table, self.paths[table], first=first)
+            return
+        if first:
+            from openpyxl import Workbook
+
+            book = Workbook(write_only=True)
+            sheet = book.create_sheet(TABLES[table].zh)
+            sheet.append(headers(table, list(df.columns)))
+            self.books[table] = (book, sheet)
+        sheet = self.books[table][1]
+        for row in df.astype(object).where(df.notna(), None).itertuples(index=False, name=None):
+            sheet.append(row)
+
+    def close(self) -> dict[str, Path]:
+        """Finish the files; return table → path."""
+        for table, (book, _) in self.books.items():
+            buf = io.BytesIO()
+            book.save(buf)
+            self.paths[table].write_bytes(_freeze_zip(buf.getvalue()))
+        self.books.clear()
+        return {k: p for k, p in self.paths.items() if k in self.started}
 
 
 def _xlsx_bytes(df: pd.DataFrame, sheet: str) -> bytes:

@@ -73,6 +73,16 @@ def test_same_seed_same_files(tmp_path, district):
         assert filecmp.cmp(path, again["files"][key], shallow=False), key
 
 
+def test_xlsx_format(tmp_path):
+    info = synthesize(tmp_path, scale="district", fmt="xlsx", limit=1, seed=2)
+    assert {p.suffix for p in info["files"].values()} == {".xlsx"}
+    ledger = read_ledger(tmp_path)
+    assert ledger.errors == []
+    assert len(ledger.organizations) == info["counts"]["organizations"]
+    with pytest.raises(GongjianError, match="Excel"):
+        synthesize(tmp_path / "big", scale="province", fmt="xlsx")
+
+
 def test_fallback_without_divisions(tmp_path, monkeypatch):
     monkeypatch.setenv("GONGJIAN_DIVISIONS", str(tmp_path / "nowhere"))
     monkeypatch.chdir(tmp_path)
