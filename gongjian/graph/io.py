@@ -114,14 +114,23 @@ def save(kg: KnowledgeGraph, path: str | os.PathLike) -> Path:
         "tables": tables, "meta": kg.meta,
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=1, default=str).encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    if path.is_dir():
+        raise GraphFileError(f"{path} 是目录：请给出图文件名，例如 图{GRAPH_SUFFIX} "
+                             f"(is a folder: give a file name such as graph{GRAPH_SUFFIX})")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as err:
+        raise GraphFileError(f"无法写入 {path}：{err.strerror} (cannot write {path})") from err
     try:
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as zf:
             zf.writestr(_entry(MANIFEST), text)
             for member, data in members.items():
                 zf.writestr(_entry(member), data)
         os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise GraphFileError(f"无法写入 {path}：{err.strerror} (cannot write {path})") from err
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

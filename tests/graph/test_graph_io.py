@@ -111,6 +111,15 @@ def test_unsupported_column_is_refused_and_the_old_file_kept(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["g.gjg"]
 
 
+def test_saving_onto_a_folder_or_into_a_file_is_a_clear_error(tmp_path):
+    with pytest.raises(GraphFileError, match="是目录"):
+        save(KnowledgeGraph(), tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(GraphFileError, match="无法写入"):
+        save(KnowledgeGraph(), blocker / "g.gjg")
+
+
 # --- damaged and hostile files -------------------------------------------------------------
 
 
