@@ -37,7 +37,7 @@ from gongjian import schema
 from gongjian.graph.model import KnowledgeGraph
 from gongjian.queries.layer import LayerView, distinct_per_vertex, layer_view
 
-__all__ = ["bridges", "cut_off_counts", "sampled_betweenness", "BRIDGE_COLUMNS",
+__all__ = ["bridges", "bridging_mask", "cut_off_counts", "sampled_betweenness", "BRIDGE_COLUMNS",
            "TERRITORIAL_KINDS"]
 
 BRIDGE_COLUMNS: tuple[str, ...] = ("id", "name", "kind", "district", "articulation", "cut_off",
@@ -75,13 +75,12 @@ def bridges(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, seed: int
     0
     """
     view = layer_view(kg, as_of)
+    listed = np.flatnonzero(bridging_mask(view))
     articulation, cut = cut_off_counts(view)
     between = sampled_betweenness(view, samples=samples, seed=seed)
     reach = {col: distinct_per_vertex(view, col) for col in ("district", "street", "system")}
     n_districts = np.bincount(reach["district"][0], minlength=view.n)
     system, territorial = _tiaokuai(view)
-    listed = np.flatnonzero(articulation | (n_districts >= 2)
-                            | (system & (territorial.sum(axis=1) > 0)))
     lists = {col: _lists(view, col, pairs, listed) for col, pairs in reach.items()}
     orgs = view.orgs.iloc[listed]
     out = pd.DataFrame({
@@ -109,6 +108,21 @@ def bridges(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, seed: int
     return out.reset_index(drop=True)[list(BRIDGE_COLUMNS)]
 
 
+def bridging_mask(view: LayerView) -> np.ndarray:
+    """True for the vertices :func:`bridges` lists (without computing betweenness).
+
+    Examples
+    --------
+    >>> from gongjian.graph.model import KnowledgeGraph
+    >>> bridging_mask(layer_view(KnowledgeGraph(), "2025-01-01")).tolist()
+    []
+    """
+    articulation, _ = cut_off_counts(view)
+    n_districts = np.bincount(distinct_per_vertex(view, "district")[0], minlength=view.n)
+    system, territorial = _tiaokuai(view)
+    return articulation | (n_districts >= 2) | (system & (territorial.sum(axis=1) > 0))
+
+
 def cut_off_counts(view: LayerView) -> tuple[np.ndarray, np.ndarray]:
     """Articulation flag and ``cut_off`` of every vertex, from the block-cut tree.
 
@@ -128,6 +142,12 @@ def cut_off_counts(view: LayerView) -> tuple[np.ndarray, np.ndarray]:
     >>> ap.tolist(), cut.tolist()
     ([False, True, True, False], [0, 1, 1, 0])
     """
+    if "cut_off" not in view._extra:
+        view._extra["cut_off"] = _cut_off_counts(view)
+    return view._extra["cut_off"]
+
+
+def _cut_off_counts(view: LayerView) -> tuple[np.ndarray, np.ndarray]:
     n = view.n
     articulation = np.zeros(n, dtype=bool)
     cut = np.zeros(n, dtype=np.int64)

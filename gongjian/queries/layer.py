@@ -138,6 +138,14 @@ def distinct_per_vertex(view: LayerView, column: str, *, include_self: bool = Tr
     >>> v.tolist(), c.tolist()
     ([0, 0, 1, 1], [0, 1, 0, 1])
     """
+    key = ("distinct", column, include_self)
+    if key not in view._extra:
+        view._extra[key] = _distinct_per_vertex(view, column, include_self)
+    return view._extra[key]
+
+
+def _distinct_per_vertex(view: LayerView, column: str, include_self: bool
+                         ) -> tuple[np.ndarray, np.ndarray]:
     value, uniques = view.codes(column)
     a = view.arrays
     parts_v = [a.source, a.target]

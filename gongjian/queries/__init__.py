@@ -1,0 +1,25 @@
+"""Analyses of the co-building network as pure functions: graph in, DataFrame out.
+
+Each takes a :class:`~gongjian.graph.model.KnowledgeGraph`, the analysis day ``as_of``
+(default today) and, where randomness enters, ``seed``; the same inputs give the same
+rows in the same order. Columns have stable English names; :data:`LABELS` gives their
+Chinese and English headers. The heavy parts run on igraph built from
+:meth:`KnowledgeGraph.co_building_arrays`.
+
+Examples
+--------
+>>> import gongjian
+>>> kg = gongjian.load("examples/ledger")                    # doctest: +SKIP
+>>> islands(kg, as_of="2025-06-30")                           # doctest: +SKIP
+>>> coverage_plan(kg).query("plan == 'joint_branch'")        # doctest: +SKIP
+"""
+
+from gongjian.queries.bridges import bridges
+from gongjian.queries.clusters import clusters
+from gongjian.queries.coverage import coverage, coverage_list, coverage_plan
+from gongjian.queries.islands import islands
+from gongjian.queries.labels import LABELS, for_people
+from gongjian.queries.summary import summary
+
+__all__ = ["LABELS", "bridges", "clusters", "coverage", "coverage_list", "coverage_plan",
+           "for_people", "islands", "summary"]
