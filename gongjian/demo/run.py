@@ -66,11 +66,16 @@ class DemoResult:
                         f"  planted answers: {self.folder / 'ground_truth.json'} (as of "
                         f"{DEMO_AS_OF})"))
         target = self.graph_path or self.folder
+        page = pick(lang, "网络.html", "network.html")
+        report = pick(lang, "报告.html", "report.html")
         out += [pick(lang, "下一步可以试试：", "Try next:"),
+                f"  gongjian info {target}",
                 f"  gongjian islands {target} --as-of {DEMO_AS_OF}",
                 f"  gongjian bridges {target} --as-of {DEMO_AS_OF}",
-                f"  gongjian coverage {target}",
-                f"  gongjian check {self.folder}"]
+                f"  gongjian clusters {target} --as-of {DEMO_AS_OF}",
+                f"  gongjian coverage {target} --plan",
+                f"  gongjian viz {target} -o {self.folder / page}",
+                f"  gongjian report {target} -o {self.folder / report} --as-of {DEMO_AS_OF}"]
         return out
 
 
