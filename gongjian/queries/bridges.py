@@ -37,8 +37,14 @@ from gongjian import schema
 from gongjian.graph.model import KnowledgeGraph
 from gongjian.queries.layer import LayerView, distinct_per_vertex, layer_view
 
-__all__ = ["bridges", "bridging_mask", "cut_off_counts", "sampled_betweenness", "BRIDGE_COLUMNS",
-           "TERRITORIAL_KINDS"]
+__all__ = [
+    "BRIDGE_COLUMNS",
+    "TERRITORIAL_KINDS",
+    "bridges",
+    "bridging_mask",
+    "cut_off_counts",
+    "sampled_betweenness",
+]
 
 BRIDGE_COLUMNS: tuple[str, ...] = ("id", "name", "kind", "district", "articulation", "cut_off",
                                    "districts", "streets", "systems", "betweenness", "reason")
@@ -101,7 +107,7 @@ def bridges(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, seed: int
         for a, c, d, orgs_row, terr, sys in zip(
             out["articulation"], out["cut_off"], out["districts"],
             orgs[["kind", "system"]].itertuples(index=False), territorial[listed],
-            system[listed])
+            system[listed], strict=True)
     ]
     out = out.sort_values(["articulation", "cut_off", "n_districts", "betweenness", "id"],
                           ascending=[False, False, False, False, True], kind="stable")
@@ -187,7 +193,7 @@ def _cut_off_counts(view: LayerView) -> tuple[np.ndarray, np.ndarray]:
     order = np.asarray(order, dtype=np.int64)
     parents = np.asarray(parents, dtype=np.int64)
     sub = weight.copy()
-    for a, b in zip(starts[-2:0:-1], starts[-1:1:-1]):  # deepest level first, root excluded
+    for a, b in zip(starts[-2:0:-1], starts[-1:1:-1], strict=True):  # deepest level first, root excluded
         level = order[a:b]
         np.add.at(sub, parents[level], sub[level])
     # largest piece below each articulation point: its child blocks
@@ -230,7 +236,7 @@ def _lists(view: LayerView, column: str, pairs: tuple[np.ndarray, np.ndarray],
     values = view.codes(column)[1].astype(str).to_numpy()
     start = np.searchsorted(vertex, rows, side="left")
     stop = np.searchsorted(vertex, rows, side="right")
-    return [values[code[a:b]].tolist() for a, b in zip(start, stop)]
+    return [values[code[a:b]].tolist() for a, b in zip(start, stop, strict=True)]
 
 
 def _tiaokuai(view: LayerView) -> tuple[np.ndarray, np.ndarray]:
@@ -260,6 +266,6 @@ def _reason(articulation: bool, cut_off: int, districts: list[str], org, territo
             schema.PARTY_KINDS, org.kind)
         name = name if name.endswith(("系统", "行业党委")) else name + "系统"
         blocks = "、".join(f"{c}个{schema.label(schema.PARTY_KINDS, k)}"
-                           for k, c in zip(TERRITORIAL_KINDS, territorial) if c)
+                           for k, c in zip(TERRITORIAL_KINDS, territorial, strict=True) if c)
         parts.append(f"{name}与{blocks}的条块结合点")
     return "；".join(parts)

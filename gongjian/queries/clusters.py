@@ -36,7 +36,7 @@ from gongjian.errors import AnalysisError
 from gongjian.graph.model import KnowledgeGraph
 from gongjian.queries.layer import LayerView, layer_view
 
-__all__ = ["clusters", "leiden_membership", "CLUSTER_COLUMNS"]
+__all__ = ["CLUSTER_COLUMNS", "clusters", "leiden_membership"]
 
 CLUSTER_COLUMNS: tuple[str, ...] = ("cluster", "size", "districts", "members_per_district",
                                     "cross_district_ties", "internal_ties", "density",
@@ -142,7 +142,7 @@ def clusters(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, seed: in
             "size": k,
             "districts": names[pair_district[a:b]].tolist(),
             "members_per_district": dict(zip(names[pair_district[a:b]].tolist(),
-                                             per[a:b].tolist())),
+                                             per[a:b].tolist(), strict=True)),
             "cross_district_ties": int(cross[c]),
             "internal_ties": int(internal[c]),
             "density": float(internal[c] / (k * (k - 1) / 2)) if k > 1 else 0.0,

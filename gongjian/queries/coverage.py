@@ -40,8 +40,16 @@ from gongjian import schema
 from gongjian.errors import AnalysisError
 from gongjian.graph.model import KnowledgeGraph
 
-__all__ = ["coverage", "coverage_list", "coverage_plan", "COVERAGE_BY", "LIST_COLUMNS",
-           "MAX_JOINT_UNITS", "MIN_JOINT_MEMBERS", "MIN_OWN_MEMBERS"]
+__all__ = [
+    "COVERAGE_BY",
+    "LIST_COLUMNS",
+    "MAX_JOINT_UNITS",
+    "MIN_JOINT_MEMBERS",
+    "MIN_OWN_MEMBERS",
+    "coverage",
+    "coverage_list",
+    "coverage_plan",
+]
 
 By = Literal["district", "street", "site", "overall"]
 #: Grouping → key columns of the rate table.
@@ -230,4 +238,4 @@ def _joint_branches(out: pd.DataFrame, members: np.ndarray, rows: np.ndarray, pl
         proposal[r] = cand["proposal"].to_numpy()
         reason[r] = [
             f"与同一{place}「{w}」的{u - 1}个单位联合组建党支部（共{m}名党员；牵头单位：{a}）"
-            for w, u, m, a in zip(where, units, together, anchor)]
+            for w, u, m, a in zip(where, units, together, anchor, strict=True)]

@@ -1,4 +1,4 @@
-"""Party-building islands (党建孤岛): organizations without an active tie, groups cut off from the axis.
+"""Party-building islands (党建孤岛): organizations without a tie, groups cut off from the axis.
 
 Two reasons, both on the co-building layer of the analysis day:
 
@@ -38,7 +38,7 @@ from gongjian.errors import AnalysisError
 from gongjian.graph.model import KnowledgeGraph
 from gongjian.queries.layer import LayerView, layer_view
 
-__all__ = ["islands", "parse_kinds", "ISLAND_COLUMNS", "SUGGESTION_TIERS"]
+__all__ = ["ISLAND_COLUMNS", "SUGGESTION_TIERS", "islands", "parse_kinds"]
 
 ISLAND_COLUMNS: tuple[str, ...] = ("id", "name", "kind", "district", "street", "reason", "group",
                                    "explanation", "suggestions", "suggestion_reasons")
@@ -72,9 +72,9 @@ def parse_kinds(kinds: Iterable[str] | str | None) -> tuple[str, ...]:
     for value in kinds:
         code = schema.canonical(schema.PARTY_KIND_ALIASES, value)
         if code is None:
-            known = "、".join(schema.PARTY_KINDS)
+            known = ", ".join(schema.PARTY_KINDS)
             raise AnalysisError(f"未知的组织类别「{value}」，可选：{known} "
-                                f"(unknown kind {value!r}; choose from {', '.join(schema.PARTY_KINDS)})")
+                                f"(unknown kind {value!r}; choose from {known})")
         if code not in out:
             out.append(code)
     return tuple(out)
@@ -224,7 +224,7 @@ def _tier_index(view: LayerView, columns: tuple[str, ...], usable: np.ndarray,
     uniq, start = np.unique(key[cand], return_index=True)
     stop = np.append(start[1:], len(cand))
     keep = MAX_SUGGESTIONS + 1  # one more, in case the island itself is among them
-    return key, {int(k): cand[a:min(b, a + keep)] for k, a, b in zip(uniq, start, stop)}
+    return key, {int(k): cand[a:min(b, a + keep)] for k, a, b in zip(uniq, start, stop, strict=True)}
 
 
 def _key_codes(view: LayerView, columns: tuple[str, ...]) -> np.ndarray:

@@ -36,7 +36,7 @@ from gongjian.graph.model import CoBuildingLayer, KnowledgeGraph, as_date
 if TYPE_CHECKING:
     import igraph
 
-__all__ = ["LayerView", "layer_view", "codes", "distinct_per_vertex"]
+__all__ = ["LayerView", "codes", "distinct_per_vertex", "layer_view"]
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The analyses at a glance: counts, structure, islands, bridges, clusters and coverage per district.
+"""The analyses at a glance: counts, structure, islands, bridges, clusters, coverage per district.
 
 Examples
 --------
@@ -33,7 +33,7 @@ from gongjian.queries.coverage import coverage
 from gongjian.queries.islands import islands
 from gongjian.queries.layer import layer_view
 
-__all__ = ["summary", "OVERVIEW_COLUMNS"]
+__all__ = ["OVERVIEW_COLUMNS", "summary"]
 
 OVERVIEW_COLUMNS: tuple[str, ...] = (
     "district", "party_orgs", "ties", "internal_ties", "cross_district_ties", "components",
