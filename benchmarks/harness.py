@@ -60,7 +60,8 @@ class Stage:
     from the medians, whether the target is met (only judged at ``target_scale``, or at
     every scale when it is ``"any"``). ``per_row`` compares speeds per row (the sides did
     different numbers of rows); ``inputs`` names the :class:`~benchmarks.data.Dataset`
-    methods that make what the stage reads.
+    methods that make what the stage reads; ``show_parts`` adds a row per named
+    sub-timing of our side.
     """
 
     name: str
@@ -74,6 +75,7 @@ class Stage:
     note: str = ""
     per_row: bool = False
     inputs: tuple[str, ...] = ()
+    show_parts: bool = False
 
 
 @dataclass
@@ -235,12 +237,20 @@ def ratio(ours: Measure, base: Measure, per_row: bool = False) -> float | None:
     return base.seconds / ours.seconds
 
 
+def _seconds(s: float | None) -> str:
+    if s is None:
+        return "—"
+    if s < 1:
+        return f"{s * 1000:.0f} ms" if s >= 0.01 else f"{s * 1000:.1f} ms"
+    return f"{s:.2f} s" if s < 100 else f"{s:.0f} s"
+
+
 def _time(m: Measure | None) -> str:
     if m is None:
         return "—"
     if m.seconds is None:
         return {"timeout": f"timeout ({m.message})"}.get(m.status, m.status)
-    text = f"{m.seconds:.2f} s" if m.seconds < 100 else f"{m.seconds:.0f} s"
+    text = _seconds(m.seconds)
     if m.rows and m.info("rate"):
         text += f" ({m.rows / m.seconds:,.0f}/s)"
     return text
@@ -284,6 +294,14 @@ def rows_of(stage: Stage, ours: Measure, bases: list[Measure], scale: str) -> li
                      ours_text if i == 0 else "″", base_label, _time(base),
                      _ratio(ours, base, stage.per_row), f"{_mem(ours)} / {_mem(base)}",
                      (stage.target + verdict) if i == 0 else ""])
+    if stage.show_parts:
+        for part in ours.info("parts") or {}:
+            rows.append([f"  · {part}", "", _seconds(ours.part(part)), "", "", "", "", ""])
+        for part, why in (ours.info("failed") or {}).items():
+            rows.append([f"  · {part}", "", f"failed: {why}"[:80], "", "", "", "", ""])
+        if ours.info("skipped"):
+            rows.append(["  · not run here", "", ", ".join(ours.info("skipped")), "", "", "",
+                         "", ""])
     return rows
 
 
@@ -299,7 +317,7 @@ def render_table(results: list[tuple[Stage, Measure, list[Measure]]], scale: str
 
     table = Table(title=title, show_lines=False)
     for h in HEADERS:
-        table.add_column(h, overflow="fold")
+        table.add_column(h, overflow="fold", no_wrap=h in ("stage", "speed-up"))
     for stage, ours, bases in results:
         for row in rows_of(stage, ours, bases, scale):
             table.add_row(*row)
