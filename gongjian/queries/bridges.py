@@ -193,7 +193,8 @@ def _cut_off_counts(view: LayerView) -> tuple[np.ndarray, np.ndarray]:
     order = np.asarray(order, dtype=np.int64)
     parents = np.asarray(parents, dtype=np.int64)
     sub = weight.copy()
-    for a, b in zip(starts[-2:0:-1], starts[-1:1:-1], strict=True):  # deepest level first, root excluded
+    # deepest level first, the root's level excluded
+    for a, b in zip(starts[-2:0:-1], starts[-1:1:-1], strict=True):
         level = order[a:b]
         np.add.at(sub, parents[level], sub[level])
     # largest piece below each articulation point: its child blocks

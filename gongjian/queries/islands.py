@@ -224,7 +224,8 @@ def _tier_index(view: LayerView, columns: tuple[str, ...], usable: np.ndarray,
     uniq, start = np.unique(key[cand], return_index=True)
     stop = np.append(start[1:], len(cand))
     keep = MAX_SUGGESTIONS + 1  # one more, in case the island itself is among them
-    return key, {int(k): cand[a:min(b, a + keep)] for k, a, b in zip(uniq, start, stop, strict=True)}
+    return key, {int(k): cand[a:min(b, a + keep)]
+                 for k, a, b in zip(uniq, start, stop, strict=True)}
 
 
 def _key_codes(view: LayerView, columns: tuple[str, ...]) -> np.ndarray:
