@@ -5,6 +5,8 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from gongjian.errors import LedgerError
 from gongjian.graph.build import build
@@ -255,3 +257,52 @@ def test_public_api_names():
 
     assert gongjian.build is build
     assert gongjian.load is io.load and gongjian.save is io.save
+
+
+names = st.sampled_from([None, "甲", "乙", "丙"])
+
+
+@st.composite
+def random_ledgers(draw):
+    n = draw(st.integers(1, 10))
+    ids = [f"P{i}" for i in range(n)]
+    orgs = [org(i, draw(st.sampled_from(["street", "community", "unit", "industry"])),
+                draw(st.sampled_from([XW, QH])), draw(names), draw(names),
+                parent_id=draw(st.sampled_from([None, "nobody", *ids])),
+                system=draw(st.sampled_from([None, "教育", "国资"])),
+                site=draw(st.sampled_from([None, "大厦", "园区"])))
+            for i in ids]
+    firms = [{"uscc": f"U{i}", "name": f"企业{i}", "type": "private_firm",
+              "district": draw(st.sampled_from([XW, GL])), "street": draw(names),
+              "community": draw(names), "site": draw(st.sampled_from([None, "大厦", "商场"])),
+              "covering_org_id": draw(st.sampled_from([None, "nobody", *ids])),
+              "coverage": draw(st.sampled_from([None, "own", "none", "fallback"]))}
+             for i in range(draw(st.integers(0, 6)))]
+    sites = [{"name": "大厦", "kind": "building", "district": draw(st.lists(
+        st.sampled_from([XW, QH, GL]), min_size=1, max_size=3, unique=True)),
+        "street": draw(st.lists(st.sampled_from(["甲", "乙", "丁"]), max_size=3))}]
+    regions = [{"code": "1", "name": XW, "level": "district"},
+               {"code": "11", "name": "甲", "level": "street", "parent_code": "1"}]
+    return make_ledger(party_orgs=orgs, organizations=firms, sites=sites, regions=regions)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledger=random_ledgers())
+def test_build_invariants_on_random_ledgers(ledger):
+    kg = build(ledger)
+    keys = set(kg.node_table()["node"])
+    for sl, s, tl, t, *_ in kg.links.itertuples(index=False, name=None):
+        assert f"{sl}:{s}" in keys and f"{tl}:{t}" in keys
+    regions = kg.regions
+    assert regions["key"].is_unique
+    assert set(regions["parent"].dropna()) <= set(regions["key"])
+    assert set(kg.party_orgs["region"]) | set(kg.organizations["region"]) <= set(regions["key"])
+    assert regions.set_index("key").loc[XW, "code"] == "1"
+    if f"{XW}/甲" in set(regions["key"]):
+        assert regions.set_index("key").loc[f"{XW}/甲", "code"] == "11"
+    located = kg.links[(kg.links["type"] == "located_in")
+                       & (kg.links["source_label"] == "PartyOrg")]
+    assert len(located) == len(kg.party_orgs) + kg.party_orgs["site"].notna().sum()
+    assert set(kg.sites["name"]) >= set(kg.party_orgs["site"].dropna())
+    assert kg.organizations["coverage"].notna().all()
+    assert len(kg.links[kg.links["type"] == "part_of"]) == regions["parent"].notna().sum()
