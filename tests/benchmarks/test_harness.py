@@ -1,0 +1,112 @@
+"""The benchmark harness itself: real subprocesses, real measurement, a real tiny run.
+
+Not timed tests: they check that the suite runs and measures, so that it cannot rot.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+from benchmarks.harness import ROOT, Measure, Side, Stage, ratio, render_markdown, run_once
+
+
+def test_run_once_times_the_task_in_a_fresh_process():
+    run = run_once(Side("s", "benchmarks.selftest:sleep", {"seconds": 0.2}), timeout=60)
+    assert run["ok"] and run["status"] == "ok"
+    assert 0.2 <= run["seconds"] < run["process_seconds"]
+    assert run["size"] == "1 nap"
+
+
+def test_peak_memory_is_the_child_s_own():
+    small = run_once(Side("a", "benchmarks.selftest:allocate", {"mib": 8}), timeout=60)
+    big = run_once(Side("b", "benchmarks.selftest:allocate", {"mib": 300}), timeout=60)
+    assert big["peak_mb"] >= 300 > small["peak_mb"]
+    assert big["peak_mb"] - small["peak_mb"] >= 250
+
+
+def test_a_failing_task_is_reported_with_its_error():
+    run = run_once(Side("f", "benchmarks.selftest:fail", {"message": "坏了"}), timeout=60)
+    assert not run["ok"] and run["status"] == "failed"
+    assert "ValueError: 坏了" in run["message"]
+
+
+def test_a_task_over_its_time_is_stopped():
+    run = run_once(Side("t", "benchmarks.selftest:sleep", {"seconds": 30}), timeout=1)
+    assert run["status"] == "timeout" and run["message"] == "> 1 s"
+    assert run["process_seconds"] < 10
+
+
+def test_ratio_and_table_from_measures():
+    ours = Measure("gongjian", runs=[{"ok": True, "seconds": s, "peak_mb": 100, "rows": 10}
+                                     for s in (1.0, 2.0, 9.0)])
+    base = Measure("networkx", runs=[{"ok": True, "seconds": 20.0, "peak_mb": 300,
+                                      "rows": 10}])
+    assert ours.seconds == 2.0 and ratio(ours, base) == 10.0
+    slow = Measure("pyvis", "timeout", runs=[{"ok": False, "peak_mb": 50}], message="> 30 s")
+    stage = Stage("x", "g", Side("gongjian", "t:t"), target="≤ 3 s",
+                  check=lambda o, b: o.seconds <= 3, target_scale="any")
+    md = render_markdown([(stage, ours, [base, slow])], "district")
+    assert "| x |" in md and "10.0×" in md and "> 15×" in md and "≤ 3 s ✓" in md
+
+
+@pytest.mark.parametrize("module", ["benchmarks.child", "benchmarks.harness", "benchmarks.data"])
+def test_doctests(module):
+    failures, _ = doctest.testmod(importlib.import_module(module))
+    assert failures == 0
+
+
+def test_quick_run_of_a_few_stages(tmp_path):
+    """The suite itself, at district scale, one repeat, a few stages, inputs in tmp."""
+    out = tmp_path / "r.json"
+    md = tmp_path / "r.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--data", str(tmp_path / "data"),
+         "--only", "check+build,graph reload,islands,coverage plan", "--json", str(out),
+         "--markdown", str(md)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["meta"]["scale"] == "district" and result["meta"]["repeat"] == 1
+    names = [s["name"] for s in result["stages"]]
+    assert names == ["check+build", "graph reload", "islands", "coverage plan"]
+    for stage in result["stages"]:
+        for side in [stage["ours"], *stage["baselines"]]:
+            assert side["status"] == "ok", (stage["name"], side)
+            assert side["median_seconds"] > 0 and side["peak_mb"] > 50
+    assert [b["label"] for b in result["stages"][2]["baselines"]] == ["networkx", "raw igraph"]
+    assert "check+build" in done.stdout and "pandas+networkx" in done.stdout
+    assert md.read_text(encoding="utf-8").startswith("| stage |")
+
+
+@pytest.mark.browser
+def test_time_until_drawn_in_chromium(tmp_path):
+    """The draw hook reports on a pyvis page (physics) and on ours (laid out, no physics)."""
+    import pandas as pd
+
+    from benchmarks.baselines.pyvis_page import write_page
+    from benchmarks.browser import time_until_drawn
+    from gongjian.graph.model import KnowledgeGraph
+    from gongjian.viz import render
+
+    nodes = [("a", "甲", "community"), ("b", "乙", "unit"), ("c", "丙", "unit")]
+    edges = [("a", "b"), ("b", "c")]
+    theirs = write_page(nodes, edges, tmp_path / "pyvis.html")
+    kg = KnowledgeGraph.from_frames(
+        party_orgs=pd.DataFrame({"id": [n[0] for n in nodes], "name": [n[1] for n in nodes],
+                                 "kind": [n[2] for n in nodes], "district": ["玄武区"] * 3}),
+        relations=pd.DataFrame({"source_id": ["a", "b"], "target_id": ["b", "c"],
+                                "type": ["pairing", "agreement"]}))
+    ours = render(kg, tmp_path / "ours.html")
+    for page in (theirs, ours):
+        ms = time_until_drawn(page, timeout=90)
+        assert 0 < ms < 90_000
+    blank = tmp_path / "blank.html"
+    blank.write_text("<html><head></head><body>no network</body></html>", encoding="utf-8")
+    with pytest.raises(TimeoutError, match="> 3 s"):
+        time_until_drawn(blank, timeout=3)
