@@ -1,9 +1,197 @@
-"""Commands of the analyses group (filled in by the work on them)."""
+"""Commands of the analyses group: islands, bridges, clusters, coverage, summary.
+
+Each takes a graph file or a ledger folder, runs one function of :mod:`gongjian.queries`
+and writes the rows: tables, CSV and XLSX with Chinese (or English) headers and labels,
+JSON with the stable English keys and codes.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Literal, Optional
+
+import pandas as pd
 import typer
+
+from gongjian.cli.common import (
+    AsOfOpt,
+    FormatOpt,
+    GraphArg,
+    LangOpt,
+    OutputOpt,
+    emit,
+    err_console,
+    open_graph,
+    parse_as_of,
+)
+from gongjian.i18n import pick
+from gongjian.progress import progress
+
+_SeedOpt = Annotated[int, typer.Option(
+    "--seed", help="随机种子 Seed: the same seed gives the same result.")]
+_KindsOpt = Annotated[Optional[str], typer.Option(
+    "--kinds", help="只列这些组织类别（逗号分隔，中英文均可）Kinds to list, comma-separated, "
+                    "e.g. unit,industry (default: every kind expected to co-build).",
+    show_default=False)]
+_TopOpt = Annotated[Optional[int], typer.Option(
+    "--top", min=1, help="只显示前 N 个 Show the first N only.", show_default=False)]
+_SamplesOpt = Annotated[Optional[int], typer.Option(
+    "--samples", min=1, help="中介中心性抽样源点数 Sources sampled for betweenness "
+                             "(default min(n, 500); exact when ≥ n).", show_default=False)]
+_MinDistrictsOpt = Annotated[int, typer.Option(
+    "--min-districts", min=1, help="片区至少涉及的区数 Report clusters spanning at least N "
+                                   "districts.")]
+_ResolutionOpt = Annotated[float, typer.Option(
+    "--resolution", min=0.0, help="分辨率：越大片区越小 Modularity resolution: higher gives "
+                                  "smaller clusters.")]
+_ByOpt = Annotated[Literal["district", "street", "site", "overall"], typer.Option(
+    "--by", help="统计口径 Group by district, street, site (楼宇园区) or overall.")]
+_PlanOpt = Annotated[bool, typer.Option(
+    "--plan", help="列出覆盖建议（单独组建/联合组建/党建指导员）List the plan, most employees "
+                   "first.")]
+_UncoveredOpt = Annotated[bool, typer.Option(
+    "--uncovered", help="列出未覆盖的两新组织及建议 List the uncovered organizations with "
+                        "their plan.")]
+
+
+def _show(df: pd.DataFrame, analysis: str, *, fmt: str, output: Path | None, lang: str,
+          title: str | None = None) -> None:
+    """Codes for JSON, labels for people; then the shared writer."""
+    from gongjian.queries import LABELS, for_people
+
+    people = df if fmt == "json" else for_people(df, analysis, lang)
+    emit(people, fmt=fmt, output=output, labels=LABELS[analysis], lang=lang, title=title)
+
+
+def islands_command(graph: GraphArg, kinds: _KindsOpt = None, as_of: AsOfOpt = None,
+                    fmt: FormatOpt = "table", output: OutputOpt = None,
+                    lang: LangOpt = "zh") -> None:
+    """党建孤岛：无有效共建关系的组织、未连通街道社区的组织群 Party-building islands.
+
+    例 Example:  gongjian islands 台账/ --as-of 2025-06-30
+
+    例 Example:  gongjian islands 图.gjg --kinds unit,industry -f json
+    """
+    from gongjian.queries import islands
+
+    day = parse_as_of(as_of)
+    kg = open_graph(graph)
+    with progress(pick(lang, "查找党建孤岛", "finding islands")):
+        df = islands(kg, as_of=day, kinds=kinds)
+    _show(df, "islands", fmt=fmt, output=output, lang=lang,
+          title=pick(lang, f"党建孤岛 {len(df)} 个", f"{len(df)} islands"))
+
+
+def bridges_command(graph: GraphArg, top: _TopOpt = None, samples: _SamplesOpt = None,
+                    seed: _SeedOpt = 0, as_of: AsOfOpt = None, fmt: FormatOpt = "table",
+                    output: OutputOpt = None, lang: LangOpt = "zh") -> None:
+    """关键联结单位：关键节点、跨区和条块结合的组织，按重要性排序 Bridging units, ranked.
+
+    例 Example:  gongjian bridges 台账/ --top 20
+
+    例 Example:  gongjian bridges 图.gjg --samples 1000 -f csv -o 联结单位.csv
+    """
+    from gongjian.queries import bridges
+
+    day = parse_as_of(as_of)
+    kg = open_graph(graph)
+    with progress(pick(lang, "查找关键联结单位", "finding bridging units")):
+        df = bridges(kg, as_of=day, seed=seed, samples=samples)
+    if top is not None:
+        df = df.head(top)
+    _show(df, "bridges", fmt=fmt, output=output, lang=lang,
+          title=pick(lang, "关键联结单位", "bridging units"))
+
+
+def clusters_command(graph: GraphArg, min_districts: _MinDistrictsOpt = 2,
+                     resolution: _ResolutionOpt = 1.0, seed: _SeedOpt = 0,
+                     as_of: AsOfOpt = None, fmt: FormatOpt = "table", output: OutputOpt = None,
+                     lang: LangOpt = "zh") -> None:
+    """跨区片区：成员分布在多个区的紧密共建群 Cross-district clusters.
+
+    例 Example:  gongjian clusters 台账/ --min-districts 2 --seed 7 -f json
+    """
+    from gongjian.queries import clusters
+
+    day = parse_as_of(as_of)
+    kg = open_graph(graph)
+    with progress(pick(lang, "划分片区", "finding clusters")):
+        df = clusters(kg, as_of=day, seed=seed, min_districts=min_districts,
+                      resolution=resolution)
+    _show(df, "clusters", fmt=fmt, output=output, lang=lang,
+          title=pick(lang, f"跨区片区 {len(df)} 个", f"{len(df)} cross-district clusters"))
+
+
+def coverage_command(graph: GraphArg, by: _ByOpt = "district", plan: _PlanOpt = False,
+                     uncovered: _UncoveredOpt = False, fmt: FormatOpt = "table",
+                     output: OutputOpt = None, lang: LangOpt = "zh") -> None:
+    """两新组织覆盖率、未覆盖清单和组建建议 Coverage of 两新组织, the uncovered, the plan.
+
+    例 Example:  gongjian coverage 台账/ --by street
+
+    例 Example:  gongjian coverage 图.gjg --plan -f xlsx -o 组建建议.xlsx
+    """
+    from gongjian.queries import coverage, coverage_list, coverage_plan
+
+    kg = open_graph(graph)
+    if plan:
+        df, analysis = coverage_plan(kg), "coverage_list"
+        title = pick(lang, "覆盖建议", "coverage plan")
+    elif uncovered:
+        df, analysis = coverage_list(kg), "coverage_list"
+        df = df[(df["status"] == "none").to_numpy()].reset_index(drop=True)
+        title = pick(lang, f"未覆盖的两新组织 {len(df)} 个", f"{len(df)} uncovered organizations")
+    else:
+        df, analysis = coverage(kg, by=by), "coverage"
+        title = pick(lang, "两新组织覆盖率", "coverage of 两新组织")
+    _show(df, analysis, fmt=fmt, output=output, lang=lang, title=title)
+
+
+def summary_command(graph: GraphArg, seed: _SeedOpt = 0, as_of: AsOfOpt = None,
+                    fmt: FormatOpt = "table", output: OutputOpt = None,
+                    lang: LangOpt = "zh") -> None:
+    """分析概览：按区统计组织、关系、孤岛、联结单位、片区和覆盖率 The analyses at a glance.
+
+    JSON is one object with a list of rows per part; CSV/XLSX to a file write one file per
+    part (NAME-overview.csv …).
+
+    例 Example:  gongjian summary 台账/ --as-of 2025-06-30
+
+    例 Example:  gongjian summary 图.gjg -f xlsx -o 概览.xlsx
+    """
+    from gongjian.output import to_jsonable
+    from gongjian.queries import summary
+    from gongjian.queries.labels import SECTIONS
+
+    day = parse_as_of(as_of)
+    kg = open_graph(graph)
+    with progress(pick(lang, "汇总分析", "summarizing")):
+        parts = summary(kg, as_of=day, seed=seed)
+    if fmt == "json":
+        data = {name: [{c: to_jsonable(v) for c, v in row.items()}
+                       for row in df.to_dict(orient="records")] for name, df in parts.items()}
+        text = json.dumps(data, ensure_ascii=False) + "\n"
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+            err_console.print(pick(lang, f"已写入 {output}", f"wrote {output}"))
+        return
+    for name, df in parts.items():
+        df = df.assign(district=df["district"].fillna(pick(lang, "合计", "total"))) \
+            if "district" in df.columns else df
+        target = None if output is None else output.with_name(
+            f"{output.stem}-{name}{output.suffix}")
+        _show(df, name, fmt=fmt, output=target, lang=lang,
+              title=pick(lang, *SECTIONS[name]))
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.command("islands")(islands_command)
+    app.command("bridges")(bridges_command)
+    app.command("clusters")(clusters_command)
+    app.command("coverage")(coverage_command)
+    app.command("summary")(summary_command)

@@ -99,7 +99,7 @@ def bridges(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, seed: int
         "districts": lists["district"],
         "streets": lists["street"],
         "systems": lists["system"],
-        "betweenness": between[listed],
+        "betweenness": np.round(between[listed], 6),
         "n_districts": n_districts[listed],
     })
     out["reason"] = [

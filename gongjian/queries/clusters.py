@@ -145,7 +145,7 @@ def clusters(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, seed: in
                                              per[a:b].tolist(), strict=True)),
             "cross_district_ties": int(cross[c]),
             "internal_ties": int(internal[c]),
-            "density": float(internal[c] / (k * (k - 1) / 2)) if k > 1 else 0.0,
+            "density": round(float(internal[c] / (k * (k - 1) / 2)), 4) if k > 1 else 0.0,
             "bridging_members": ids[verts[bridging[verts]]].tolist(),
             "members": ids[verts].tolist(),
         })

@@ -22,7 +22,7 @@ import pandas as pd
 from gongjian import schema
 from gongjian.i18n import pick
 
-__all__ = ["LABELS", "VALUES", "for_people"]
+__all__ = ["LABELS", "SECTIONS", "VALUES", "for_people"]
 
 _ORG = {
     "id": ("组织编码", "id"), "name": ("组织名称", "name"), "kind": ("组织类别", "kind"),
@@ -135,3 +135,11 @@ def for_people(df: pd.DataFrame, analysis: str, lang: str = "zh") -> pd.DataFram
         elif len(out) and isinstance(out[column].iloc[0], dict):
             out[column] = ["、".join(f"{k} {n}" for k, n in v.items()) for v in out[column]]
     return out
+
+#: Titles of the parts of :func:`gongjian.queries.summary`: (中文, English).
+SECTIONS: dict[str, tuple[str, str]] = {
+    "overview": ("概览（按区）", "overview by district"),
+    "kinds": ("党组织类别", "Party organizations by kind"),
+    "relation_types": ("有效共建关系类型", "active ties by type"),
+    "coverage": ("两新组织覆盖（按区）", "coverage of 两新组织 by district"),
+}
