@@ -99,7 +99,7 @@ def load_skeleton(region: str | None, folder: Path) -> Skeleton:
     streets = _read(folder, "streets.csv.gz")
     streets = streets[streets["areaCode"].isin(chosen["code"])]
     villages = _read(folder, "villages.csv.gz")
-    villages = villages[villages["areaCode"].isin(chosen["code"])]
+    villages = villages[villages["streetCode"].isin(streets["code"])]  # with a known street
     city_names = dict(zip(cities["code"], cities["name"], strict=True))
     province_names = dict(zip(provinces["code"], provinces["name"], strict=True))
     city = chosen["cityCode"].map(city_names).where(
