@@ -32,4 +32,4 @@ def demo(
 
     result = run_demo(folder, seed=seed, lang=lang)
     for line in result.lines(lang):
-        out_console.print(line, markup=False, highlight=False)
+        out_console.print(line, markup=False, highlight=False, soft_wrap=True)

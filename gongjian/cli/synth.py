@@ -47,7 +47,7 @@ def synth(
     info = synthesize(output, scale=scale, seed=seed, region=region, divisions=divisions,
                       fmt=fmt, limit=limit, lang=lang)
     if info["notice"]:
-        err_console.print(info["notice"], markup=False, highlight=False)
+        err_console.print(info["notice"], markup=False, highlight=False, soft_wrap=True)
     c = info["counts"]
     out_console.print(pick(
         lang,
@@ -58,4 +58,4 @@ def synth(
         f"Synthetic ledgers written to {info['folder']} ({info['region']}, scale {scale}, "
         f"{info['seconds']} s): {c['party_orgs']} Party organizations, {c['relations']} relations, "
         f"{c['organizations']} new-economy organizations, {c['sites']} sites, "
-        f"{c['regions']} regions"), markup=False, highlight=False)
+        f"{c['regions']} regions"), markup=False, highlight=False, soft_wrap=True)

@@ -100,3 +100,9 @@ def test_islands_analysis_finds_exactly_the_planted_ones(kg, truth):
     assert isolated == set(truth["islands_as_of"])
     assert sorted(detached["id"]) == truth["detached_group"]
     assert detached["group"].nunique() == 1
+
+
+def test_demo_refuses_a_folder_with_other_ledgers(tmp_path):
+    (tmp_path / "party_orgs.csv").write_text("id,name\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["demo", str(tmp_path)])
+    assert out.exit_code == 1 and "party_orgs.csv" in out.output
