@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 import networkx as nx
+import pandas as pd
 
 from gongjian import schema
 from gongjian.graph.model import KnowledgeGraph
@@ -50,8 +51,7 @@ def network_for_export(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None
     cols = [c for c in NODE_FIELDS if c in orgs.columns]
     for i, row in enumerate(orgs[cols].itertuples(index=False, name=None)):
         attrs = {c: (int(v) if c == "members" else str(v))
-                 for c, v in zip(cols, row) if v is not None and v == v and v is not None
-                 and str(v) != "<NA>"}
+                 for c, v in zip(cols, row) if not pd.isna(v)}
         kind = attrs.get("kind", "")
         term = schema.PARTY_KINDS.get(kind)
         color = term.color if term else schema.PALETTE.inactive
