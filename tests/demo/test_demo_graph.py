@@ -106,3 +106,27 @@ def test_demo_refuses_a_folder_with_other_ledgers(tmp_path):
     (tmp_path / "party_orgs.csv").write_text("id,name\n", encoding="utf-8")
     out = CliRunner().invoke(app, ["demo", str(tmp_path)])
     assert out.exit_code == 1 and "party_orgs.csv" in out.output
+
+
+def test_analyses_recover_the_planted_bridge_cluster_and_plan(kg, truth):
+    from gongjian.queries.bridges import bridges
+    from gongjian.queries.clusters import clusters
+    from gongjian.queries.coverage import coverage_list
+
+    found = bridges(kg, as_of=DEMO_AS_OF)
+    units = found[(found["kind"] == "unit") & found["articulation"]]
+    assert units["id"].tolist() == [truth["articulation"]["id"]]
+    assert units["cut_off"].tolist() == [len(truth["articulation"]["cut_off"])]
+
+    planted = set(truth["cross_district_cluster"]["ids"])
+    crossing = clusters(kg, as_of=DEMO_AS_OF)
+    best = max(crossing.itertuples(), key=lambda r: len(planted & set(r.members)))
+    assert planted <= set(best.members)
+    assert sorted(best.districts) == sorted(truth["cross_district_cluster"]["districts"])
+
+    plan = coverage_list(kg).set_index("uscc")["plan"]
+    unc = truth["uncovered"]
+    assert plan.dropna().to_dict() == {
+        **dict.fromkeys(unc["own_branch"], "own_branch"),
+        **dict.fromkeys(unc["no_members"], "instructor"),
+        **dict.fromkeys(unc["joint_branch"]["usccs"], "joint_branch")}
