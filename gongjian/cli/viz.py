@@ -26,7 +26,7 @@ def viz_command(
     output: _PageOut,
     district: Annotated[Optional[str], typer.Option(help="只看一个区 Only this district.")] = None,
     street: Annotated[Optional[str], typer.Option(help="只看一个街道 Only this street.")] = None,
-    cluster: Annotated[Optional[int], typer.Option(
+    cluster: Annotated[Optional[str], typer.Option(
         help="只看一个片区（gongjian clusters 的编号） Only this cluster.")] = None,
     around: Annotated[Optional[str], typer.Option(
         help="以某组织（编码或名称）为中心 Ego network of this organization (id or name).")] = None,

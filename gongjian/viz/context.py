@@ -59,7 +59,7 @@ class Context:
     ties: pd.DataFrame
     cross: np.ndarray
     clusters: pd.DataFrame | None = None
-    extra: dict = field(default_factory=dict)
+    cluster_ids: list[str] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -101,11 +101,11 @@ def prepare(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, lang: str
     clusters = None
     if n and ("clusters" in highlight or need_clusters):
         clusters = analysis("clusters")(kg, as_of=day, seed=seed)
-        for cid, members, districts in zip(clusters["cluster"], clusters["members"],
-                                           clusters["districts"]):
+        for k, (cid, members, districts) in enumerate(zip(
+                clusters["cluster"], clusters["members"], clusters["districts"])):
             pos = index.get_indexer(pd.Index([str(m) for m in members]))
             pos = pos[pos >= 0]
-            cluster[pos] = int(cid)
+            cluster[pos] = k
             if "clusters" in highlight and len(districts) >= 2:
                 flags[pos] |= CROSS_CLUSTER
                 text = pick(lang, f"跨区片区 {cid}（{'、'.join(map(str, districts))}）",
@@ -115,8 +115,9 @@ def prepare(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, lang: str
     district = orgs["district"].astype(str).to_numpy(dtype=object)
     cross = (district[layer.source] != district[layer.target]) if len(layer.source) \
         else np.zeros(0, dtype=bool)
+    cluster_ids = [] if clusters is None else [str(c) for c in clusters["cluster"]]
     return Context(kg, layer, orgs, lang, tuple(highlight), flags, cluster, notes,
-                   _ties(kg, layer), cross, clusters)
+                   _ties(kg, layer), cross, clusters, cluster_ids)
 
 
 def analysis(name: str) -> Callable[..., pd.DataFrame]:
@@ -149,7 +150,7 @@ def _iso(col: pd.Series) -> list[str | None]:
 
 
 def select(ctx: Context, *, district: str | None = None, street: str | None = None,
-           cluster: int | None = None, around: str | None = None, depth: int = 1,
+           cluster: str | None = None, around: str | None = None, depth: int = 1,
            kinds: Sequence[str] | None = None) -> np.ndarray:
     """Indices (into the layer) of the organizations a page shows, sorted.
 
@@ -165,9 +166,11 @@ def select(ctx: Context, *, district: str | None = None, street: str | None = No
     if street is not None:
         keep &= _match(orgs["street"], street, pick(lang, "街道", "street"), lang)
     if cluster is not None:
-        if ctx.clusters is None or int(cluster) not in set(ctx.clusters["cluster"].astype(int)):
-            raise VizError(pick(lang, f"没有编号为 {cluster} 的片区", f"no cluster {cluster}"))
-        keep &= ctx.cluster == int(cluster)
+        if str(cluster) not in ctx.cluster_ids:
+            known = "、".join(ctx.cluster_ids[:20])
+            raise VizError(pick(lang, f"没有编号为 {cluster} 的跨区片区；已有：{known}",
+                                f"no cluster {cluster}; known: {known}"))
+        keep &= ctx.cluster == ctx.cluster_ids.index(str(cluster))
     if around is not None:
         keep &= _ego(ctx, around, depth)
     if kinds:

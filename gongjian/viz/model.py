@@ -175,7 +175,7 @@ def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_pe
         "c": color_idx,
         "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(),
         "f": ctx.flags[nodes].tolist(),
-        "cl": ctx.cluster[nodes].tolist(),
+        "cl": [ctx.cluster_ids[k] if k >= 0 else None for k in ctx.cluster[nodes]],
     }
     if include_personal:
         sec = orgs["secretary"].astype(object).tolist()
@@ -223,10 +223,11 @@ def _colours(ctx: Context, nodes: np.ndarray, color_by: str, kinds: list[int],
                 [[name, i] for i, name in enumerate(districts)])
     ids = ctx.cluster[nodes]
     present = sorted(set(ids.tolist()) - {-1})
-    where = {cid: i for i, cid in enumerate(present)}
+    where = {k: i for i, k in enumerate(present)}
     colors = [CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i in range(len(present))]
     colors.append(schema.PALETTE.inactive)
-    legend = [[pick(lang, f"片区 {cid}", f"cluster {cid}"), i] for cid, i in where.items()]
+    legend = [[pick(lang, f"片区 {ctx.cluster_ids[k]}", f"cluster {ctx.cluster_ids[k]}"), i]
+              for k, i in where.items()]
     legend.append([ui_text(lang)["otherColor"], len(present)])
     return colors, [where.get(int(c), len(present)) for c in ids], legend
 

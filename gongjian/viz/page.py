@@ -138,7 +138,7 @@ def _title(ctx: Context, lang: str, *, district, street, cluster, around, depth,
 
 
 def render(kg: KnowledgeGraph, path: Path | str | None = None, *,
-           district: str | None = None, street: str | None = None, cluster: int | None = None,
+           district: str | None = None, street: str | None = None, cluster: str | None = None,
            around: str | None = None, depth: int = 1, kinds: Sequence[str] | None = None,
            lang: str = "zh", as_of: dt.date | str | None = None,
            highlight: Sequence[str] = HIGHLIGHTS, color_by: ColorBy = "kind",

@@ -59,13 +59,20 @@ def _coverage_by_street(kg: KnowledgeGraph, lang: str) -> dict[str, Any] | None:
                      percent=True, color="#1e8449")
 
 
-def _coverage_plan(kg: KnowledgeGraph) -> pd.DataFrame | None:
+def _coverage_plan(kg: KnowledgeGraph, lang: str) -> tuple[list[str], list[list[Any]]]:
+    """Headers and the top rows of the coverage plan, codes shown as labels."""
     if not len(kg.organizations):
-        return None
-    try:
-        return analysis("coverage_list")(kg)
-    except (ImportError, AttributeError):
-        return None
+        return [], []
+    from gongjian.queries import LABELS, for_people
+
+    plan = for_people(analysis("coverage_plan")(kg).head(TOP), "coverage_list", lang)
+    cols = [c for c in ("name", "district", "street", "site", "party_members", "plan",
+                        "proposal", "plan_reason") if c in plan.columns]
+    labels = LABELS.get("coverage_list", {})
+    headers = [labels[c][1 if lang == "en" else 0] if c in labels else c for c in cols]
+    rows = [["" if pd.isna(v) else v for v in row]
+            for row in plan[cols].itertuples(index=False, name=None)]
+    return headers, rows
 
 
 def _sections(ctx: Context, lang: str) -> dict[str, Any]:
@@ -98,7 +105,7 @@ def _sections(ctx: Context, lang: str) -> dict[str, Any]:
     if coverage_chart:
         charts.insert(0, coverage_chart)
     names = dict(zip(ctx.layer.ids.tolist(), ctx.orgs["name"].astype(str)))
-    plan = _coverage_plan(kg)
+    plan_headers, plan_rows = _coverage_plan(kg, lang)
     figures = [
         (pick(lang, "党组织", "Party organizations"), ctx.n),
         (pick(lang, "有效共建关系", "active ties"), int(ctx.layer.count.sum())),
@@ -117,19 +124,14 @@ def _sections(ctx: Context, lang: str) -> dict[str, Any]:
                     for r in isl.head(TOP).itertuples()],
         "bridges": [{"href": node_anchor(r.id), "name": r.name, "district": r.district,
                      "text": r.reason} for r in brg.head(TOP).itertuples()],
-        "clusters": [{"id": int(r.cluster), "size": int(r.size),
+        "clusters": [{"id": r.cluster, "size": int(r.size),
                       "districts": "、".join(map(str, _rows_list(r.districts))),
                       "ties": int(r.cross_district_ties),
                       "members": [{"href": node_anchor(m), "name": names.get(str(m), str(m))}
                                   for m in _rows_list(r.members)[:8]],
                       "more": max(len(_rows_list(r.members)) - 8, 0)}
                      for r in cross.head(TOP).itertuples()],
-        "plan": [] if plan is None else [
-            {k: ("" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
-             for k, v in row.items()}
-            for row in plan.head(TOP)[[c for c in ("name", "district", "street", "site",
-                                                    "party_members", "plan", "proposal")
-                                       if c in plan.columns]].to_dict("records")],
+        "plan_headers": plan_headers, "plan": plan_rows,
     }
 
 
@@ -162,8 +164,6 @@ def _report_words(lang: str) -> dict[str, str]:
         "street": ("所属街道", "Street"), "why": ("说明", "Why"),
         "size": ("组织数", "Organizations"), "districts": ("涉及区", "Districts"),
         "ties": ("跨区关系", "Cross-district ties"), "members": ("成员", "Members"),
-        "site": ("所在楼宇园区", "Site"), "party_members": ("党员数", "Party members"),
-        "plan_col": ("建议", "Plan"), "proposal": ("方案", "Proposal"),
         "none": ("无", "None"), "more": ("等", "and more"), "cluster": ("片区", "Cluster"),
         "top": ("前 {0} 项", "top {0}"),
     }

@@ -204,7 +204,7 @@
       field(dl, U.place, place(i));
       field(dl, U.members, N.m[i]);
       if (M.personal) { field(dl, U.secretary, N.sec[i]); field(dl, U.phone, N.ph[i]); }
-      if (N.cl[i] >= 0) { field(dl, U.cluster, N.cl[i]); }
+      field(dl, U.cluster, N.cl[i]);
       var flags = flagNames(N.f[i]);
       if (flags.length) { field(dl, U.flags, flags.join("\u3001")); }
     }
