@@ -13,6 +13,9 @@ MERGE (a)-[:GONGJIAN_ACTIVE_TIE]->(b);
 // @result
 CALL algo.WCC({nodeLabels: ['PartyOrg'], relationshipTypes: ['GONGJIAN_ACTIVE_TIE']})
 YIELD node, componentId
+// algo.WCC falls back to every relationship type when the projection made none: keep only
+// organizations that have an active tie
+WITH node, componentId WHERE (node)-[:GONGJIAN_ACTIVE_TIE]-()
 WITH componentId, collect(node) AS members
 WHERE size(members) > 1 AND none(m IN members WHERE m.kind IN $axis)
 WITH members, reduce(g = null, m IN members | CASE WHEN g IS NULL OR m.id < g THEN m.id ELSE g END) AS grp
