@@ -145,7 +145,7 @@ def cypher_run_command(
 ) -> None:
     """运行 Cypher 报表 Run a Cypher report on a store, or on a graph file via a temporary store.
 
-    例 Example:  gongjian cypher run isolated_organizations --to embedded:图.falkordb -p as_of=2025-06-30
+    例 Example:  gongjian cypher run isolated_organizations 图.gjg -p as_of=2025-06-30
     """
     from gongjian.queries.reports import get_report, run_report
 
@@ -192,10 +192,11 @@ def export_command(
         from gongjian.graph.neo4j_admin import export_neo4j_admin
 
         result = export_neo4j_admin(kg, output, include_personal=personal)
-        err_console.print(pick(lang, f"已写入 {len(result.nodes)} 个节点文件、"
-                                     f"{len(result.relationships)} 个关系文件到 {output}；导入命令：",
-                               f"wrote {len(result.nodes)} node and {len(result.relationships)} "
-                               f"relationship files to {output}; import with:"))
+        n_nodes, n_rels = len(result.nodes), len(result.relationships)
+        err_console.print(pick(lang, f"已写入 {n_nodes} 个节点文件、{n_rels} 个关系文件到 "
+                                     f"{output}；导入命令：",
+                               f"wrote {n_nodes} node and {n_rels} relationship files to "
+                               f"{output}; import with:"))
         out_console.print(result.command, markup=False, soft_wrap=True)
         return
     from gongjian.cli.common import parse_as_of

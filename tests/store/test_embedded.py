@@ -43,9 +43,8 @@ def test_temporary_store_is_removed(tmp_path):
 
 
 def test_second_server_on_same_folder_is_refused(tmp_path):
-    with EmbeddedServer(tmp_path / "db"):
-        with pytest.raises(StoreError, match=f"pid {os.getpid()}"):
-            EmbeddedServer(tmp_path / "db").start()
+    with EmbeddedServer(tmp_path / "db"), pytest.raises(StoreError, match=f"pid {os.getpid()}"):
+        EmbeddedServer(tmp_path / "db").start()
 
 
 def test_server_left_by_a_killed_process_is_replaced(tmp_path):

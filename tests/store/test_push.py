@@ -59,7 +59,8 @@ def test_personal_fields_only_when_asked(store, small_kg):
 
 
 def test_text_round_trips_unchanged(store):
-    hostile = ['引号"和\\反斜杠', "换行\n制表\t回车\r", "emoji 🏢", "'; MATCH (n) DETACH DELETE n //",
+    hostile = ['引号"和\\反斜杠', "换行\n制表\t回车\r", "emoji 🏢",
+               "'; MATCH (n) DETACH DELETE n //",
                "`反引号`", "{map: 1}", "$param"]
     kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame({
         "id": [f"x{i}" for i in range(len(hostile))], "name": hostile,
