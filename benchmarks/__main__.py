@@ -95,12 +95,20 @@ def main(argv: list[str] | None = None) -> int:
             continue
         ours, bases = run_stage(stage, args.repeat, args.timeout, log, args.baseline_repeat)
         results.append((stage, ours, bases))
+        _write(args, data, results, time.perf_counter() - started)  # partial results kept
     took = time.perf_counter() - started
     reps = f"{args.repeat}" + (f" (baselines {args.baseline_repeat})"
                                 if args.baseline_repeat not in (None, args.repeat) else "")
     title = (f"gongjian benchmarks · {args.scale} scale · median of {reps} · "
              f"{os.cpu_count()} CPUs · {took / 60:.1f} min")
     render_table(results, args.scale, title)
+    _write(args, data, results, took)
+    log(f"results: {args.json}")
+    return 0
+
+
+def _write(args: argparse.Namespace, data: Dataset, results: list, took: float) -> None:
+    """Write the results so far as JSON (and Markdown when asked)."""
     payload = {
         "meta": {"scale": args.scale, "seed": args.seed, "repeat": args.repeat,
                  "baseline_repeat": args.baseline_repeat or args.repeat,
@@ -115,10 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=1, default=str),
                          encoding="utf-8")
-    log(f"results: {args.json}")
     if args.markdown:
         args.markdown.write_text(payload["markdown"], encoding="utf-8")
-    return 0
 
 
 if __name__ == "__main__":

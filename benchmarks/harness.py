@@ -61,7 +61,7 @@ class Stage:
     every scale when it is ``"any"``). ``per_row`` compares speeds per row (the sides did
     different numbers of rows); ``inputs`` names the :class:`~benchmarks.data.Dataset`
     methods that make what the stage reads; ``show_parts`` adds a row per named
-    sub-timing of our side.
+    sub-timing of our side; ``max_repeat`` caps the repeats of a stage whose setup is heavy.
     """
 
     name: str
@@ -76,6 +76,7 @@ class Stage:
     per_row: bool = False
     inputs: tuple[str, ...] = ()
     show_parts: bool = False
+    max_repeat: int | None = None
 
 
 @dataclass
@@ -218,6 +219,9 @@ def run_stage(stage: Stage, repeat: int, timeout: float, log: Callable[[str], No
     """Measure our side and every baseline of ``stage`` (the baselines even when our part
     is not available yet, so that they are known to work)."""
     log(f"  {stage.name}")
+    if stage.max_repeat:
+        repeat = min(repeat, stage.max_repeat)
+        base_repeat = min(base_repeat or repeat, stage.max_repeat)
     gap = missing(stage.needs)
     if gap:
         log(f"    gongjian: not available ({gap} missing)")

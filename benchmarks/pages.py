@@ -62,8 +62,7 @@ def write_ours(clock, *, graph: str, as_of: str) -> dict:
         with clock():
             path = _ours_page(kg, Path(tmp) / "page.html", as_of)
         size = path.stat().st_size
-    return {"size": f"{len(kg.party_orgs):,} nodes", "bytes": size,
-            "note": f"{size / 1e6:.1f} MB"}
+    return {"size": f"{len(kg.party_orgs):,} nodes, {size / 1e6:.1f} MB", "bytes": size}
 
 
 def write_pyvis(clock, *, graph: str, as_of: str) -> dict:
@@ -75,7 +74,7 @@ def write_pyvis(clock, *, graph: str, as_of: str) -> dict:
         with clock():
             path = write_page(nodes, edges, Path(tmp) / "page.html")
         size = path.stat().st_size
-    return {"size": f"{len(nodes):,} nodes", "bytes": size, "note": f"{size / 1e6:.1f} MB"}
+    return {"size": f"{len(nodes):,} nodes, {size / 1e6:.1f} MB", "bytes": size}
 
 
 def draw(clock, *, graph: str, as_of: str, which: str, timeout: float) -> dict:

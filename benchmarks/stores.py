@@ -130,7 +130,7 @@ def stages(data: Dataset) -> list[Stage]:
     out.append(Stage("Cypher reports (FalkorDB)", "stores",
                      Side("gongjian", f"{__name__}:reports_task", {"graph": graph}),
                      needs=(*needs, "gongjian.queries.reports:run_report"),
-                     inputs=("ensure_graph",), show_parts=True))
+                     inputs=("ensure_graph",), show_parts=True, max_repeat=1))
     out.append(Stage("neo4j-admin CSV export", "stores",
                      Side("gongjian", f"{__name__}:export_task", {"graph": graph}),
                      needs=("gongjian.graph.neo4j_admin:export_neo4j_admin",),
