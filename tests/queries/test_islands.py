@@ -1,4 +1,4 @@
-"""Islands on a hand-made ledger read from real CSV files: each reason, expiry, dissolution, partners."""
+"""Islands on a hand-made CSV ledger: each reason, expiry, dissolution, partners."""
 
 from __future__ import annotations
 
