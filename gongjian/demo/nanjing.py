@@ -119,6 +119,7 @@ class _Demo:
     by_id: dict = field(default_factory=dict)
     names_used: set = field(default_factory=set)
     uncovered: dict = field(default_factory=dict)
+    district_codes: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rnd = random.Random(self.seed)
@@ -164,7 +165,7 @@ class _Demo:
 
     def firm(self, district: str, *, street=None, community=None, site=None, members=0,
              social=False, coverage="none", covering=None, employees=None) -> dict:
-        region = _DISTRICT_CODES[district]
+        region = self.district_codes[district]
         serial = np.array([len(self.organizations)])
         code = names.usccs(self.rng, np.array([region]), social=np.array([social]),
                            serial=serial)[0]
@@ -194,9 +195,6 @@ class _Demo:
         return dt.date.fromordinal(self.rnd.randint(start, end))
 
 
-_DISTRICT_CODES = {"玄武区": "320102", "秦淮区": "320104", "鼓楼区": "320106"}
-
-
 def _plan(seed: int) -> tuple[_Demo, dict]:
     """Plan every row of the demo and the ground truth."""
     d = _Demo(seed)
@@ -205,6 +203,8 @@ def _plan(seed: int) -> tuple[_Demo, dict]:
     streets = extract[extract["level"] == "街道"]
     communities = extract[extract["level"] == "社区"]
     district_of = dict(zip(extract["code"], extract["name"], strict=True))
+    top = extract[extract["level"] == "区"]
+    d.district_codes = dict(zip(top["name"], top["code"], strict=True))
     truth: dict = {}
 
     street_org: dict[str, dict] = {}
