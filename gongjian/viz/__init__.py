@@ -18,4 +18,4 @@ from gongjian.viz.export import export_network
 from gongjian.viz.page import PageView, render, write_split
 from gongjian.viz.report import write_report
 
-__all__ = ["render", "write_split", "write_report", "export_network", "PageView", "VizError"]
+__all__ = ["PageView", "VizError", "export_network", "render", "write_report", "write_split"]

@@ -23,7 +23,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-__all__ = ["CSP", "script_json", "vis_network_js", "VIS_TOOLTIP_CSS", "template_text"]
+__all__ = ["CSP", "VIS_TOOLTIP_CSS", "script_json", "template_text", "vis_network_js"]
 
 #: Content-Security-Policy of every page: inline script and style only, images from data:.
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "

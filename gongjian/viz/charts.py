@@ -7,7 +7,7 @@ Examples
 --------
 >>> c = bar_chart([("玄武区", 3), ("秦淮区", 1)], title="孤岛")
 >>> [round(r["w"]) for r in c["rows"]], c["height"]
-[300, 100, 80]
+([300, 100], 72)
 """
 
 from __future__ import annotations

@@ -31,8 +31,17 @@ from gongjian.errors import GongjianError
 from gongjian.graph.model import CoBuildingLayer, KnowledgeGraph
 from gongjian.i18n import pick
 
-__all__ = ["Context", "VizError", "prepare", "select", "HIGHLIGHTS", "ISLAND", "BRIDGE",
-           "CROSS_CLUSTER", "analysis"]
+__all__ = [
+    "BRIDGE",
+    "CROSS_CLUSTER",
+    "HIGHLIGHTS",
+    "ISLAND",
+    "Context",
+    "VizError",
+    "analysis",
+    "prepare",
+    "select",
+]
 
 #: The analyses a page can mark.
 HIGHLIGHTS: tuple[str, ...] = ("islands", "bridges", "clusters")
@@ -87,7 +96,7 @@ def prepare(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, lang: str
 
     def note(ids: Iterable, texts: Iterable) -> np.ndarray:
         pos = index.get_indexer(pd.Index([str(i) for i in ids]))
-        for p, text in zip(pos, texts):
+        for p, text in zip(pos, texts, strict=True):
             if p >= 0 and isinstance(text, str) and text:
                 notes.setdefault(int(p), []).append(text)
         return pos[pos >= 0]
@@ -102,7 +111,7 @@ def prepare(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, lang: str
     if n and ("clusters" in highlight or need_clusters):
         clusters = analysis("clusters")(kg, as_of=day, seed=seed)
         for k, (cid, members, districts) in enumerate(zip(
-                clusters["cluster"], clusters["members"], clusters["districts"])):
+                clusters["cluster"], clusters["members"], clusters["districts"], strict=True)):
             pos = index.get_indexer(pd.Index([str(m) for m in members]))
             pos = pos[pos >= 0]
             cluster[pos] = k

@@ -51,7 +51,7 @@ def network_for_export(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None
     cols = [c for c in NODE_FIELDS if c in orgs.columns]
     for i, row in enumerate(orgs[cols].itertuples(index=False, name=None)):
         attrs = {c: (int(v) if c == "members" else str(v))
-                 for c, v in zip(cols, row) if not pd.isna(v)}
+                 for c, v in zip(cols, row, strict=True) if not pd.isna(v)}
         kind = attrs.get("kind", "")
         term = schema.PARTY_KINDS.get(kind)
         color = term.color if term else schema.PALETTE.inactive
@@ -63,7 +63,8 @@ def network_for_export(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None
                             "position": {"x": float(xy[i, 0]), "y": float(-xy[i, 1]), "z": 0.0}}
         g.add_node(str(layer.ids[i]), **attrs)
     ids = layer.ids
-    for s, t, types, count in zip(layer.source, layer.target, layer.types, layer.count):
+    edges = zip(layer.source, layer.target, layer.types, layer.count, strict=True)
+    for s, t, types, count in edges:
         codes = types.split("|")
         first = schema.RELATION_TYPES.get(codes[0])
         attrs = {"types": types, "type_label": "、".join(schema.label(schema.RELATION_TYPES, c)

@@ -22,7 +22,7 @@ import random
 
 import numpy as np
 
-__all__ = ["positions", "SPACING"]
+__all__ = ["SPACING", "positions"]
 
 #: Pixels between neighbouring nodes, roughly.
 SPACING = 110.0
@@ -97,7 +97,7 @@ def positions(n: int, source: np.ndarray, target: np.ndarray, *, seed: int = 0) 
         w, h = xy.max(axis=0) + SPACING
         if x > 0 and x + w > row_width:
             x, y, row_height = 0.0, y + row_height, 0.0
-        out[members] = xy + (x, y)
+        out[members] = xy + np.array([x, y])
         x += w
         row_height = max(row_height, h)
     y += row_height

@@ -40,7 +40,7 @@ from gongjian.viz.context import Context, VizError
 from gongjian.viz.layout import positions
 from gongjian.viz.privacy import mask_name, mask_phone
 
-__all__ = ["page_model", "CATEGORY_COLORS", "ColorBy", "ui_text"]
+__all__ = ["CATEGORY_COLORS", "ColorBy", "page_model", "ui_text"]
 
 ColorBy = Literal["kind", "cluster", "district"]
 
@@ -119,9 +119,9 @@ def page_model(ctx: Context, nodes: np.ndarray, *, title: str, color_by: ColorBy
                include_personal: bool = False, unmasked: bool = False, seed: int = 0,
                max_nodes: int = 3000) -> dict[str, Any]:
     """The JSON-ready model of one page showing the organizations ``nodes`` of ``ctx``."""
-    if color_by not in ("kind", "cluster", "district"):
-        raise VizError(pick(ctx.lang, f"未知的着色方式 {color_by!r}", f"unknown color_by {color_by!r}"))
     lang = ctx.lang
+    if color_by not in ("kind", "cluster", "district"):
+        raise VizError(pick(lang, f"未知的着色方式 {color_by!r}", f"unknown color_by {color_by!r}"))
     base = {
         "v": 1, "lang": lang, "title": title, "asOf": ctx.layer.as_of.date().isoformat(),
         "ui": ui_text(lang),
@@ -154,7 +154,6 @@ def _type_masks(types: np.ndarray) -> list[int]:
 
 def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_personal: bool,
                    unmasked: bool, seed: int) -> dict[str, Any]:
-    lang = ctx.lang
     orgs = ctx.orgs.iloc[nodes]
     edges, local = _induced(ctx, nodes)
     src = local[ctx.layer.source[edges]]
@@ -279,7 +278,7 @@ def _aggregate(ctx: Context, nodes: np.ndarray, *, seed: int, max_nodes: int) ->
         "notes": {},
         "e": {"s": s.tolist(), "t": t.tolist(), "ty": agg["ty"].astype(int).tolist(),
               "w": agg["w"].astype(int).tolist(),
-              "x": [int(d_of_group[a] != d_of_group[b]) for a, b in zip(s, t)]},
+              "x": [int(d_of_group[a] != d_of_group[b]) for a, b in zip(s, t, strict=True)]},
         "ties": {"e": [], "ty": [], "a": [], "b": []},
         "personal": False,
     }

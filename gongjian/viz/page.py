@@ -36,7 +36,7 @@ from gongjian.viz.assets import CSP, VIS_TOOLTIP_CSS, script_json, template_text
 from gongjian.viz.context import HIGHLIGHTS, Context, VizError, prepare, select
 from gongjian.viz.model import ColorBy, page_model, ui_text
 
-__all__ = ["render", "write_split", "PageView", "node_anchor", "vis_options", "write_html"]
+__all__ = ["PageView", "node_anchor", "render", "vis_options", "write_html", "write_split"]
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,8 @@ def write_split(kg: KnowledgeGraph, folder: Path | str, *,
     else:
         street = orgs["street"].astype(object).to_numpy()
         keys = np.array([f"{d} {s if isinstance(s, str) else ui_text(lang)['noStreet']}"
-                         for d, s in zip(orgs["district"].astype(str), street)], dtype=object)
+                         for d, s in zip(orgs["district"].astype(str), street, strict=True)],
+                        dtype=object)
     names, group = np.unique(keys.astype(str), return_inverse=True)
     order = np.argsort(group, kind="stable")
     bounds = np.searchsorted(group[order], np.arange(len(names) + 1))

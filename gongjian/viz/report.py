@@ -27,7 +27,7 @@ from gongjian.viz.context import Context, analysis, prepare, select
 from gongjian.viz.model import page_model
 from gongjian.viz.page import _context_vars, _env, node_anchor, write_html
 
-__all__ = ["write_report", "TOP"]
+__all__ = ["TOP", "write_report"]
 
 #: Rows of each list shown in the report.
 TOP = 20
@@ -53,7 +53,7 @@ def _coverage_by_street(kg: KnowledgeGraph, lang: str) -> dict[str, Any] | None:
         return None
     group = [c for c in ("district", "street") if c in df.columns] or [df.columns[0]]
     labels = df[group].astype(str).agg(" ".join, axis=1)
-    items = sorted(zip(labels, df[rate].astype(float)), key=lambda x: (x[1], x[0]))
+    items = sorted(zip(labels, df[rate].astype(float), strict=True), key=lambda x: (x[1], x[0]))
     return bar_chart(items, title=pick(lang, "各街道两新组织组织覆盖率（由低到高）",
                                        "Organizational coverage by street (lowest first)"),
                      percent=True, color="#1e8449")
@@ -96,7 +96,8 @@ def _sections(ctx: Context, lang: str) -> dict[str, Any]:
                   title=pick(lang, "各区党建孤岛数", "Islands by district"),
                   color=schema.PALETTE.island),
         bar_chart([(pick(lang, f"片区 {c}：", f"cluster {c}: ") + "、".join(map(str, d)), s)
-                   for c, d, s in zip(cross["cluster"], cross["districts"], cross["size"])],
+                   for c, d, s in zip(cross["cluster"], cross["districts"], cross["size"],
+                                      strict=True)],
                   title=pick(lang, "最大的跨区片区（组织数）",
                              "Biggest cross-district clusters (organizations)"),
                   color=schema.PALETTE.cross_district, limit=10),
@@ -104,7 +105,7 @@ def _sections(ctx: Context, lang: str) -> dict[str, Any]:
     coverage_chart = _coverage_by_street(kg, lang)
     if coverage_chart:
         charts.insert(0, coverage_chart)
-    names = dict(zip(ctx.layer.ids.tolist(), ctx.orgs["name"].astype(str)))
+    names = dict(zip(ctx.layer.ids.tolist(), ctx.orgs["name"].astype(str), strict=True))
     plan_headers, plan_rows = _coverage_plan(kg, lang)
     figures = [
         (pick(lang, "党组织", "Party organizations"), ctx.n),

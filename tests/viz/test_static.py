@@ -110,12 +110,12 @@ def test_ended_ties_are_not_drawn(small_kg):
     view = render(small_kg, as_of=AS_OF, highlight=NO_MARKS, district="玄武区")
     model = embedded(view.html)
     index = {v: i for i, v in enumerate(model["n"]["id"])}
-    pairs = {frozenset((s, t)) for s, t in zip(model["e"]["s"], model["e"]["t"])}
+    pairs = {frozenset((s, t)) for s, t in zip(model["e"]["s"], model["e"]["t"], strict=True)}
     assert frozenset((index["玄武S0-2"], index["玄武S1"])) not in pairs
     earlier = embedded(render(small_kg, as_of="2020-06-01", highlight=NO_MARKS).html)
     index = {v: i for i, v in enumerate(earlier["n"]["id"])}
     assert frozenset((index["玄武S0-2"], index["玄武S1"])) in \
-        {frozenset(p) for p in zip(earlier["e"]["s"], earlier["e"]["t"])}
+        {frozenset(p) for p in zip(earlier["e"]["s"], earlier["e"]["t"], strict=True)}
 
 
 def test_bad_focus_is_a_clear_error(small_kg):
@@ -134,7 +134,8 @@ def test_big_pages_aggregate_streets_then_districts(small_kg):
     assert by_street["mode"] == "street"
     assert sum(by_street["n"]["size"]) == small_kg.co_building_arrays(AS_OF).n
     assert len(by_street["n"]["id"]) == 6
-    cross = dict(zip(zip(by_street["e"]["s"], by_street["e"]["t"]), by_street["e"]["w"]))
+    pairs = zip(by_street["e"]["s"], by_street["e"]["t"], strict=True)
+    cross = dict(zip(pairs, by_street["e"]["w"], strict=True))
     names = by_street["n"]["name"]
     a, b = names.index("玄武区 第0街道"), names.index("秦淮区 第0街道")
     assert cross[(min(a, b), max(a, b))] == 1

@@ -74,6 +74,11 @@
     if (agg) { edge.value = E.w[j]; }
     edgeList[j] = edge;
   }
+  if (agg) {  // node area proportional to the organizations it stands for
+    M.options.nodes.scaling.customScalingFunction = function (min, max, total, value) {
+      return max > 0 ? Math.sqrt(value / max) : 0;
+    };
+  }
   var nodes = new vis.DataSet(nodeList), edges = new vis.DataSet(edgeList);
   var network = new vis.Network($("gj-net"), {nodes: nodes, edges: edges}, M.options);
   network.once("afterDrawing", function () {
