@@ -4,8 +4,8 @@ Ours: ``gongjian build`` then ``islands``, ``bridges``, ``clusters`` and ``cover
 as SEPARATE commands (each a new process that loads the graph file), results written as
 CSV. Baseline: ``benchmarks/baselines/obvious_pipeline.py`` in one process. Both are timed
 from the outside, interpreter start-up and imports included, on a ledger of 100,000 Party
-organizations, 500,000 relations and 200,000 两新组织 (cut from the city ledger; at
-district scale the whole district ledger). Target: ours ≤ 1/5 of the baseline's time.
+organizations, 500,000 relations and 200,000 两新组织 (the city ledger with its 两新组织 cut
+to 200,000; at district scale the whole district ledger). Target: ours ≤ 1/5 of the baseline's time.
 """
 
 from __future__ import annotations

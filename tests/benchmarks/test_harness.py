@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from benchmarks.data import Dataset
 from benchmarks.harness import ROOT, Measure, Side, Stage, ratio, render_markdown, run_once
 
 
@@ -61,12 +62,42 @@ def test_doctests(module):
     assert failures == 0
 
 
-def test_quick_run_of_a_few_stages(tmp_path):
-    """The suite itself, at district scale, one repeat, a few stages, inputs in tmp."""
+@pytest.fixture(scope="module")
+def district(tmp_path_factory):
+    """The district-scale inputs, made once for this module in a temporary cache."""
+    data = Dataset("district", 0, root=tmp_path_factory.mktemp("bench-data"), log=lambda m: None)
+    data.ensure_ledger()
+    return data
+
+
+def test_derived_ledgers_are_read_by_the_loader(district):
+    from gongjian.loaders import read_ledger
+
+    xlsx = district.ensure_xlsx()
+    assert sorted(p.name for p in xlsx.iterdir() if not p.name.startswith(".")) == [
+        "党组织.xlsx", "共建关系.csv"]
+    full = read_ledger(district.ledger)
+    from_xlsx = read_ledger(xlsx)
+    assert not from_xlsx.errors
+    assert from_xlsx.party_orgs["id"].tolist() == full.party_orgs["id"].tolist()
+    assert from_xlsx.party_orgs["members"].equals(full.party_orgs["members"])
+
+    cut = district.folder / "cut"
+    run = run_once(Side("cut", "benchmarks.data:cut_ledger",
+                        {"ledger": str(district.ledger), "out": str(cut),
+                         "rows": {"organizations": 500}}), timeout=120)
+    assert run["ok"], run
+    small = read_ledger(cut)
+    assert len(small.organizations) == 500 and len(small.relations) == len(full.relations)
+    assert small.organizations["uscc"].tolist() == full.organizations["uscc"].head(500).tolist()
+
+
+def test_quick_run_of_a_few_stages(district, tmp_path):
+    """The suite itself, at district scale, one repeat, a few stages."""
     out = tmp_path / "r.json"
     md = tmp_path / "r.md"
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--data", str(tmp_path / "data"),
+        [sys.executable, "-m", "benchmarks", "--quick", "--data", str(district.folder.parent),
          "--only", "check+build,graph reload,islands,coverage plan", "--json", str(out),
          "--markdown", str(md)],
         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
