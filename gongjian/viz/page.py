@@ -84,15 +84,26 @@ def _env() -> jinja2.Environment:
                               trim_blocks=False)
 
 
-def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
-    """vis-network options: pyvis's physics settings (off until asked), fast drawing."""
+@cache
+def _pyvis_options(hide_edges_on_drag: bool) -> str:
     from pyvis.network import Network
 
     net = Network()
     net.force_atlas_2based(gravity=-60, spring_length=90, damping=0.5)
     net.toggle_physics(False)
-    net.toggle_hide_edges_on_drag(n_edges > 3000)
-    options = json.loads(net.options.to_json())
+    net.toggle_hide_edges_on_drag(hide_edges_on_drag)
+    return net.options.to_json()
+
+
+def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
+    """vis-network options: pyvis's physics settings (off until asked), fast drawing.
+
+    Examples
+    --------
+    >>> vis_options(10, 10)["physics"]["enabled"], vis_options(10, 10)["physics"]["solver"]
+    (False, 'forceAtlas2Based')
+    """
+    options = json.loads(_pyvis_options(n_edges > 3000))
     options["physics"]["stabilization"] = {"enabled": False}
     options["edges"] = {"smooth": False, "scaling": {"min": 1, "max": 10},
                         "selectionWidth": 2}
