@@ -107,6 +107,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _commit() -> str:
+    import subprocess
+
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    return done.stdout.strip()
+
+
 def _write(args: argparse.Namespace, data: Dataset, results: list, took: float) -> None:
     """Write the results so far as JSON (and Markdown when asked)."""
     payload = {
@@ -114,7 +122,8 @@ def _write(args: argparse.Namespace, data: Dataset, results: list, took: float) 
                  "baseline_repeat": args.baseline_repeat or args.repeat,
                  "timeout": args.timeout, "date": dt.datetime.now(dt.UTC).isoformat(),
                  "seconds": took, "cpus": os.cpu_count(), "machine": platform.platform(),
-                 "python": platform.python_version(), "inputs_made": data.made},
+                 "python": platform.python_version(), "inputs_made": data.made,
+                 "load_average": os.getloadavg(), "commit": _commit()},
         "stages": [{"name": s.name, "group": s.group, "target": s.target, "note": s.note,
                     "ours": o.as_dict(), "baselines": [b.as_dict() for b in bs]}
                    for s, o, bs in results],
