@@ -8,11 +8,13 @@ library's :class:`~gongjian.errors.GongjianError` into one message and exit code
 from __future__ import annotations
 
 import os
+import sys
 from importlib import import_module
 from typing import Annotated
 
 import click
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from gongjian import __version__
@@ -25,6 +27,12 @@ __all__ = ["app", "main"]
 COMMAND_MODULES: tuple[str, ...] = ("demo", "ledger", "graph", "analyses", "viz", "store", "synth")
 
 
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter exits quietly."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 class _Group(TyperGroup):
     """Turn the library's errors into one actionable line and exit code 1."""
 
@@ -32,18 +40,20 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except GongjianError as err:
-            err_console.print(f"[bold red]错误 error:[/] {err}", markup=True, highlight=False)
+            err_console.print(f"[bold red]错误 error:[/] {escape(str(err))}", markup=True,
+                              highlight=False)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err_console.print("已中断 interrupted")
             raise typer.Exit(130) from None
-        except (click.exceptions.Exit, typer.Exit, click.ClickException, click.Abort):
+        except (click.exceptions.Exit, typer.Exit, click.ClickException, click.Abort,
+                BrokenPipeError):
             raise
         except Exception as err:  # a bug: say so in one line unless debugging
             if os.environ.get("GONGJIAN_DEBUG"):
                 raise
             err_console.print(
-                f"[bold red]内部错误 internal error:[/] {type(err).__name__}: {err}\n"
+                f"[bold red]内部错误 internal error:[/] {type(err).__name__}: {escape(str(err))}\n"
                 "设置 GONGJIAN_DEBUG=1 可看到详细信息 (set GONGJIAN_DEBUG=1 for details); "
                 "请报告此问题 please report it.", markup=True, highlight=False)
             raise typer.Exit(1) from None
@@ -86,4 +96,8 @@ for _name in COMMAND_MODULES:
 
 def main() -> None:
     """Entry point of the ``gongjian`` command."""
-    app()
+    try:
+        app()
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        _silence_stdout()
+        sys.exit(0)
