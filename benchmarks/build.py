@@ -35,8 +35,10 @@ def check_build(clock, *, ledger: str) -> dict:
     from gongjian.loaders import read_ledger
 
     with clock():
-        led = read_ledger(Path(ledger))
-        kg = build(led)
+        with clock("read + check"):
+            led = read_ledger(Path(ledger))
+        with clock("build"):
+            kg = build(led)
     return {"rows": _ledger_rows(led), "size": _size(kg), "problems": len(led.problems)}
 
 
@@ -69,7 +71,7 @@ def stages(data: Dataset) -> list[Stage]:
               target="≤ 90 s, ≤ 4 GB",
               needs=("gongjian.loaders:read_ledger", "gongjian.graph.build:build"),
               check=lambda o, b: o.seconds <= 90 and (o.peak_mb or 0) <= 4096,
-              inputs=("ensure_ledger",)),
+              inputs=("ensure_ledger",), show_parts=True),
         Stage("xlsx reading", "build",
               Side("gongjian", f"{__name__}:read_xlsx",
                    {"ledger": str(data.folder / "xlsx-ledger")}),

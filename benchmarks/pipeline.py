@@ -81,4 +81,4 @@ def stages(data: Dataset) -> list[Stage]:
         needs=("gongjian.graph.build:build", "gongjian.queries:islands",
                "gongjian.queries:bridges", "gongjian.queries:clusters"),
         check=lambda o, b: b[0].seconds is None or o.seconds * 5 <= b[0].seconds,
-        inputs=("ensure_e2e",) if city else ("ensure_ledger",))]
+        inputs=("ensure_e2e",) if city else ("ensure_ledger",), show_parts=True)]
