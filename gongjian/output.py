@@ -211,6 +211,7 @@ def _rich_table(df: pd.DataFrame, stream: IO[str] | None, labels: Labels | None,
         table.add_column(escape(str(h)), overflow="fold")
     for row in df.itertuples(index=False, name=None):
         table.add_row(*(escape(str(_text(v))) for v in row))
-    console = Console(file=stream, width=200 if stream else None, highlight=False,
-                      markup=False)
+    console = Console(file=stream, highlight=False, markup=False)
+    if not console.is_terminal:  # piped or captured: do not squeeze to 80 columns
+        console.width = 200
     console.print(table)
