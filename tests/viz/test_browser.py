@@ -131,10 +131,14 @@ def test_report_loads_links_into_the_network_and_prints(tmp_path, demo_kg, open_
     link = page.locator("#islands a").first
     name = link.inner_text()
     link.click()
-    page.wait_for_function("document.querySelector('#gj-details h3') !== null")
+    page.locator("#gj-details h3").wait_for()  # (no wait_for_function: the CSP forbids eval)
     assert page.locator("#gj-details h3").inner_text() == name
     page.screenshot(path=str(artifacts / "viz-report.png"), full_page=True)
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     page.emulate_media(media="print")
     assert page.evaluate("getComputedStyle(document.getElementById('gj-physics')).display") \
         == "none"
+    snapshot = page.locator("#gj-snapshot")
+    assert snapshot.is_visible() and snapshot.evaluate("img => img.naturalWidth") > 100
     page.pdf(path=str(artifacts / "viz-report.pdf"), format="A4")
+    assert snapshot.evaluate("img => img.naturalWidth") > 100

@@ -84,7 +84,19 @@
   network.once("afterDrawing", function () {
     document.body.setAttribute("data-drawn", "1");
     window.gongjianDrawnAt = performance.now();
+    setTimeout(snapshot, 0);
   });
+  // a picture of the whole network for printing (a canvas does not re-layout on paper)
+  function snapshot() {
+    var canvas = document.querySelector("#gj-net canvas");
+    if (!canvas || canvas.offsetWidth === 0 || canvas.offsetHeight === 0) { return; }
+    var view = {position: network.getViewPosition(), scale: network.getScale()};
+    network.fit({animation: false});
+    network.redraw();
+    $("gj-snapshot").src = canvas.toDataURL("image/png");
+    network.moveTo({position: view.position, scale: view.scale, animation: false});
+  }
+  window.addEventListener("beforeprint", snapshot);
 
   // --- filters and counts ------------------------------------------------------------
   var nodeOn = new Array(nN).fill(true), edgeOn = new Array(nE).fill(true);
