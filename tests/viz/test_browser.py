@@ -75,6 +75,16 @@ def test_hostile_names_show_as_text_and_run_nothing(tmp_path, small_kg, open_pag
         assert page.locator("#gj-details h3").inner_text() == name.replace("\u2028", "\n") \
             or page.evaluate("document.querySelector('#gj-details h3').textContent") == name
         page.hover("#gj-details h3")
+    page.click("#gj-fit")
+    where = page.evaluate("(() => { const n = gongjianPage.network, i = gongjianPage.model.n.id"
+                          ".indexOf('h1'); n.moveTo({position: n.getPositions([i])[i], scale: 1.5,"
+                          " animation: false}); return n.canvasToDOM(n.getPositions([i])[i]); })()")
+    box = page.locator("#gj-net canvas").bounding_box()
+    page.mouse.move(box["x"] + where["x"] + 1, box["y"] + where["y"] + 1)
+    tooltip = page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible")
+    assert tooltip.text_content().startswith(HOSTILE["h1"])
+    assert tooltip.locator("img").count() == 0
     page.fill("#gj-search", "onerror")
     assert page.locator("#gj-results button").first.text_content() == HOSTILE["h1"]
     page.evaluate("gongjianPage.select(gongjianPage.model.n.id.indexOf('h3'))")
