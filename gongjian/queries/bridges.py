@@ -3,9 +3,10 @@
 An organization is listed when it is an articulation point (removing it splits its part of
 the network), when its ties reach two or more districts, or when it joins a vertical system
 (an industry committee, or a unit with a ``system``) to territorial organizations (street,
-community, grid): a 条块 junction. ``cut_off`` counts the organizations that would be
-separated from the largest remaining part of the component; it is computed for every
-articulation point at once from the block-cut tree of the biconnected components.
+community, grid) in two or more streets: a 条块 junction. ``cut_off`` counts the
+organizations that would be separated from the largest remaining part of the component;
+it is computed for every articulation point at once from the block-cut tree of the
+biconnected components.
 ``betweenness`` is estimated from ``samples`` seeded source vertices (exact when
 ``samples >= n``) and normalized like :func:`networkx.betweenness_centrality`.
 
@@ -86,7 +87,7 @@ def bridges(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, seed: int
     between = sampled_betweenness(view, samples=samples, seed=seed)
     reach = {col: distinct_per_vertex(view, col) for col in ("district", "street", "system")}
     n_districts = np.bincount(reach["district"][0], minlength=view.n)
-    system, territorial = _tiaokuai(view)
+    junction, territorial = _junctions(view)
     lists = {col: _lists(view, col, pairs, listed) for col, pairs in reach.items()}
     orgs = view.orgs.iloc[listed]
     out = pd.DataFrame({
@@ -107,7 +108,7 @@ def bridges(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, seed: int
         for a, c, d, orgs_row, terr, sys in zip(
             out["articulation"], out["cut_off"], out["districts"],
             orgs[["kind", "system"]].itertuples(index=False), territorial[listed],
-            system[listed], strict=True)
+            junction[listed], strict=True)
     ]
     out = out.sort_values(["articulation", "cut_off", "n_districts", "betweenness", "id"],
                           ascending=[False, False, False, False, True], kind="stable")
@@ -125,8 +126,8 @@ def bridging_mask(view: LayerView) -> np.ndarray:
     """
     articulation, _ = cut_off_counts(view)
     n_districts = np.bincount(distinct_per_vertex(view, "district")[0], minlength=view.n)
-    system, territorial = _tiaokuai(view)
-    return articulation | (n_districts >= 2) | (system & (territorial.sum(axis=1) > 0))
+    junction, _ = _junctions(view)
+    return articulation | (n_districts >= 2) | junction
 
 
 def cut_off_counts(view: LayerView) -> tuple[np.ndarray, np.ndarray]:
@@ -238,6 +239,19 @@ def _lists(view: LayerView, column: str, pairs: tuple[np.ndarray, np.ndarray],
     start = np.searchsorted(vertex, rows, side="left")
     stop = np.searchsorted(vertex, rows, side="right")
     return [values[code[a:b]].tolist() for a, b in zip(start, stop, strict=True)]
+
+
+def _junctions(view: LayerView) -> tuple[np.ndarray, np.ndarray]:
+    """条块 junctions: a vertical system tied to territorial organizations of 2+ streets.
+
+    A unit of a system paired with the one community next door is ordinary co-building;
+    it becomes a junction when its ties carry the system into several territorial blocks.
+    Returns the mask and the territorial partner counts per kind.
+    """
+    system, territorial = _tiaokuai(view)
+    vertex, _ = distinct_per_vertex(view, "street", include_self=False)
+    n_streets = np.bincount(vertex, minlength=view.n)
+    return system & (territorial.sum(axis=1) > 0) & (n_streets >= 2), territorial
 
 
 def _tiaokuai(view: LayerView) -> tuple[np.ndarray, np.ndarray]:
