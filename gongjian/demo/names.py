@@ -175,9 +175,9 @@ def phones(rng: np.random.Generator, n: int) -> np.ndarray:
     >>> [len(p) for p in phones(np.random.default_rng(1), 2)]
     [11, 11]
     """
-    prefix = np.array(["138", "139", "150", "151", "158", "177", "186", "189"])
-    tail = rng.integers(0, 100_000_000, n)
-    return np.char.add(prefix[rng.integers(0, len(prefix), n)], np.char.zfill(tail.astype(str), 8))
+    prefix = np.array([138, 139, 150, 151, 158, 177, 186, 189], dtype=np.int64)
+    number = prefix[rng.integers(0, len(prefix), n)] * 100_000_000 + rng.integers(0, 10**8, n)
+    return number.astype(str)
 
 
 def firm_names(rng: np.random.Generator, n: int, city: str = "南京"

@@ -487,11 +487,11 @@ class _Batch:
         small = np.flatnonzero(rest & (members >= 1) & (members <= 2) & at)
         n_joint = min(n_joint, len(small) // 3)
         take = small[: 5 * n_joint] if n_joint else small[:0]
-        j_of = np.arange(len(take)) // 5
+        j_of = np.arange(len(take)) % max(n_joint, 1)  # 3 to 5 firms each, round robin
         j_ids = self._ids("joint", n_joint)
         coverage[take] = "joint"
         covering[take] = j_ids.to_numpy()[j_of]
-        j_site_idx = bi[take[::5]] if n_joint else np.zeros(0, dtype=int)
+        j_site_idx = bi[take[:n_joint]] if n_joint else np.zeros(0, dtype=int)
         site[take] = (b_site.to_numpy()[j_site_idx][j_of] if n_joint else site[take])
         s[take] = (np.asarray(b_street)[j_site_idx][j_of] if n_joint else s[take])
         left = rest & (coverage == "none") & ~big
@@ -593,7 +593,7 @@ def _spelling(kind: str, spelling) -> object:
 
 
 def _suffix(spelling: np.ndarray) -> np.ndarray:
-    return np.char.replace(spelling.astype(str), "社区", "")
+    return pd.Series(spelling, dtype="str").str.replace("社区", "", regex=False).to_numpy()
 
 
 def _values(v):
@@ -611,7 +611,7 @@ def _fill(pattern: pd.Series, **parts) -> pd.Series:
     out = pattern
     for key, value in parts.items():
         pieces = out.str.split("{" + key + "}", n=1, expand=True)
-        if pieces.shape[1] == 1:
+        if pieces.shape[1] < 2:
             continue
         has = pieces[1].notna()
         value = value if isinstance(value, pd.Series) else pd.Series(value, index=out.index)

@@ -154,3 +154,20 @@ def test_usccs_vectorized_match_scalar_check():
                   social=np.arange(500) % 3 == 0, trader=np.arange(500) % 3 == 1)
     assert all(uscc_check(c[:17]) == c[17] for c in codes)
     assert {c[:2] for c in codes} == {"91", "92", "51", "52"}
+
+
+@pytest.mark.parametrize("communities", [0, 1])
+def test_tiny_batches_and_districts_without_communities(tmp_path, communities):
+    """Many districts with a handful of rows each (as at nation scale): no empty-array trouble."""
+    from gongjian.demo import synth
+    from gongjian.demo.divisions import synthetic_skeleton
+    from gongjian.demo.writer import TableSink
+
+    skeleton = synthetic_skeleton(districts=6, streets=2, communities=communities)
+    sink = TableSink(tmp_path, "csv", synth.FILES)
+    counts = synth._stream(sink, skeleton, synth.Target(60, 40, 80, (0, 0, 0)), 0, None, "zh")
+    sink.close()
+    assert counts["regions"] == 6 * (1 + 2 + 2 * communities)
+    ledger = read_ledger(tmp_path)
+    assert ledger.errors == []
+    assert len(ledger.party_orgs) == counts["party_orgs"]
