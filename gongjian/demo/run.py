@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongjian.demo.nanjing import DEMO_AS_OF, DEMO_FILES, write_demo
+from gongjian.demo.writer import check_folder
 from gongjian.i18n import pick
 from gongjian.progress import progress
 
@@ -90,7 +91,7 @@ def run_demo(folder: str | Path, *, seed: int = 2024, lang: str = "zh") -> DemoR
     from gongjian.loaders import read_ledger
 
     folder = Path(folder)
-    _check_folder(folder, lang)
+    check_folder(folder, set(DEMO_FILES.values()), lang)
     with progress(pick(lang, "生成演示台账", "writing the demo ledgers")):
         write_demo(folder, seed=seed)
     truth = json.loads((folder / "ground_truth.json").read_text("utf-8"))
@@ -103,21 +104,3 @@ def run_demo(folder: str | Path, *, seed: int = 2024, lang: str = "zh") -> DemoR
     counts = {name: len(frame) for name, frame in kg.tables()}
     return DemoResult(folder=folder, files=files, truth=truth, graph_path=graph_path,
                       counts=counts, errors=len(ledger.errors), warnings=len(ledger.warnings))
-
-
-def _check_folder(folder: Path, lang: str) -> None:
-    """Refuse a folder that holds other ledger files (they would mix with the demo's)."""
-    from gongjian.errors import GongjianError
-    from gongjian.loaders.discovery import SUFFIXES, table_for_name
-
-    if not folder.is_dir():
-        return
-    ours = set(DEMO_FILES.values())
-    others = sorted(p.name for p in folder.iterdir()
-                    if p.suffix.lower() in SUFFIXES and table_for_name(p.stem)
-                    and p.name not in ours)
-    if others:
-        raise GongjianError(pick(
-            lang, f"目录 {folder} 中已有其他台账文件：{'、'.join(others)}；请换一个空目录",
-            f"{folder} already holds other ledger files: {', '.join(others)}; "
-            "use an empty folder"))

@@ -37,7 +37,7 @@ from gongjian.demo.divisions import (
     load_skeleton,
     synthetic_skeleton,
 )
-from gongjian.demo.writer import EXCEL_MAX_ROWS, TableSink
+from gongjian.demo.writer import EXCEL_MAX_ROWS, TableSink, check_folder
 from gongjian.errors import GongjianError
 from gongjian.i18n import pick
 from gongjian.loaders.tables import TABLES
@@ -134,6 +134,7 @@ def synthesize(folder: str | Path, *, scale: Scale, seed: int = 0, region: str |
         default = DEFAULT_REGIONS[scale]
         skeleton = load_skeleton(region if region is not None else default, found)
     folder = Path(folder)
+    check_folder(folder, {f"{stem}.{fmt}" for stem in FILES.values()}, lang)
     folder.mkdir(parents=True, exist_ok=True)
     sink = TableSink(folder, fmt, FILES)
     counts = _stream(sink, skeleton, target, seed, limit, lang)

@@ -25,7 +25,8 @@ import pandas as pd
 
 from gongjian.loaders.tables import TABLES
 
-__all__ = ["EXCEL_MAX_ROWS", "FIXED_TIME", "TableSink", "append_csv", "headers", "write_table"]
+__all__ = ["EXCEL_MAX_ROWS", "FIXED_TIME", "TableSink", "append_csv", "check_folder", "headers",
+           "write_table"]
 
 #: Data rows an Excel sheet can hold (1,048,576 rows less the header).
 EXCEL_MAX_ROWS = 1_048_575
@@ -44,6 +45,30 @@ def headers(table: str, columns: list[str]) -> list[str]:
     """
     spec = TABLES[table]
     return [spec.column(c).zh for c in columns]
+
+
+def check_folder(folder: Path, ours: set[str], lang: str = "zh") -> None:
+    """Refuse a folder holding ledger files other than ``ours`` (they would mix with ours).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> check_folder(pathlib.Path(tempfile.mkdtemp()), {"党组织.csv"})
+    """
+    from gongjian.errors import GongjianError
+    from gongjian.i18n import pick
+    from gongjian.loaders.discovery import SUFFIXES, table_for_name
+
+    if not folder.is_dir():
+        return
+    others = sorted(p.name for p in folder.iterdir()
+                    if p.suffix.lower() in SUFFIXES and table_for_name(p.stem)
+                    and p.name not in ours)
+    if others:
+        raise GongjianError(pick(
+            lang, f"目录 {folder} 中已有其他台账文件：{'、'.join(others)}；请换一个空目录",
+            f"{folder} already holds other ledger files: {', '.join(others)}; "
+            "use an empty folder"))
 
 
 def write_table(df: pd.DataFrame, table: str, path: Path, *, encoding: str = "utf-8-sig") -> Path:

@@ -81,6 +81,8 @@ def test_xlsx_format(tmp_path):
     assert len(ledger.organizations) == info["counts"]["organizations"]
     with pytest.raises(GongjianError, match="Excel"):
         synthesize(tmp_path / "big", scale="province", fmt="xlsx")
+    with pytest.raises(GongjianError, match=r"党组织\.xlsx"):  # no CSV beside the Excel files
+        synthesize(tmp_path, scale="district", fmt="csv")
 
 
 def test_fallback_without_divisions(tmp_path, monkeypatch):
