@@ -1,7 +1,9 @@
-"""The demo run: write the Nanjing ledgers, read them, build the graph and save it.
+"""The demo run: write the Nanjing ledgers, build and save the graph, run the analyses, draw.
 
-:func:`run_demo` is what ``gongjian demo`` calls; later steps (analyses, pages) add to
-:class:`DemoResult` without changing the command.
+:func:`run_demo` is what ``gongjian demo`` calls. Besides the ledgers and ``graph.gjg`` it
+writes the analyses as spreadsheets (``分析/``), the whole-network page (``网络.html``), one
+page per district (``各区/index.html``) and the report (``报告.html``), all as of
+:data:`DEMO_AS_OF` so that the demo shows the same answers on any day.
 
 Examples
 --------
@@ -39,6 +41,7 @@ class DemoResult:
     counts: dict[str, int] = field(default_factory=dict)
     errors: int = 0
     warnings: int = 0
+    outputs: dict[str, Path] = field(default_factory=dict)
 
     def lines(self, lang: str = "zh") -> list[str]:
         """A short account for people: what was made, where, and what to try next."""
@@ -66,17 +69,19 @@ class DemoResult:
                               f"{DEMO_AS_OF}）",
                         f"  planted answers: {self.folder / 'ground_truth.json'} (as of "
                         f"{DEMO_AS_OF})"))
+        names = {"analyses": ("分析结果", "analyses"), "page": ("网络页面", "network page"),
+                 "districts": ("各区页面", "district pages"), "report": ("分析报告", "report")}
+        for key, path in self.outputs.items():
+            zh, en = names[key]
+            out.append(f"  {pick(lang, zh, en)}{pick(lang, '：', ': ')}{path}")
         target = self.graph_path or self.folder
-        page = pick(lang, "网络.html", "network.html")
-        report = pick(lang, "报告.html", "report.html")
         out += [pick(lang, "下一步可以试试：", "Try next:"),
                 f"  gongjian info {target}",
                 f"  gongjian islands {target} --as-of {DEMO_AS_OF}",
-                f"  gongjian bridges {target} --as-of {DEMO_AS_OF}",
+                f"  gongjian bridges {target} --as-of {DEMO_AS_OF} --top 10",
                 f"  gongjian clusters {target} --as-of {DEMO_AS_OF}",
                 f"  gongjian coverage {target} --plan",
-                f"  gongjian viz {target} -o {self.folder / page}",
-                f"  gongjian report {target} -o {self.folder / report} --as-of {DEMO_AS_OF}"]
+                f"  gongjian cypher run isolated_organizations {target} -p as_of={DEMO_AS_OF}"]
         return out
 
 
@@ -102,5 +107,27 @@ def run_demo(folder: str | Path, *, seed: int = 2024, lang: str = "zh") -> DemoR
         graph_path = folder / GRAPH_NAME
         io.save(kg, graph_path)
     counts = {name: len(frame) for name, frame in kg.tables()}
+    outputs = _analyses_and_pages(kg, folder, lang)
     return DemoResult(folder=folder, files=files, truth=truth, graph_path=graph_path,
-                      counts=counts, errors=len(ledger.errors), warnings=len(ledger.warnings))
+                      counts=counts, errors=len(ledger.errors), warnings=len(ledger.warnings),
+                      outputs=outputs)
+
+
+def _analyses_and_pages(kg, folder: Path, lang: str) -> dict[str, Path]:
+    """The analyses as spreadsheets, the network page, the district pages and the report."""
+    from gongjian.queries import write_analyses
+    from gongjian.viz import render, write_report, write_split
+
+    outputs = {}
+    with progress(pick(lang, "分析", "running the analyses")):
+        analyses = folder / pick(lang, "分析", "analyses")
+        write_analyses(kg, analyses, as_of=DEMO_AS_OF, lang=lang)
+        outputs["analyses"] = analyses
+    with progress(pick(lang, "绘制网络页面和报告", "drawing the pages and the report")):
+        outputs["page"] = render(kg, folder / pick(lang, "网络.html", "network.html"),
+                                 as_of=DEMO_AS_OF, lang=lang)
+        outputs["districts"] = write_split(kg, folder / pick(lang, "各区", "districts"),
+                                           by="district", as_of=DEMO_AS_OF, lang=lang)
+        outputs["report"] = write_report(kg, folder / pick(lang, "报告.html", "report.html"),
+                                         as_of=DEMO_AS_OF, lang=lang)
+    return outputs

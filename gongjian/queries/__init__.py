@@ -20,6 +20,7 @@ from gongjian.queries.coverage import coverage, coverage_list, coverage_plan
 from gongjian.queries.islands import islands
 from gongjian.queries.labels import LABELS, for_people
 from gongjian.queries.summary import summary
+from gongjian.queries.workbook import write_analyses
 
 __all__ = ["LABELS", "bridges", "clusters", "coverage", "coverage_list", "coverage_plan",
-           "for_people", "islands", "summary"]
+           "for_people", "islands", "summary", "write_analyses"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import networkx as nx
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -79,6 +80,23 @@ def test_run_demo_builds_and_saves(tmp_path, truth):
     text = "\n".join(result.lines("en"))
     assert "graph file" in text and str(result.graph_path) in text
     assert result.truth["islands_as_of"] == truth["islands_as_of"]
+
+
+def test_run_demo_writes_the_analyses_pages_and_report(tmp_path, truth):
+    """The demo's spreadsheets list the planted islands; pages and report are written."""
+    result = run_demo(tmp_path / "d")
+    assert set(result.outputs) == {"analyses", "page", "districts", "report"}
+    islands = pd.read_excel(result.outputs["analyses"] / "党建孤岛.xlsx", dtype=str)
+    isolated = set(islands.loc[islands["孤岛类型"] == "无共建关系", "组织编码"])
+    assert isolated == set(truth["islands_as_of"])
+    assert result.outputs["page"].name == "网络.html"
+    district_pages = sorted(p.name for p in result.outputs["districts"].parent.glob("*.html"))
+    assert len(district_pages) == 4  # three districts and the index
+    report = result.outputs["report"].read_text("utf-8")
+    assert "区域化党建共建分析报告" in report
+    for island in truth["islands_as_of"]:
+        assert island in report
+    assert any(str(p) in "\n".join(result.lines()) for p in result.outputs.values())
 
 
 def test_demo_command(tmp_path):
