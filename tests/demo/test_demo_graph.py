@@ -86,7 +86,8 @@ def test_run_demo_writes_the_analyses_pages_and_report(tmp_path, truth):
     """The demo's spreadsheets list the planted islands; pages and report are written."""
     result = run_demo(tmp_path / "d")
     assert set(result.outputs) == {"analyses", "page", "districts", "report"}
-    islands = pd.read_excel(result.outputs["analyses"] / "党建孤岛.xlsx", dtype=str)
+    islands = pd.read_excel(result.outputs["analyses"] / "党建孤岛.xlsx", dtype=str,
+                            engine="openpyxl")
     isolated = set(islands.loc[islands["孤岛类型"] == "无共建关系", "组织编码"])
     assert isolated == set(truth["islands_as_of"])
     assert result.outputs["page"].name == "网络.html"
