@@ -12,7 +12,6 @@ import sys
 from importlib import import_module
 from typing import Annotated
 
-import click
 import typer
 from rich.markup import escape
 from typer.core import TyperGroup
@@ -36,7 +35,7 @@ def _silence_stdout() -> None:
 class _Group(TyperGroup):
     """Turn the library's errors into one actionable line and exit code 1."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: typer.Context):
         try:
             return super().invoke(ctx)
         except GongjianError as err:
@@ -46,8 +45,7 @@ class _Group(TyperGroup):
         except KeyboardInterrupt:
             err_console.print("已中断 interrupted")
             raise typer.Exit(130) from None
-        except (click.exceptions.Exit, typer.Exit, click.ClickException, click.Abort,
-                BrokenPipeError):
+        except (typer.Exit, typer.Abort, typer.TyperException, BrokenPipeError):
             raise
         except Exception as err:  # a bug: say so in one line unless debugging
             if os.environ.get("GONGJIAN_DEBUG"):

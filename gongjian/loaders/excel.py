@@ -50,23 +50,41 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _column(values: tuple) -> pd.Series:
-    arr = np.asarray(values, dtype=object)
-    if pd.api.types.infer_dtype(arr, skipna=False) != "string":
-        arr = np.fromiter((cell_text(v) for v in arr), dtype=object, count=len(arr))
-    return pd.Series(arr, dtype="str")
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def _column(values: np.ndarray) -> pd.Series:
+    """One column of cells as text: straight to Arrow when every cell is already text."""
+    import pyarrow as pa
+
+    try:
+        arr = pa.array(values, type=pa.string(), from_pandas=False)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        arr = pa.array([cell_text(v) for v in values], type=pa.string())
+    return arr.to_pandas(types_mapper={pa.string(): _STR}.get)
+
+
+def _has_formulas(archive, name: str) -> bool:
+    """True when the sheet XML ``name`` holds a formula element, read in chunks."""
+    tail = b""
+    with archive.open(name) as fh:
+        while chunk := fh.read(1 << 20):
+            block = tail + chunk
+            if b"<f>" in block or b"<f " in block:
+                return True
+            tail = block[-3:]
+    return False
 
 
 def _formula_texts(path: Path, sheet: str) -> dict[tuple[int, int], str]:
     """Formula text of the cells of ``sheet``, keyed by (row, column) from 0; ``{}`` if none."""
-    import re
     import zipfile
 
     if path.suffix.lower() != ".xlsx":
         return {}
     try:
         with zipfile.ZipFile(path) as archive:
-            if not any(re.search(rb"<f[ >]", archive.read(n)) for n in archive.namelist()
+            if not any(_has_formulas(archive, n) for n in archive.namelist()
                        if n.startswith("xl/worksheets/") and n.endswith(".xml")):
                 return {}
     except (zipfile.BadZipFile, OSError):
@@ -127,4 +145,6 @@ def read_excel(path: Path, table: str) -> pd.DataFrame:
     width = max(len(r) for r in rows)
     if any(len(r) != width for r in rows):
         rows = [list(r) + [""] * (width - len(r)) for r in rows]
-    return pd.DataFrame({i: _column(col) for i, col in enumerate(zip(*rows, strict=True))})
+    grid = np.empty((len(rows), width), dtype=object)  # filled, never guessed as a nested array
+    grid[:] = rows
+    return pd.DataFrame({i: _column(grid[:, i]) for i in range(width)})
