@@ -60,8 +60,40 @@ def _column(values: np.ndarray) -> pd.Series:
     try:
         arr = pa.array(values, type=pa.string(), from_pandas=False)
     except (pa.ArrowTypeError, pa.ArrowInvalid):
-        arr = pa.array([cell_text(v) for v in values], type=pa.string())
+        arr = _typed_text(values)
     return arr.to_pandas(types_mapper={pa.string(): _STR}.get)
+
+
+def _typed_text(values: np.ndarray):
+    """Text of a column holding numbers or dates among text cells, vectorized where it can be.
+
+    Text cells stay as they are; whole numbers lose their ``.0`` and midnight datetimes
+    become dates, as in :func:`cell_text`. Cells of any other mix of types (booleans,
+    times, numbers with dates) go one by one through :func:`cell_text`.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    is_text = np.fromiter((type(v) is str for v in values), dtype=bool, count=len(values))
+    other = values[~is_text]
+    try:
+        typed = pa.array(other, from_pandas=False)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        typed = pa.array([], pa.null())
+    kind = typed.type
+    if pa.types.is_floating(kind) and pc.all(pc.equal(typed, pc.floor(typed))).as_py() \
+            and pc.all(pc.less(pc.abs(typed), 2.0**53)).as_py():
+        text = pc.cast(pc.cast(typed, pa.int64()), pa.string())
+    elif pa.types.is_integer(kind) or pa.types.is_date(kind):
+        text = pc.cast(typed, pa.string())
+    elif pa.types.is_timestamp(kind) and pc.all(pc.equal(
+            pc.cast(pc.cast(typed, pa.date32()), kind), typed)).as_py():
+        text = pc.cast(pc.cast(typed, pa.date32()), pa.string())
+    else:
+        return pa.array([cell_text(v) for v in values], type=pa.string())
+    out = values.copy()
+    out[~is_text] = text.to_numpy(zero_copy_only=False)
+    return pa.array(out, type=pa.string())
 
 
 def _has_formulas(archive, name: str) -> bool:
