@@ -58,6 +58,7 @@ from gongjian.graph.model import NODE_TABLES, KnowledgeGraph
 from gongjian.graph.store import Store, open_store
 from gongjian.i18n import pick
 from gongjian.loaders.tables import TABLES
+from gongjian.output import to_jsonable
 
 __all__ = [
     "MAX_TEXT",
@@ -242,20 +243,10 @@ def _column_values(df: pd.DataFrame, col: str) -> tuple[list[Any], np.ndarray]:
 
 def _plain(value: Any) -> Any:
     """One cell of an object column as a value a database takes (None for missing)."""
-    if isinstance(value, (list, tuple, np.ndarray)):
-        items = [_plain(v) for v in value]
-        return [v for v in items if v is not None]
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if hasattr(value, "isoformat") and not isinstance(value, str):
-        return value.isoformat()
-    if isinstance(value, (str, int, float, bool)):
+    value = to_jsonable(value)
+    if isinstance(value, list):
+        return [v for v in value if v is not None]
+    if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
 
