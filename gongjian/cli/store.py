@@ -147,7 +147,7 @@ def cypher_run_command(
 
     例 Example:  gongjian cypher run isolated_organizations 图.gjg -p as_of=2025-06-30
     """
-    from gongjian.queries.reports import get_report, run_report
+    from gongjian.queries.reports import get_report, report_for_people, run_report
 
     report = get_report(name, reports)
     values = _params(param or [])
@@ -166,7 +166,11 @@ def cypher_run_command(
         with _open(to, None, user, database) as store:
             df = run_report(name, store, values, folder=reports, gds=gds)
     title = report.title_en if lang == "en" and report.title_en else report.title
-    emit(df, fmt=fmt, output=output, lang=lang, title=title)
+    if fmt == "json":  # scripts read the report's own columns and codes
+        emit(df, fmt=fmt, output=output, lang=lang, title=title)
+    else:
+        people, labels = report_for_people(df, lang)
+        emit(people, fmt=fmt, output=output, labels=labels, lang=lang, title=title)
 
 
 def export_command(

@@ -64,6 +64,7 @@ __all__ = [
     "get_report",
     "library_folder",
     "list_reports",
+    "report_for_people",
     "reports_frame",
     "run_report",
     "split_statements",
@@ -361,3 +362,64 @@ def run_report(name: str, store: Store, params: Mapping[str, Any] | None = None,
     for statement in statements[result_at + 1:]:
         store.table(statement, values)
     return pd.DataFrame(rows, columns=keys)
+
+
+#: Headers people see for the columns the library's reports return: (中文, English).
+REPORT_LABELS: dict[str, tuple[str, str]] = {
+    "id": ("组织编码", "id"),
+    "name": ("名称", "name"),
+    "kind": ("组织类别", "kind"),
+    "type": ("组织类型", "type"),
+    "site_kind": ("楼宇园区类型", "site kind"),
+    "districts": ("涉及的区", "districts"),
+    "district_a": ("区甲", "district A"),
+    "district_b": ("区乙", "district B"),
+    "district_count": ("涉及区数", "districts reached"),
+    "group": ("群组", "group"),
+    "size": ("群组规模", "group size"),
+    "ties": ("共建关系数", "ties"),
+    "partners": ("共建对象", "partners"),
+    "partner_ids": ("共建对象编码", "partner ids"),
+    "units": ("报到单位数", "units reported"),
+    "members_reported": ("报到党员数", "members reported"),
+    "organizations": ("组织数", "organizations"),
+    "organizational": ("组织覆盖数", "organizationally covered"),
+    "work": ("工作覆盖数", "work covered"),
+    "organizational_rate": ("组织覆盖率", "organizational coverage rate"),
+    "work_rate": ("工作覆盖率", "work coverage rate"),
+}
+
+
+def _ledger_labels() -> dict[str, tuple[str, str]]:
+    from gongjian.loaders.tables import TABLES
+
+    out: dict[str, tuple[str, str]] = {}
+    for table in TABLES.values():
+        for col in table.columns:
+            out.setdefault(col.name, (col.zh, col.header("en")))
+    return out
+
+
+#: Columns whose values are codes of a schema table, shown as their labels to people.
+_VALUE_LABELS = {"kind": schema.PARTY_KINDS, "site_kind": schema.SITE_KINDS,
+                 "type": schema.ORG_TYPES, "status": schema.STATUSES}
+
+
+def report_for_people(df: pd.DataFrame, lang: str = "zh"
+                      ) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
+    """Codes shown as labels, and the headers to show, for a report's rows.
+
+    Columns the library does not know keep their own name as header.
+
+    Examples
+    --------
+    >>> df, labels = report_for_people(pd.DataFrame({"id": ["a"], "kind": ["street"]}))
+    >>> df["kind"].tolist(), labels["kind"][0]
+    (['街道党工委'], '组织类别')
+    """
+    out = df.copy()
+    for column, table in _VALUE_LABELS.items():
+        if column in out.columns:
+            out[column] = [schema.label(table, v, lang) if isinstance(v, str) else v
+                           for v in out[column]]
+    return out, {**_ledger_labels(), **REPORT_LABELS}

@@ -8,6 +8,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from gongjian import schema
 from gongjian.cli import app
 from gongjian.graph.io import save
 
@@ -41,8 +42,19 @@ def test_run_report_on_graph_file_directly(graph_file, tmp_path):
     assert result.exit_code == 0, result.output
     with open(out, encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
-    assert rows == [{"district_a": "玄武区", "district_b": "秦淮区", "ties": "1",
-                     "organizations": "2"}]
+    assert rows == [{"区甲": "玄武区", "区乙": "秦淮区", "共建关系数": "1", "组织数": "2"}]
+
+
+def test_report_rows_for_people_and_for_scripts(graph_file):
+    """People see Chinese headers and kind labels; JSON keeps the columns and codes."""
+    args = ["cypher", "run", "isolated_organizations", str(graph_file), "-p", "as_of=2025-06-30"]
+    people = runner.invoke(app, [*args, "-f", "csv"])
+    header = people.stdout.splitlines()[0]
+    assert header.startswith("组织编码,名称,组织类别")
+    scripts = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    assert scripts and {"id", "name", "kind"} <= set(scripts[0])
+    assert scripts[0]["kind"] in schema.PARTY_KINDS
+    assert schema.PARTY_KINDS[scripts[0]["kind"]].zh in people.stdout
 
 
 def test_cypher_list_json():
