@@ -148,5 +148,9 @@ def _districts(kg: KnowledgeGraph) -> pd.DataFrame:
     }).fillna(0).astype(int)
     out = out.sort_index()
     out.index = out.index.astype("str")
-    return out.rename_axis("key").reset_index().assign(label=lambda d: d["key"])[
-        ["key", "label", "party_orgs", "organizations", "relations", "cross_district"]]
+    out = out.rename_axis("label").reset_index()
+    regions = kg.regions[kg.regions["level"] == "district"]
+    code = pd.Series(regions["code"].to_numpy(), index=regions["key"].to_numpy())
+    code = code[~code.index.duplicated()]
+    out["key"] = out["label"].map(code).fillna(out["label"]).astype("str")
+    return out[["key", "label", "party_orgs", "organizations", "relations", "cross_district"]]

@@ -56,3 +56,8 @@ def test_counts_agree_with_the_tables(demo_graph):
     assert len(flat) == sum(len(df) for df in parts.values())
     assert flat.columns[:4].tolist() == ["section", "key", "label", "count"]
     assert pd.api.types.is_integer_dtype(flat["count"])
+
+
+def test_districts_show_their_official_codes(demo_graph):
+    districts = summarize(demo_graph)["districts"].set_index("label")["key"].to_dict()
+    assert districts == {"玄武区": "320102", "秦淮区": "320104", "鼓楼区": "320106"}
