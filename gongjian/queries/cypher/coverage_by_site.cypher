@@ -8,9 +8,9 @@ MATCH (o:Organization)
 WHERE o.site IS NOT NULL
 OPTIONAL MATCH (s:Site {name: o.site})
 WITH o.site AS site, s.kind AS site_kind, count(o) AS organizations,
-     sum(CASE WHEN o.coverage IN $organizational THEN 1 ELSE 0 END) AS organizational,
-     sum(CASE WHEN o.coverage IN $work THEN 1 ELSE 0 END) AS work
+     count(CASE WHEN o.coverage IN $organizational THEN 1 END) AS organizational,
+     count(CASE WHEN o.coverage IN $work THEN 1 END) AS work
 RETURN site, site_kind, organizations, organizational, work,
-       toFloat(organizational) / organizations AS organizational_rate,
-       toFloat(work) / organizations AS work_rate
+       round(10000.0 * organizational / organizations) / 10000.0 AS organizational_rate,
+       round(10000.0 * work / organizations) / 10000.0 AS work_rate
 ORDER BY site

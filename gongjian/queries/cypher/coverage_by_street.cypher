@@ -6,9 +6,9 @@
 // @param work list schema:WORK_COVERAGE 工作覆盖方式 Work coverage modes
 MATCH (o:Organization)
 WITH o.district AS district, o.street AS street, count(o) AS organizations,
-     sum(CASE WHEN o.coverage IN $organizational THEN 1 ELSE 0 END) AS organizational,
-     sum(CASE WHEN o.coverage IN $work THEN 1 ELSE 0 END) AS work
+     count(CASE WHEN o.coverage IN $organizational THEN 1 END) AS organizational,
+     count(CASE WHEN o.coverage IN $work THEN 1 END) AS work
 RETURN district, street, organizations, organizational, work,
-       toFloat(organizational) / organizations AS organizational_rate,
-       toFloat(work) / organizations AS work_rate
+       round(10000.0 * organizational / organizations) / 10000.0 AS organizational_rate,
+       round(10000.0 * work / organizations) / 10000.0 AS work_rate
 ORDER BY district, street
