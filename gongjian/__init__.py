@@ -1,4 +1,4 @@
-"""gongjian (共建): ledgers of Party organizations in, a knowledge graph of regional joint building out.
+"""gongjian (共建): Party-building ledgers in, a knowledge graph of regional joint building out.
 
 The public API. Everything is imported lazily, so ``import gongjian`` is quick.
 

@@ -1,4 +1,4 @@
-"""The package's exceptions: one base class, a few subclasses, each with a message a person can act on.
+"""The package's exceptions: one base class and a few subclasses, with messages to act on.
 
 The command line catches :class:`GongjianError` and prints its message (one line, no
 traceback) with exit code 1. Anything else is a bug.
@@ -14,8 +14,14 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["GongjianError", "LedgerError", "GraphFileError", "StoreError", "ReportError",
-           "AnalysisError"]
+__all__ = [
+    "AnalysisError",
+    "GongjianError",
+    "GraphFileError",
+    "LedgerError",
+    "ReportError",
+    "StoreError",
+]
 
 
 class GongjianError(Exception):

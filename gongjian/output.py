@@ -36,8 +36,15 @@ from typing import IO, Any, Literal
 import numpy as np
 import pandas as pd
 
-__all__ = ["FORMATS", "Format", "write_frame", "safe_cell", "to_jsonable", "display_width",
-           "write_xlsx"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "display_width",
+    "safe_cell",
+    "to_jsonable",
+    "write_frame",
+    "write_xlsx",
+]
 
 Format = Literal["table", "csv", "json", "xlsx"]
 FORMATS: tuple[str, ...] = ("table", "csv", "json", "xlsx")
@@ -174,17 +181,15 @@ def write_frame(df: pd.DataFrame, *, fmt: str = "table", output: Path | str | No
     buf = io.StringIO()
     if fmt == "json":
         records = [
-            {c: to_jsonable(v) for c, v in zip(df.columns, row)}
+            {c: to_jsonable(v) for c, v in zip(df.columns, row, strict=True)}
             for row in df.itertuples(index=False, name=None)
         ]
         json.dump(records, buf, ensure_ascii=False, indent=None if path is None else 1)
         buf.write("\n")
     elif fmt == "csv":
-        out = pd.DataFrame(
-            {h: [safe_cell(_text(v)) for v in df[c]]
-             for c, h in zip(df.columns, _headers(list(df.columns), labels, lang))},
-            columns=_headers(list(df.columns), labels, lang),
-        )
+        headers = _headers(list(df.columns), labels, lang)
+        out = pd.DataFrame({h: [safe_cell(_text(v)) for v in df[c]]
+                            for c, h in zip(df.columns, headers, strict=True)}, columns=headers)
         out.to_csv(buf, index=False, lineterminator="\n")
     else:
         _rich_table(df, buf if (path or stream) else None, labels, lang, title)

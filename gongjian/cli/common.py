@@ -16,8 +16,18 @@ from rich.console import Console
 
 from gongjian.output import write_frame
 
-__all__ = ["FormatOpt", "OutputOpt", "LangOpt", "AsOfOpt", "GraphArg", "emit", "err_console",
-           "out_console", "open_graph", "parse_as_of"]
+__all__ = [
+    "AsOfOpt",
+    "FormatOpt",
+    "GraphArg",
+    "LangOpt",
+    "OutputOpt",
+    "emit",
+    "err_console",
+    "open_graph",
+    "out_console",
+    "parse_as_of",
+]
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False)

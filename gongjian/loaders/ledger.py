@@ -26,7 +26,7 @@ import pandas as pd
 
 from gongjian.loaders.tables import TABLE_ORDER, TABLES
 
-__all__ = ["Problem", "Ledger", "PROBLEM_COLUMNS", "empty_table"]
+__all__ = ["PROBLEM_COLUMNS", "Ledger", "Problem", "empty_table"]
 
 Severity = Literal["error", "warning"]
 

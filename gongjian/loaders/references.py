@@ -9,6 +9,7 @@ are dropped with a warning when they point nowhere.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from gongjian.loaders.validate import Checked
@@ -23,17 +24,22 @@ __all__ = [
 
 
 def closest_names(name: str, names: list[str], limit: int = 3) -> list[str]:
-    """The ``limit`` names most like ``name`` (rapidfuzz WRatio), best first.
+    """The ``limit`` names most like ``name`` (rapidfuzz WRatio ≥ 35), best first.
+
+    Names with little in common are not suggested at all.
 
     Examples
     --------
     >>> closest_names("玄武区教育局党委",
     ...               ["玄武区教育局机关党委", "秦淮区卫健委党委", "新街口社区党委"], 2)
     ['玄武区教育局机关党委', '新街口社区党委']
+    >>> closest_names("甲社区党委", ["=HYPERLINK(1)"])
+    []
     """
     from rapidfuzz import fuzz, process
 
-    return [m[0] for m in process.extract(name, names, scorer=fuzz.WRatio, limit=limit)]
+    matches = process.extract(name, names, scorer=fuzz.WRatio, limit=limit, score_cutoff=35)
+    return [m[0] for m in matches]
 
 
 def isin(s: pd.Series, values: object) -> np.ndarray:

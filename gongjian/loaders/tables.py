@@ -20,7 +20,7 @@ from typing import Literal
 
 from gongjian import schema
 
-__all__ = ["Column", "Table", "TABLES", "TABLE_ORDER"]
+__all__ = ["TABLES", "TABLE_ORDER", "Column", "Table"]
 
 ValueType = Literal["text", "int", "date", "choice", "list", "uscc", "personal"]
 
