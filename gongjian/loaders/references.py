@@ -53,9 +53,15 @@ def isin(s: pd.Series, values: object) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    value_set = pa.array(np.asarray(values, dtype=object), pa.string(), from_pandas=True)
     found = pc.is_in(pa.array(s.astype("str"), type=pa.string(), from_pandas=True),
-                     value_set=pa.array(list(values), pa.string()))
+                     value_set=value_set)
     return found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _objects(s: pd.Series) -> np.ndarray:
+    """The column as Python objects, for fast iteration (Arrow-backed text iterates slowly)."""
+    return s.to_numpy(dtype=object)
 
 
 def _good_orgs(orgs: Checked) -> pd.DataFrame:
@@ -63,9 +69,11 @@ def _good_orgs(orgs: Checked) -> pd.DataFrame:
 
 
 def _rejected_rows(orgs: Checked, column: str) -> dict[str, int]:
+    if not orgs.bad.any():
+        return {}
     bad = orgs.data.loc[orgs.bad, [column, "source_row"]].dropna()
-    good = set(orgs.data.loc[~orgs.bad, column].dropna())
-    bad = bad[~bad[column].isin(good)].drop_duplicates(column)
+    good = orgs.data.loc[~orgs.bad, column].dropna().unique()
+    bad = bad[~isin(bad[column], good)].drop_duplicates(column)
     return dict(zip(bad[column], bad["source_row"].astype(int), strict=True))
 
 
@@ -73,16 +81,16 @@ def resolve_relations(rel: Checked, orgs: Checked) -> None:
     """Fill ``source_id``/``target_id`` of ``rel`` from ids or names, reporting what fails."""
     good = _good_orgs(orgs)
     ids = good["id"].dropna().unique()
-    name_of = dict(zip(good["id"], good["name"], strict=True))
+    name_of = dict(zip(_objects(good["id"]), _objects(good["name"]), strict=True))
     named = good.dropna(subset=["name"])
     repeated = named["name"].duplicated(keep=False)
-    unique_name = dict(zip(named.loc[~repeated, "name"], named.loc[~repeated, "id"],
-                           strict=True))
+    unique_name = dict(zip(_objects(named.loc[~repeated, "name"]),
+                           _objects(named.loc[~repeated, "id"]), strict=True))
     several = named[repeated].groupby("name", sort=False)["id"].agg(list).to_dict()
     rejected_id = _rejected_rows(orgs, "id")
     rejected_name = _rejected_rows(orgs, "name")
-    all_names = list(dict.fromkeys(named["name"]))
-    district_of = dict(zip(good["id"], good["district"], strict=True))
+    all_names = named["name"].drop_duplicates().to_numpy(dtype=object).tolist()
+    district_of = dict(zip(_objects(good["id"]), _objects(good["district"]), strict=True))
     names = rel.dropped
     for side in ("source", "target"):
         given_id = rel.data[f"{side}_id"]
