@@ -46,8 +46,10 @@ _MinDistrictsOpt = Annotated[int, typer.Option(
 _ResolutionOpt = Annotated[float, typer.Option(
     "--resolution", min=0.0, help="分辨率：越大片区越小 Modularity resolution: higher gives "
                                   "smaller clusters.")]
-_ByOpt = Annotated[Literal["district", "street", "site", "overall"], typer.Option(
-    "--by", help="统计口径 Group by district, street, site (楼宇园区) or overall.")]
+_ByOpt = Annotated[Optional[Literal["district", "street", "site", "overall"]], typer.Option(
+    "--by", help="覆盖率统计口径 Coverage rates by district, street, site (楼宇园区) or overall; "
+                 "without it, one row per organization (status, plan, proposal).",
+    show_default=False)]
 _PlanOpt = Annotated[bool, typer.Option(
     "--plan", help="列出覆盖建议（单独组建/联合组建/党建指导员）List the plan, most employees "
                    "first.")]
@@ -124,10 +126,13 @@ def clusters_command(graph: GraphArg, min_districts: _MinDistrictsOpt = 2,
           title=pick(lang, f"跨区片区 {len(df)} 个", f"{len(df)} cross-district clusters"))
 
 
-def coverage_command(graph: GraphArg, by: _ByOpt = "district", plan: _PlanOpt = False,
+def coverage_command(graph: GraphArg, by: _ByOpt = None, plan: _PlanOpt = False,
                      uncovered: _UncoveredOpt = False, fmt: FormatOpt = "table",
                      output: OutputOpt = None, lang: LangOpt = "zh") -> None:
     """两新组织覆盖率、未覆盖清单和组建建议 Coverage of 两新组织, the uncovered, the plan.
+
+    Without options: every 两新组织 with its coverage status, plan and proposal, under a
+    line with the overall rates. `--by` gives the rates per district, street or site.
 
     例 Example:  gongjian coverage 台账/ --by street
 
@@ -136,7 +141,18 @@ def coverage_command(graph: GraphArg, by: _ByOpt = "district", plan: _PlanOpt = 
     from gongjian.queries import coverage, coverage_list, coverage_plan
 
     kg = open_graph(graph)
-    if plan:
+    if by is not None and (plan or uncovered):
+        raise typer.BadParameter("--by 与 --plan/--uncovered 不能同时使用 "
+                                 "(--by gives rates; --plan and --uncovered give lists)")
+    if by is None and not (plan or uncovered):
+        df, analysis = coverage_list(kg), "coverage_list"
+        rates = coverage(kg, by="overall").iloc[0] if len(df) else None
+        org, work = (rates["organizational_rate"], rates["work_rate"]) if rates is not None \
+            else (float("nan"), float("nan"))
+        title = pick(lang, f"两新组织 {len(df)} 个：组织覆盖率 {org:.1%}，工作覆盖率 {work:.1%}",
+                     f"{len(df)} organizations: organizational coverage {org:.1%}, "
+                     f"work coverage {work:.1%}")
+    elif plan:
         df, analysis = coverage_plan(kg), "coverage_list"
         title = pick(lang, "覆盖建议", "coverage plan")
     elif uncovered:

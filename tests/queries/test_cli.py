@@ -29,6 +29,7 @@ def run(*args: str):
      {"cluster", "size", "districts", "cross_district_ties", "members"}),
     ("coverage", ["--plan"], {"uscc", "name", "status", "plan", "proposal"}),
     ("coverage", ["--uncovered"], {"uscc", "name", "status", "plan", "proposal"}),
+    ("coverage", [], {"uscc", "name", "status", "plan", "proposal"}),
 ])
 def test_json_is_an_array_with_the_issue_keys(demo_folder, command, extra, keys):
     rows = json.loads(run(command, demo_folder, *extra, "-f", "json").stdout)
@@ -83,3 +84,15 @@ def test_bad_options_are_one_line_errors(demo_folder):
 def test_help_has_examples():
     for command in ("islands", "bridges", "clusters", "coverage", "summary"):
         assert "例 Example" in run(command, "--help").stdout
+
+
+def test_coverage_lists_every_organization_and_gives_rates_with_by(demo_folder):
+    rows = json.loads(run("coverage", demo_folder, "-f", "json").stdout)
+    statuses = {r["status"] for r in rows}
+    assert statuses <= {"own", "joint", "host", "fallback", "instructor", "none"}
+    rates = json.loads(run("coverage", demo_folder, "--by", "overall", "-f", "json").stdout)
+    assert rates[0]["organizations"] == len(rows)
+    covered = sum(r["status"] in {"own", "joint", "host"} for r in rows)
+    assert rates[0]["organizational"] == covered
+    table = run("coverage", demo_folder).stdout
+    assert f"两新组织 {len(rows)} 个" in table and "组织覆盖率" in table
