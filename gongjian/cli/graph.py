@@ -47,13 +47,17 @@ def build_command(ledger: _LedgerArg, output: _GraphOut = None, strict: _StrictO
     emit(summarize(kg, lang=lang)["tables"], fmt="table", output=None, labels=LABELS, lang=lang)
     err_console.print(pick(lang, f"已写入 {target}", f"wrote {target}"))
     rejected, problems = kg.meta.get("rejected_rows", 0), kg.meta.get("problems", {})
-    if rejected or problems.get("warnings"):
+    warnings = problems.get("warnings", 0)
+    if rejected:
         err_console.print(pick(
-            lang,
-            f"台账有 {rejected} 行因错误未纳入图谱，另有 {problems.get('warnings', 0)} 条提醒；"
-            f"运行 gongjian check {ledger} 查看问题清单",
-            f"{rejected} ledger rows were left out because of errors, and there are "
-            f"{problems.get('warnings', 0)} warnings; run `gongjian check {ledger}` to see them"))
+            lang, f"台账有 {rejected} 行因错误未纳入图谱（另有 {warnings} 条提醒）；"
+                  f"运行 gongjian check {ledger} 查看问题清单",
+            f"{rejected} ledger rows were left out because of errors ({warnings} warnings); "
+            f"run `gongjian check {ledger}` to see them"))
+    elif warnings:
+        err_console.print(pick(
+            lang, f"台账没有错误，有 {warnings} 条提醒；运行 gongjian check {ledger} 查看",
+            f"no errors in the ledger, {warnings} warnings; run `gongjian check {ledger}`"))
 
 
 def info_command(graph: GraphArg, fmt: FormatOpt = "table", output: OutputOpt = None,
