@@ -90,6 +90,48 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+def _json_column(series: pd.Series) -> list[Any]:
+    """A column as JSON values, converted column-wise where the dtype allows it.
+
+    Examples
+    --------
+    >>> _json_column(pd.Series([1, None], dtype="Int64"))
+    [1, None]
+    >>> _json_column(pd.Series(pd.to_datetime(["2024-05-01", None])))
+    ['2024-05-01', None]
+    """
+    kind = series.dtype.kind
+    if isinstance(series.dtype, pd.StringDtype):
+        return series.to_numpy(dtype=object, na_value=None).tolist()
+    if kind in "iub":
+        values = series.astype(object).to_numpy(dtype=object)
+        return [None if v is None or v is pd.NA or v != v else v for v in values.tolist()]
+    if kind == "f":
+        return [None if v != v else v for v in series.to_numpy(dtype=float).tolist()]
+    if kind == "M" and (series.dropna() == series.dropna().dt.normalize()).all():
+        text = series.dt.strftime("%Y-%m-%d")
+        return [None if v is None or v != v else v for v in text.astype(object).tolist()]
+    return [to_jsonable(v) for v in series]
+
+
+def _csv_column(series: pd.Series) -> list[Any]:
+    """A column as spreadsheet cells (:func:`_text` + :func:`safe_cell`), column-wise.
+
+    Examples
+    --------
+    >>> _csv_column(pd.Series(["=1+1", None, "正常"], dtype="str"))
+    ["'=1+1", '', '正常']
+    """
+    if isinstance(series.dtype, pd.StringDtype):
+        text = series.fillna("")
+        danger = text.str.startswith(_DANGEROUS).to_numpy(dtype=bool)
+        values = text.to_numpy(dtype=object)
+        values[danger] = ["'" + v for v in values[danger]]
+        return values.tolist()
+    return [safe_cell(v) for v in (("" if v is None else v) for v in _json_column(series))] \
+        if series.dtype.kind in "iufM" else [safe_cell(_text(v)) for v in series]
+
+
 def _text(value: Any) -> Any:
     """A cell for CSV/XLSX/table: lists joined, missing empty, dates as ISO text."""
     value = to_jsonable(value)
@@ -180,15 +222,14 @@ def write_frame(df: pd.DataFrame, *, fmt: str = "table", output: Path | str | No
         return
     buf = io.StringIO()
     if fmt == "json":
-        records = [
-            {c: to_jsonable(v) for c, v in zip(df.columns, row, strict=True)}
-            for row in df.itertuples(index=False, name=None)
-        ]
-        json.dump(records, buf, ensure_ascii=False, indent=None if path is None else 1)
+        names = [str(c) for c in df.columns]
+        columns = [_json_column(df[c]) for c in df.columns]
+        records = [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+        buf.write(json.dumps(records, ensure_ascii=False, indent=None if path is None else 1))
         buf.write("\n")
     elif fmt == "csv":
         headers = _headers(list(df.columns), labels, lang)
-        out = pd.DataFrame({h: [safe_cell(_text(v)) for v in df[c]]
+        out = pd.DataFrame({h: _csv_column(df[c])
                             for c, h in zip(df.columns, headers, strict=True)}, columns=headers)
         out.to_csv(buf, index=False, lineterminator="\n")
     else:
