@@ -146,12 +146,15 @@ def coverage_command(graph: GraphArg, by: _ByOpt = None, plan: _PlanOpt = False,
                                  "(--by gives rates; --plan and --uncovered give lists)")
     if by is None and not (plan or uncovered):
         df, analysis = coverage_list(kg), "coverage_list"
-        rates = coverage(kg, by="overall").iloc[0] if len(df) else None
-        org, work = (rates["organizational_rate"], rates["work_rate"]) if rates is not None \
-            else (float("nan"), float("nan"))
-        title = pick(lang, f"两新组织 {len(df)} 个：组织覆盖率 {org:.1%}，工作覆盖率 {work:.1%}",
-                     f"{len(df)} organizations: organizational coverage {org:.1%}, "
-                     f"work coverage {work:.1%}")
+        if len(df):
+            rates = coverage(kg, by="overall").iloc[0]
+            org, work = rates["organizational_rate"], rates["work_rate"]
+            title = pick(lang,
+                         f"两新组织 {len(df)} 个：组织覆盖率 {org:.1%}，工作覆盖率 {work:.1%}",
+                         f"{len(df)} organizations: organizational coverage {org:.1%}, "
+                         f"work coverage {work:.1%}")
+        else:
+            title = pick(lang, "台账中没有两新组织", "no new-economy organizations in the ledger")
     elif plan:
         df, analysis = coverage_plan(kg), "coverage_list"
         title = pick(lang, "覆盖建议", "coverage plan")
