@@ -20,13 +20,13 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from types import ModuleType
 
 import numpy as np
 import pandas as pd
 
+from gongjian import queries
 from gongjian.errors import GongjianError
 from gongjian.graph.model import CoBuildingLayer, KnowledgeGraph
 from gongjian.i18n import pick
@@ -38,7 +38,6 @@ __all__ = [
     "ISLAND",
     "Context",
     "VizError",
-    "analysis",
     "prepare",
     "select",
 ]
@@ -102,14 +101,14 @@ def prepare(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, lang: str
         return pos[pos >= 0]
 
     if n and "islands" in highlight:
-        df = analysis("islands")(kg, as_of=day, seed=seed)
+        df = queries.islands(kg, as_of=day, seed=seed)
         flags[note(df["id"], df["explanation"])] |= ISLAND
     if n and "bridges" in highlight:
-        df = analysis("bridges")(kg, as_of=day, seed=seed)
+        df = queries.bridges(kg, as_of=day, seed=seed)
         flags[note(df["id"], df["reason"])] |= BRIDGE
     clusters = None
     if n and ("clusters" in highlight or need_clusters):
-        clusters = analysis("clusters")(kg, as_of=day, seed=seed)
+        clusters = queries.clusters(kg, as_of=day, seed=seed)
         for k, (cid, members, districts) in enumerate(zip(
                 clusters["cluster"], clusters["members"], clusters["districts"], strict=True)):
             pos = index.get_indexer(pd.Index([str(m) for m in members]))
@@ -127,16 +126,6 @@ def prepare(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, lang: str
     cluster_ids = [] if clusters is None else [str(c) for c in clusters["cluster"]]
     return Context(kg, layer, orgs, lang, tuple(highlight), flags, cluster, notes,
                    _ties(kg, layer), cross, clusters, cluster_ids)
-
-
-def analysis(name: str) -> Callable[..., pd.DataFrame]:
-    """The analysis ``gongjian.queries.<name>`` (islands, bridges, clusters, coverage …)."""
-    from importlib import import_module
-
-    found = getattr(import_module("gongjian.queries"), name, None)
-    if found is None or isinstance(found, ModuleType):
-        found = getattr(import_module(f"gongjian.queries.{name}"), name)
-    return found
 
 
 def _ties(kg: KnowledgeGraph, layer: CoBuildingLayer) -> pd.DataFrame:

@@ -19,11 +19,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gongjian import schema
+from gongjian import queries, schema
 from gongjian.graph.model import KnowledgeGraph
 from gongjian.i18n import pick
 from gongjian.viz.charts import bar_chart
-from gongjian.viz.context import Context, analysis, prepare, select
+from gongjian.viz.context import Context, prepare, select
 from gongjian.viz.model import page_model
 from gongjian.viz.page import _context_vars, _env, node_anchor, write_html
 
@@ -43,17 +43,13 @@ def _coverage_by_street(kg: KnowledgeGraph, lang: str) -> dict[str, Any] | None:
     """Organizational coverage rate per street, lowest first (None without 两新组织)."""
     if not len(kg.organizations):
         return None
-    try:
-        df = analysis("coverage")(kg, by="street")
-    except (ImportError, AttributeError):
+    df = queries.coverage(kg, by="street")
+    if not len(df):
         return None
-    rate = next((c for c in df.columns if "rate" in c and "org" in c), None) \
-        or next((c for c in df.columns if "rate" in c), None)
-    if rate is None or not len(df):
-        return None
-    group = [c for c in ("district", "street") if c in df.columns] or [df.columns[0]]
-    labels = df[group].astype(str).agg(" ".join, axis=1)
-    items = sorted(zip(labels, df[rate].astype(float), strict=True), key=lambda x: (x[1], x[0]))
+    unnamed = pick(lang, "（未填街道）", "(no street)")
+    labels = df["district"].fillna("").astype(str) + " " + df["street"].fillna(unnamed).astype(str)
+    items = sorted(zip(labels, df["organizational_rate"].astype(float), strict=True),
+                   key=lambda x: (x[1], x[0]))
     return bar_chart(items, title=pick(lang, "各街道两新组织组织覆盖率（由低到高）",
                                        "Organizational coverage by street (lowest first)"),
                      percent=True, color="#1e8449")
@@ -65,7 +61,7 @@ def _coverage_plan(kg: KnowledgeGraph, lang: str) -> tuple[list[str], list[list[
         return [], []
     from gongjian.queries import LABELS, for_people
 
-    plan = for_people(analysis("coverage_plan")(kg).head(TOP), "coverage_list", lang)
+    plan = for_people(queries.coverage_plan(kg).head(TOP), "coverage_list", lang)
     cols = [c for c in ("name", "district", "street", "site", "party_members", "plan",
                         "proposal", "plan_reason") if c in plan.columns]
     labels = LABELS.get("coverage_list", {})
@@ -77,9 +73,9 @@ def _coverage_plan(kg: KnowledgeGraph, lang: str) -> tuple[list[str], list[list[
 
 def _sections(ctx: Context, lang: str) -> dict[str, Any]:
     kg, day = ctx.kg, ctx.layer.as_of.date()
-    isl = analysis("islands")(kg, as_of=day)
-    brg = analysis("bridges")(kg, as_of=day)
-    clu = ctx.clusters if ctx.clusters is not None else analysis("clusters")(kg, as_of=day)
+    isl = queries.islands(kg, as_of=day)
+    brg = queries.bridges(kg, as_of=day)
+    clu = ctx.clusters if ctx.clusters is not None else queries.clusters(kg, as_of=day)
     kinds = ctx.orgs["kind"].astype(str).value_counts()
     kind_items = [(t.label(lang), int(kinds.get(code, 0)), t.color)
                   for code, t in schema.PARTY_KINDS.items() if kinds.get(code, 0)]
@@ -116,7 +112,7 @@ def _sections(ctx: Context, lang: str) -> dict[str, Any]:
         (pick(lang, "两新组织", "new-economy organizations"), len(kg.organizations)),
     ]
     if len(kg.organizations):
-        covered = kg.organizations["coverage"].isin(schema.ORGANIZATIONAL_COVERAGE).mean()
+        covered = queries.coverage(kg, by="overall")["organizational_rate"].iloc[0]
         figures.append((pick(lang, "组织覆盖率", "organizational coverage"), f"{covered:.1%}"))
     return {
         "figures": figures, "charts": charts,
