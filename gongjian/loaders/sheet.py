@@ -59,7 +59,9 @@ def _python_csv(text: str, delimiter: str) -> tuple[pd.DataFrame, np.ndarray]:
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     if not records:
         return pd.DataFrame(), np.zeros(0, dtype=bool)
-    width = len(records[0])
+    # the header may sit below a title row: its width is that of the first row with 2+ cells
+    width = next((len(r) for r in records[:10] if sum(bool(c.strip()) for c in r) >= 2),
+                 len(records[0]))
     overlong = np.array([len(r) > width and any(c.strip() for c in r[width:])
                          for r in records], dtype=bool)
     grid = pd.DataFrame({i: pd.Series([r[i] if i < len(r) else "" for r in records],
@@ -77,10 +79,13 @@ def read_csv_bytes(data: bytes, name: str) -> tuple[pd.DataFrame, np.ndarray, st
 
     utf8, encoding = to_utf8(data, name)
     head = utf8[:65536].decode("utf-8", errors="ignore")
-    first = head.splitlines()[0] if head.strip() else ""
+    lines = head.splitlines()
+    first = lines[0] if head.strip() else ""
     if not first.strip():
         return pd.DataFrame(), np.zeros(0, dtype=bool), encoding
-    delimiter = _delimiter(first)
+    # a title row above the header has no delimiter: take it from the first line that has one
+    delimiter = next((_delimiter(line) for line in lines[:10]
+                      if any(d in line for d in (",", "\t", ";"))), ",")
     width = len(next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)))
     names = [f"f{i}" for i in range(width)]
     ragged: list[object] = []

@@ -121,3 +121,16 @@ def test_parse_date_forms(text):
 @pytest.mark.parametrize("text", ["2023-13-01", "五月一日", "2023", "", None])
 def test_parse_date_rejects(text):
     assert parse_date(text) is None
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk"])
+def test_csv_with_a_title_row_above_the_header(tmp_path, encoding):
+    """A CSV exported with a title line keeps its header and its row numbers."""
+    lines = ["玄武区党组织台账（2025年）", ",".join(PARTY_HEADER),
+             *(",".join(r) for r in PARTY_ROWS)]
+    (tmp_path / "党组织.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    write_csv(tmp_path / "共建关系.csv", REL_HEADER, [])
+    ledger = read_ledger(tmp_path)
+    assert ledger.errors == []
+    assert ledger.party_orgs["name"].tolist() == [r[1] for r in PARTY_ROWS]
+    assert ledger.party_orgs["source_row"].tolist() == [3, 4, 5]
