@@ -264,6 +264,11 @@ def read_graph(path: str | os.PathLike) -> KnowledgeGraph:
             frames[spec["name"]] = _decode(data, spec, path)
     meta = dict(manifest.get("meta") or {})
     meta.setdefault("file", str(path))
+    template = KnowledgeGraph()
+    for name, frame in frames.items():
+        missing = [c for c in getattr(template, name).columns if c not in frame.columns]
+        if missing:
+            raise _damaged(path, f"表 {name} 缺少列 {missing}", f"table {name} lacks {missing}")
     return KnowledgeGraph(**frames, meta=meta)
 
 
@@ -342,7 +347,8 @@ def _check_tables(tables: Any, names: list[str], path: Path) -> None:
         columns = t.get("columns")
         if not isinstance(columns, list) or not all(
                 isinstance(c, dict) and isinstance(c.get("name"), str)
-                and c.get("dtype") in _ARROW_TYPES for c in columns):
+                and isinstance(c.get("dtype"), str) and c["dtype"] in _ARROW_TYPES
+                for c in columns):
             raise _damaged(path, f"表 {t['name']} 的列说明无效", f"bad columns of {t['name']}")
         expected.add(member)
     extra = sorted(set(names) - expected)
@@ -382,6 +388,21 @@ def _member(zf: zipfile.ZipFile, spec: dict[str, Any], path: Path) -> bytes:
     return data
 
 
+def _read_bounded(parquet: pq.ParquetFile, limit: int, rows: int, name: str,
+                  path: Path) -> pa.Table:
+    """Read batch by batch, refusing a table that decodes past ``limit`` bytes or ``rows``.
+
+    The Parquet metadata is written by whoever made the file, so it is not trusted alone.
+    """
+    batches, size, count = [], 0, 0
+    for batch in parquet.iter_batches(batch_size=65536):
+        size, count = size + batch.nbytes, count + batch.num_rows
+        if size > limit or count > rows:
+            raise _damaged(path, f"表 {name} 解码后过大", f"table {name} expands too much")
+        batches.append(batch)
+    return pa.Table.from_batches(batches, schema=parquet.schema_arrow)
+
+
 def _decode(data: bytes, spec: dict[str, Any], path: Path) -> pd.DataFrame:
     name, columns = spec["name"], spec["columns"]
     try:
@@ -394,7 +415,8 @@ def _decode(data: bytes, spec: dict[str, Any], path: Path) -> pd.DataFrame:
                 parquet.schema_arrow.names != [c["name"] for c in columns]:
             raise _damaged(path, f"表 {name} 的行数或列与清单不符",
                            f"rows or columns of table {name} differ from the manifest")
-        table = parquet.read()
+        table = _read_bounded(parquet, max(_MAX_EXPANSION * len(data), _EXPANSION_FLOOR),
+                              spec["rows"], name, path)
         # Parquet has no second-resolution timestamps: a safe cast restores the declared type.
         arrays = [_cast(table.column(i), _ARROW_TYPES[c["dtype"]]) for i, c in enumerate(columns)]
     except GraphFileError:

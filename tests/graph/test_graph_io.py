@@ -232,3 +232,36 @@ def test_load_paths(tmp_path, demo_folder, demo_graph):
     assert kg.meta["problems"] == demo_graph.meta["problems"]
     with pytest.raises(LedgerError):
         load(tmp_path)  # an empty folder is not a ledger
+
+
+def _consistent(member: str, data: bytes, columns: list[dict], rows: int):
+    """A manifest edit that describes ``data`` truthfully (size, checksum, columns)."""
+    def edit(man):
+        spec = next(t for t in man["tables"] if t["member"] == member)
+        spec.update(size=len(data), sha256=hashlib.sha256(data).hexdigest(), columns=columns,
+                    rows=rows)
+    return edit
+
+
+def test_a_table_without_its_key_columns_is_refused(good_file, tmp_path):
+    """A file edited to drop columns is refused on opening, not a crash in an analysis."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    pq.write_table(pa.table({"id": ["a"], "name": ["甲"]}), buf)
+    data = buf.getvalue()
+    columns = [{"name": "id", "dtype": "str"}, {"name": "name", "dtype": "str"}]
+    edited = rewrite(good_file, members={"party_orgs.parquet": data},
+                     manifest=_consistent("party_orgs.parquet", data, columns, 1))
+    with pytest.raises(GraphFileError, match="缺少列"):
+        load(edited)
+
+
+def test_a_column_type_that_is_not_text_is_refused(good_file):
+    edited = rewrite(good_file, manifest=lambda man: man["tables"][0]["columns"][0].update(
+        dtype=["str"]))
+    with pytest.raises(GraphFileError):
+        load(edited)
