@@ -33,7 +33,20 @@ ONE_OF: dict[str, tuple[tuple[str, str], ...]] = {
     "relations": (("source_id", "source_name"), ("target_id", "target_name")),
 }
 _SCAN_ROWS = 10
-TABLES_ZH = {c.name: c.zh for t in TABLES.values() for c in t.columns}
+
+
+def canonical_header(table: str, name: str) -> str:
+    """The spec's Chinese header of column ``name`` of ``table`` (the name itself if unknown).
+
+    Examples
+    --------
+    >>> canonical_header("relations", "type"), canonical_header("party_orgs", "name")
+    ('关系类型', '组织名称')
+    """
+    try:
+        return TABLES[table].column(name).zh
+    except KeyError:
+        return name
 
 
 def _norm(text: str) -> str:
@@ -73,10 +86,11 @@ class Located:
     positions: dict[str, int]
     headers: dict[str, str]
     cells: tuple[str, ...] = ()
+    table: str = ""
 
     def header(self, name: str) -> str:
-        """The header of column ``name`` as written in the file."""
-        return self.headers.get(name, TABLES_ZH.get(name, name))
+        """The header of column ``name`` as written in the file (else the spec's)."""
+        return self.headers.get(name, canonical_header(self.table, name))
 
 
 def locate_columns(sheet: RawSheet, table: str,
@@ -100,7 +114,7 @@ def locate_columns(sheet: RawSheet, table: str,
         if name in positions:
             raise LedgerError(
                 f"{sheet.file} 第{sheet.rows[index]}行：表头「{headers[name]}」和「{cell.strip()}」"
-                f"都表示「{TABLES_ZH[name]}」列；请删除或改名其中一个 "
+                f"都表示「{canonical_header(table, name)}」列；请删除或改名其中一个 "
                 f"(two header cells name column {name})")
         positions[name] = pos
         headers[name] = str(cell).strip()
@@ -117,4 +131,4 @@ def locate_columns(sheet: RawSheet, table: str,
             f"别名，或在 gongjian.toml 的 [columns] 中映射 "
             f"({sheet.file}: missing required column(s) {en})")
     cells = tuple(str(c).strip() for c in sheet.grid.iloc[index])
-    return Located(index, positions, headers, cells)
+    return Located(index, positions, headers, cells, table)

@@ -134,3 +134,11 @@ def test_csv_with_a_title_row_above_the_header(tmp_path, encoding):
     assert ledger.errors == []
     assert ledger.party_orgs["name"].tolist() == [r[1] for r in PARTY_ROWS]
     assert ledger.party_orgs["source_row"].tolist() == [3, 4, 5]
+
+
+def test_two_headers_for_one_column_name_that_column(tmp_path):
+    write_csv(tmp_path / "党组织.csv", PARTY_HEADER, PARTY_ROWS)
+    write_csv(tmp_path / "共建关系.csv", ["甲方编码", "乙方编码", "关系类型", "type"],
+              [["A1", "A2", "结对共建", "pairing"]])
+    with pytest.raises(LedgerError, match="都表示「关系类型」列"):
+        read_ledger(tmp_path)
