@@ -36,6 +36,8 @@ from typing import IO, Any, Literal
 import numpy as np
 import pandas as pd
 
+from gongjian.errors import GongjianError
+
 __all__ = [
     "FORMATS",
     "Format",
@@ -213,11 +215,13 @@ def write_frame(df: pd.DataFrame, *, fmt: str = "table", output: Path | str | No
     ['n', '1']
     """
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise GongjianError(f"未知的输出格式 {fmt!r}；可选 {'、'.join(FORMATS)} "
+                            f"(unknown format; choose one of {', '.join(FORMATS)})")
     path = Path(output) if output is not None else None
     if fmt == "xlsx":
         if path is None:
-            raise ValueError("xlsx needs an output file (-o FILE.xlsx)")
+            raise GongjianError("xlsx 格式要写入文件：请加 -o 文件名.xlsx "
+                                "(xlsx needs an output file: add -o FILE.xlsx)")
         write_xlsx(df, path, labels=labels, lang=lang, sheet=title or "Sheet1")
         return
     buf = io.StringIO()

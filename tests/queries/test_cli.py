@@ -96,3 +96,9 @@ def test_coverage_lists_every_organization_and_gives_rates_with_by(demo_folder):
     assert rates[0]["organizational"] == covered
     table = run("coverage", demo_folder).stdout
     assert f"两新组织 {len(rows)} 个" in table and "组织覆盖率" in table
+
+
+def test_xlsx_to_the_terminal_is_one_clear_line(demo_folder):
+    result = runner.invoke(app, ["islands", str(demo_folder), "-f", "xlsx"])
+    assert result.exit_code == 1
+    assert "-o 文件名.xlsx" in result.output and "Traceback" not in result.output
