@@ -253,14 +253,13 @@ def write_frame(df: pd.DataFrame, *, fmt: str = "table", output: Path | str | No
 def _rich_table(df: pd.DataFrame, stream: IO[str] | None, labels: Labels | None, lang: str,
                 title: str | None) -> None:
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title=title, show_lines=False, header_style="bold")
     for h in _headers(list(df.columns), labels, lang):
-        table.add_column(escape(str(h)), overflow="fold")
+        table.add_column(str(h), overflow="fold")
     for row in df.itertuples(index=False, name=None):
-        table.add_row(*(escape(str(_text(v))) for v in row))
+        table.add_row(*(str(_text(v)) for v in row))
     console = Console(file=stream, highlight=False, markup=False)
     if not console.is_terminal:  # piped or captured: do not squeeze to 80 columns
         console.width = 200

@@ -189,8 +189,9 @@ def _row_rules(out: Checked, data: pd.DataFrame) -> None:
 #: (level, test on members, advice in Chinese, advice in English)
 _LEVEL_RULES = (
     ("committee", lambda m: m < 50,
-     "党员100名以上的才可设党委，请核对层级或党员数",
-     "a committee is for 100 or more members; check the level or the count"),
+     "党员不足50名，一般设党支部或党总支（党员100名以上的可设党委），请核对层级或党员数",
+     "under 50 members usually form a branch or general branch (a committee is for 100 or "
+     "more); check the level or the count"),
     ("general_branch", lambda m: m < 3,
      "不足3名正式党员不能单独成立党组织，可与邻近单位成立联合党支部",
      "fewer than 3 members cannot form an organization alone; consider a joint branch"),

@@ -16,11 +16,13 @@ def mask_name(name: str) -> str:
 
     Examples
     --------
-    >>> mask_name("李")
-    '李'
+    >>> mask_name("张三丰"), mask_name("李")
+    ('张**', '*')
     """
     name = name.strip()
-    return name[:1] + "*" * max(len(name) - 1, 0)
+    if len(name) <= 1:
+        return "*" * len(name)
+    return name[:1] + "*" * (len(name) - 1)
 
 
 def mask_phone(phone: str) -> str:
