@@ -25,14 +25,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from gongjian.errors import LedgerError
-from gongjian.graph.model import KnowledgeGraph
+from gongjian.graph.model import KnowledgeGraph, conform
 from gongjian.loaders.ledger import Ledger, empty_table
+from gongjian.loaders.references import isin
 
 __all__ = ["build", "region_keys"]
 
@@ -82,7 +80,7 @@ def build(ledger: Ledger, *, strict: bool = False) -> KnowledgeGraph:
     ids = orgs["id"]
 
     rel = base.relations
-    dangling = ~(_isin(rel["source_id"], ids) & _isin(rel["target_id"], ids))
+    dangling = ~(isin(rel["source_id"], ids) & isin(rel["target_id"], ids))
     relations = rel[~dangling].reset_index(drop=True)
 
     orgs["region"] = region_keys(orgs)
@@ -90,7 +88,7 @@ def build(ledger: Ledger, *, strict: bool = False) -> KnowledgeGraph:
     firms["coverage"] = _filled_coverage(firms)
 
     sites = _with_named_sites(base.sites, orgs, firms)
-    table_regions = _table_regions(_conform(ledger.regions, empty_table("regions")))
+    table_regions = _table_regions(conform(ledger.regions, empty_table("regions")))
     site_regions = _site_region_pairs(sites, set(table_regions["key"]) | _name_keys(orgs, firms))
     regions = _all_regions(table_regions, orgs, firms, site_regions)
 
@@ -139,21 +137,6 @@ def region_keys(df: pd.DataFrame) -> pd.Series:
 # --- node tables -----------------------------------------------------------------------
 
 
-def _conform(df: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame:
-    df = df.reset_index(drop=True).copy()
-    for col in template.columns:
-        if col not in df.columns:
-            df[col] = pd.Series(pd.NA, index=df.index, dtype=template[col].dtype)
-    return df
-
-
-def _isin(values: pd.Series, allowed: pd.Series) -> np.ndarray:
-    """``values.isin(allowed)`` as a bool array, through Arrow (much faster on text)."""
-    found = pc.is_in(pa.array(values.astype("str"), from_pandas=True),
-                     value_set=pa.array(allowed.astype("str").dropna(), from_pandas=True))
-    return found.to_numpy(zero_copy_only=False).astype(bool) & values.notna().to_numpy()
-
-
 def _filled_coverage(firms: pd.DataFrame) -> pd.Series:
     """Coverage with the gaps filled: ``host`` when a covering org is named, else ``none``."""
     coverage = firms["coverage"].astype("str")
@@ -164,7 +147,7 @@ def _filled_coverage(firms: pd.DataFrame) -> pd.Series:
 def _with_named_sites(sites: pd.DataFrame, *users: pd.DataFrame) -> pd.DataFrame:
     """Add a node (kind unknown) for every site named by an organization but not listed."""
     used = pd.concat([u[["site", "district", "street"]] for u in users], ignore_index=True)
-    used = used[~_isin(used["site"], sites["name"]) & used["site"].notna().to_numpy()]
+    used = used[~isin(used["site"], sites["name"]) & used["site"].notna().to_numpy()]
     used = used.drop_duplicates()
     if used.empty:
         return sites
@@ -174,7 +157,7 @@ def _with_named_sites(sites: pd.DataFrame, *users: pd.DataFrame) -> pd.DataFrame
         "district": grouped["district"].agg(_sorted_list).to_numpy(),
         "street": grouped["street"].agg(_sorted_list).to_numpy(),
     })
-    return pd.concat([sites, _conform(named, sites)], ignore_index=True)
+    return pd.concat([sites, conform(named, sites)], ignore_index=True)
 
 
 def _sorted_list(values: pd.Series) -> list[str]:
@@ -297,7 +280,7 @@ def _links(source_label: str, source: pd.Series, target_label: str, target: pd.S
 
 
 def _subordinate(orgs: pd.DataFrame) -> pd.DataFrame:
-    has = _isin(orgs["parent_id"], orgs["id"]) & (orgs["parent_id"] != orgs["id"]).to_numpy()
+    has = isin(orgs["parent_id"], orgs["id"]) & (orgs["parent_id"] != orgs["id"]).to_numpy()
     sub = orgs[has]
     return _links("PartyOrg", sub["id"], "PartyOrg", sub["parent_id"], "subordinate_to")
 
@@ -327,7 +310,7 @@ def _guides(orgs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _covers(firms: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
-    has = _isin(firms["covering_org_id"], ids) & (firms["coverage"] != "none").to_numpy()
+    has = isin(firms["covering_org_id"], ids) & (firms["coverage"] != "none").to_numpy()
     covered = firms[has]
     return _links("PartyOrg", covered["covering_org_id"], "Organization", covered["uscc"],
                   "covers", covered["coverage"])

@@ -54,7 +54,14 @@ if TYPE_CHECKING:
     import igraph
     import networkx as nx
 
-__all__ = ["EDGE_TABLES", "NODE_TABLES", "CoBuildingLayer", "KnowledgeGraph", "as_date"]
+__all__ = [
+    "EDGE_TABLES",
+    "NODE_TABLES",
+    "CoBuildingLayer",
+    "KnowledgeGraph",
+    "as_date",
+    "conform",
+]
 
 #: Node label → (table attribute, key column).
 NODE_TABLES: dict[str, tuple[str, str]] = {
@@ -88,7 +95,7 @@ def _frame(columns: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
 
 
-def _conform(df: pd.DataFrame | None, template: pd.DataFrame) -> pd.DataFrame:
+def conform(df: pd.DataFrame | None, template: pd.DataFrame) -> pd.DataFrame:
     """Add the template's missing columns (typed, empty) to ``df``; keep extra columns."""
     if df is None:
         return template.copy()
@@ -158,7 +165,7 @@ class KnowledgeGraph:
         templates = cls()
         kwargs = {}
         for name in (*(t for t, _ in NODE_TABLES.values()), *EDGE_TABLES):
-            kwargs[name] = _conform(frames.pop(name, None), getattr(templates, name))
+            kwargs[name] = conform(frames.pop(name, None), getattr(templates, name))
         kg = cls(**kwargs, meta=frames.pop("meta", {}))
         if frames:
             raise TypeError(f"unknown tables: {sorted(frames)}")

@@ -53,10 +53,12 @@ def isin(s: pd.Series, values: object) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    value_set = pa.array(np.asarray(values, dtype=object), pa.string(), from_pandas=True)
+    value_set = pc.drop_null(pa.array(np.asarray(values, dtype=object), pa.string(),
+                                      from_pandas=True))
     found = pc.is_in(pa.array(s.astype("str"), type=pa.string(), from_pandas=True),
                      value_set=value_set)
-    return found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    return found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool) \
+        & s.notna().to_numpy()
 
 
 def _objects(s: pd.Series) -> np.ndarray:

@@ -60,10 +60,7 @@ class LayerView:
     @cached_property
     def graph(self) -> igraph.Graph:
         """The layer as an undirected igraph Graph (vertex ``i`` is ``arrays.ids[i]``)."""
-        import igraph
-
-        edges = np.column_stack([self.arrays.source, self.arrays.target])
-        return igraph.Graph(n=self.n, edges=edges, directed=False)
+        return self.arrays.to_igraph()
 
     @cached_property
     def degree(self) -> np.ndarray:
