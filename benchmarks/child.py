@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import importlib
 import json
+import resource
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["MARK", "Clock", "main"]
+__all__ = ["MARK", "Clock", "main", "peak_mb"]
 
 MARK = "@@gongjian-benchmark@@ "
 
@@ -52,13 +53,33 @@ class Clock:
                 self.parts[part] = self.parts.get(part, 0.0) + took
 
 
+def peak_mb() -> float:
+    """Peak resident memory of this process and the children it waited for, in MiB.
+
+    ``VmHWM`` is reset when a process execs, unlike the ``ru_maxrss`` that ``wait4``
+    reports, which keeps the high-water mark of the parent the child was forked from.
+
+    Examples
+    --------
+    >>> peak_mb() > 1
+    True
+    """
+    own = 0.0
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                own = float(line.split()[1])
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
 def main(argv: list[str]) -> int:
     """Run the task named in ``argv[0]`` with the JSON keyword arguments in ``argv[1]``."""
     module, function = argv[0].split(":")
     kwargs = json.loads(argv[1]) if len(argv) > 1 else {}
     clock = Clock()
     info = getattr(importlib.import_module(module), function)(clock, **kwargs) or {}
-    result = {"seconds": clock.seconds, "parts": clock.parts, **info}
+    result = {"seconds": clock.seconds, "parts": clock.parts, "peak_mb": peak_mb(), **info}
     sys.stdout.flush()
     print(MARK + json.dumps(result, ensure_ascii=False, default=str), flush=True)
     return 0

@@ -2,8 +2,9 @@
 
 A :class:`Stage` compares our implementation (``ours``) with one or more baselines; each
 :class:`Side` is a task run by :mod:`benchmarks.child` in its own subprocess per repeat, so
-its peak memory (``ru_maxrss`` from ``os.wait4``, which covers the process and every process
-it waited for) belongs to that stage alone. Wall time is what the task timed around the work
+its peak memory (the child's own ``VmHWM`` and that of the processes it waited for, see
+:func:`benchmarks.child.peak_mb`; ``ru_maxrss`` from ``os.wait4`` when the task failed)
+belongs to that stage alone. Wall time is what the task timed around the work
 itself (setup such as loading inputs is left out and said so in the stage's note).
 """
 
