@@ -76,10 +76,10 @@ def islands_command(graph: GraphArg, kinds: _KindsOpt = None, as_of: AsOfOpt = N
 
     例 Example:  gongjian islands 图.gjg --kinds unit,industry -f json
     """
-    from gongjian.queries import islands
+    from gongjian.queries import NEEDS, islands
 
     day = parse_as_of(as_of)
-    kg = open_graph(graph)
+    kg = open_graph(graph, NEEDS["islands"])
     with progress(pick(lang, "查找党建孤岛", "finding islands")):
         df = islands(kg, as_of=day, kinds=kinds)
     _show(df, "islands", fmt=fmt, output=output, lang=lang,
@@ -95,10 +95,10 @@ def bridges_command(graph: GraphArg, top: _TopOpt = None, samples: _SamplesOpt =
 
     例 Example:  gongjian bridges 图.gjg --samples 1000 -f csv -o 联结单位.csv
     """
-    from gongjian.queries import bridges
+    from gongjian.queries import NEEDS, bridges
 
     day = parse_as_of(as_of)
-    kg = open_graph(graph)
+    kg = open_graph(graph, NEEDS["bridges"])
     with progress(pick(lang, "查找关键联结单位", "finding bridging units")):
         df = bridges(kg, as_of=day, seed=seed, samples=samples)
     if top is not None:
@@ -115,10 +115,10 @@ def clusters_command(graph: GraphArg, min_districts: _MinDistrictsOpt = 2,
 
     例 Example:  gongjian clusters 台账/ --min-districts 2 --seed 7 -f json
     """
-    from gongjian.queries import clusters
+    from gongjian.queries import NEEDS, clusters
 
     day = parse_as_of(as_of)
-    kg = open_graph(graph)
+    kg = open_graph(graph, NEEDS["clusters"])
     with progress(pick(lang, "划分片区", "finding clusters")):
         df = clusters(kg, as_of=day, seed=seed, min_districts=min_districts,
                       resolution=resolution)
@@ -138,9 +138,9 @@ def coverage_command(graph: GraphArg, by: _ByOpt = None, plan: _PlanOpt = False,
 
     例 Example:  gongjian coverage 图.gjg --plan -f xlsx -o 组建建议.xlsx
     """
-    from gongjian.queries import coverage, coverage_list, coverage_plan
+    from gongjian.queries import NEEDS, coverage, coverage_list, coverage_plan
 
-    kg = open_graph(graph)
+    kg = open_graph(graph, NEEDS["coverage"])
     if by is not None and (plan or uncovered):
         raise typer.BadParameter("--by 与 --plan/--uncovered 不能同时使用 "
                                  "(--by gives rates; --plan and --uncovered give lists)")

@@ -28,6 +28,7 @@ import json
 import os
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +189,7 @@ def _missing(value: Any) -> bool:
 
 
 def load(path: str | os.PathLike, *, config: str | os.PathLike | None = None,
-         strict: bool = False) -> KnowledgeGraph:
+         strict: bool = False, tables: Iterable[str] | None = None) -> KnowledgeGraph:
     """Load a knowledge graph from a graph file, or read and build it from a ledger folder.
 
     Parameters
@@ -199,6 +200,9 @@ def load(path: str | os.PathLike, *, config: str | os.PathLike | None = None,
         For a ledger folder: passed to :func:`gongjian.read_ledger` and
         :func:`gongjian.build` (good rows only unless ``strict``; ``kg.meta`` counts the
         problems).
+    tables
+        For a graph file: decode only these tables (the others are left empty), for a
+        command that needs a few of them; default all. A ledger folder is always read whole.
 
     Raises
     ------
@@ -221,7 +225,7 @@ def load(path: str | os.PathLike, *, config: str | os.PathLike | None = None,
     from gongjian.progress import progress
 
     with progress("读取图文件 reading the graph file"):
-        return read_graph(path)
+        return read_graph(path, tables=tables)
 
 
 def _from_ledger(folder: Path, *, config, strict: bool) -> KnowledgeGraph:
@@ -248,18 +252,28 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
         return _manifest(zf, path)
 
 
-def read_graph(path: str | os.PathLike) -> KnowledgeGraph:
+def read_graph(path: str | os.PathLike, *,
+               tables: Iterable[str] | None = None) -> KnowledgeGraph:
     """Read a graph file written by :func:`save`, checking everything before decoding it.
+
+    ``tables`` names the tables to decode (default all); the others are left empty.
 
     Examples
     --------
-    >>> kg = read_graph("图.gjg")           # doctest: +SKIP
+    >>> kg = read_graph("图.gjg")                                     # doctest: +SKIP
+    >>> kg = read_graph("图.gjg", tables=["party_orgs", "relations"])  # doctest: +SKIP
     """
     path = Path(path)
+    wanted = set(TABLE_NAMES if tables is None else tables)
+    if unknown := wanted - set(TABLE_NAMES):
+        raise ValueError(f"unknown tables: {sorted(unknown)}")
     frames: dict[str, pd.DataFrame] = {}
     with _open_zip(path) as zf:
         manifest = _manifest(zf, path)
         for spec in manifest["tables"]:
+            if spec["name"] not in wanted:
+                frames[spec["name"]] = _empty(spec)
+                continue
             data = _member(zf, spec, path)
             frames[spec["name"]] = _decode(data, spec, path)
     meta = dict(manifest.get("meta") or {})
@@ -426,6 +440,12 @@ def _decode(data: bytes, spec: dict[str, Any], path: Path) -> pd.DataFrame:
             from err
     out = {c["name"]: _to_pandas(a, c["dtype"]) for a, c in zip(arrays, columns, strict=True)}
     return pd.DataFrame(out, index=pd.RangeIndex(spec["rows"]))
+
+
+def _empty(spec: dict[str, Any]) -> pd.DataFrame:
+    """The table of ``spec`` with its columns and types but no rows (a table not decoded)."""
+    return pd.DataFrame({c["name"]: _to_pandas(pa.chunked_array([], _ARROW_TYPES[c["dtype"]]),
+                                               c["dtype"]) for c in spec["columns"]})
 
 
 def _cast(column: pa.ChunkedArray, type_: pa.DataType) -> pa.ChunkedArray:

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from gongjian.loaders.ledger import empty_table
+from gongjian.loaders.references import isin
 
 if TYPE_CHECKING:
     import igraph
@@ -133,8 +134,8 @@ class CoBuildingLayer:
         """An undirected igraph Graph with vertex attribute ``id`` (组织编码)."""
         import igraph
 
-        g = igraph.Graph(n=self.n, edges=np.column_stack([self.source, self.target]).tolist(),
-                         directed=False)
+        edges = list(zip(self.source.tolist(), self.target.tolist(), strict=True))
+        g = igraph.Graph(n=self.n, edges=edges, directed=False)  # tuples: igraph's fast path
         g.vs["id"] = self.ids.tolist()
         return g
 
@@ -197,9 +198,10 @@ class KnowledgeGraph:
         end = pd.to_datetime(rel["end"])
         live = (start.isna() | (start <= day)) & (end.isna() | (end >= day))
         ids = self.active_orgs()["id"]
-        live &= rel["source_id"].isin(ids) & rel["target_id"].isin(ids)
-        live &= rel["source_id"] != rel["target_id"]
-        return rel[live.to_numpy(dtype=bool)]
+        live = live.to_numpy(dtype=bool) & isin(rel["source_id"], ids) \
+            & isin(rel["target_id"], ids)
+        live &= (rel["source_id"] != rel["target_id"]).to_numpy(dtype=bool)
+        return rel[live]
 
     # --- the co-building layer --------------------------------------------------------
 
@@ -229,18 +231,7 @@ class KnowledgeGraph:
         s = index.get_indexer(rel["source_id"].astype(str))
         t = index.get_indexer(rel["target_id"].astype(str))
         lo, hi = np.minimum(s, t), np.maximum(s, t)
-        pairs = pd.DataFrame({"s": lo, "t": hi, "type": rel["type"].astype(str).to_numpy()})
-        if len(pairs):
-            grouped = pairs.groupby(["s", "t"], sort=True)["type"]
-            agg = grouped.agg(lambda x: "|".join(sorted(set(x))))
-            counts = grouped.size()
-            src = agg.index.get_level_values(0).to_numpy(dtype=np.int64)
-            dst = agg.index.get_level_values(1).to_numpy(dtype=np.int64)
-            types = agg.to_numpy(dtype=object)
-            count = counts.to_numpy(dtype=np.int64)
-        else:
-            src = dst = count = np.zeros(0, dtype=np.int64)
-            types = np.zeros(0, dtype=object)
+        src, dst, types, count = _collapse_ties(lo, hi, rel["type"].astype(str), len(ids))
         layer = CoBuildingLayer(ids, orgs.index.to_numpy(), src, dst, types, count, day)
         self._cache[key] = layer
         return layer
@@ -350,3 +341,39 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
+
+
+def _collapse_ties(lo: np.ndarray, hi: np.ndarray, types: pd.Series,
+                   n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Collapse parallel ties ``lo``–``hi`` into one per pair, vectorized.
+
+    Returns the pairs sorted, each with its types (sorted, joined by ``|``) and count.
+
+    Examples
+    --------
+    >>> s, t, ty, c = _collapse_ties(np.array([0, 1, 0]), np.array([1, 2, 1]),
+    ...                              pd.Series(["pairing", "agreement", "agreement"]), 3)
+    >>> s.tolist(), t.tolist(), ty.tolist(), c.tolist()
+    ([0, 1], [1, 2], ['agreement|pairing', 'agreement'], [2, 1])
+    """
+    if not len(lo):
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=object), empty
+    kinds = pd.Categorical(types)  # categories sorted, so the joined types are sorted too
+    if len(kinds.categories) > 62:
+        raise ValueError("too many relation types to collapse")
+    names = np.asarray(kinds.categories, dtype=object)
+    key = lo.astype(np.int64) * n + hi.astype(np.int64)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    # Each type is a bit (relation types are the few of schema.RELATION_TYPES); a pair's
+    # types are the OR of its ties' bits, and each distinct mask is spelled out once.
+    bits = np.left_shift(np.int64(1), np.asarray(kinds.codes, dtype=np.int64)[order])
+    masks, spelled = np.unique(np.bitwise_or.reduceat(bits, first), return_inverse=True)
+    words = np.asarray(["|".join(names[i] for i in range(len(names)) if m >> i & 1)
+                        for m in masks], dtype=object)
+    joined = words[spelled]
+    count = np.diff(np.r_[first, len(key)])
+    return (lo[order][first].astype(np.int64), hi[order][first].astype(np.int64),
+            joined, count.astype(np.int64))

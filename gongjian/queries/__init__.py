@@ -22,5 +22,13 @@ from gongjian.queries.labels import LABELS, for_people
 from gongjian.queries.summary import summary
 from gongjian.queries.workbook import write_analyses
 
-__all__ = ["LABELS", "bridges", "clusters", "coverage", "coverage_list", "coverage_plan",
+#: The graph tables each analysis reads: a command opens only these from a graph file.
+NEEDS: dict[str, tuple[str, ...]] = {
+    "islands": ("party_orgs", "relations"),
+    "bridges": ("party_orgs", "relations"),
+    "clusters": ("party_orgs", "relations"),
+    "coverage": ("organizations", "sites"),
+}
+
+__all__ = ["LABELS", "NEEDS", "bridges", "clusters", "coverage", "coverage_list", "coverage_plan",
            "for_people", "islands", "summary", "write_analyses"]
