@@ -8,7 +8,6 @@ JSON with the stable English keys and codes.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
@@ -180,7 +179,7 @@ def summary_command(graph: GraphArg, seed: _SeedOpt = 0, as_of: AsOfOpt = None,
 
     例 Example:  gongjian summary 图.gjg -f xlsx -o 概览.xlsx
     """
-    from gongjian.output import to_jsonable
+    from gongjian.output import json_records, write_text
     from gongjian.queries import summary
     from gongjian.queries.labels import SECTIONS
 
@@ -189,13 +188,9 @@ def summary_command(graph: GraphArg, seed: _SeedOpt = 0, as_of: AsOfOpt = None,
     with progress(pick(lang, "汇总分析", "summarizing")):
         parts = summary(kg, as_of=day, seed=seed)
     if fmt == "json":
-        data = {name: [{c: to_jsonable(v) for c, v in row.items()}
-                       for row in df.to_dict(orient="records")] for name, df in parts.items()}
-        text = json.dumps(data, ensure_ascii=False) + "\n"
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            output.write_text(text, encoding="utf-8")
+        data = {name: json_records(df) for name, df in parts.items()}
+        write_text(json.dumps(data, ensure_ascii=False) + "\n", output)
+        if output is not None:
             err_console.print(pick(lang, f"已写入 {output}", f"wrote {output}"))
         return
     for name, df in parts.items():
