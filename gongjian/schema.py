@@ -52,6 +52,7 @@ __all__ = [
     "canonical",
     "fold",
     "label",
+    "split_values",
 ]
 
 
@@ -104,6 +105,20 @@ def fold(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out).strip()
+
+
+def split_values(text: str | None) -> list[str]:
+    """The values of a list typed by a person: split at ``,`` ``，`` or ``、``, trimmed.
+
+    Examples
+    --------
+    >>> split_values("unit，行业党委、 grid,")
+    ['unit', '行业党委', 'grid']
+    >>> split_values(None)
+    []
+    """
+    parts = fold(text or "").replace("、", ",").split(",")
+    return [p.strip() for p in parts if p.strip()]
 
 
 def _aliases(table: Mapping[str, Term]) -> dict[str, str]:

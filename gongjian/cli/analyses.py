@@ -137,7 +137,7 @@ def coverage_command(graph: GraphArg, by: _ByOpt = None, plan: _PlanOpt = False,
 
     例 Example:  gongjian coverage 图.gjg --plan -f xlsx -o 组建建议.xlsx
     """
-    from gongjian.queries import NEEDS, coverage, coverage_list, coverage_plan
+    from gongjian.queries import NEEDS, coverage, coverage_list, coverage_plan, uncovered_list
 
     kg = open_graph(graph, NEEDS["coverage"])
     if by is not None and (plan or uncovered):
@@ -158,8 +158,7 @@ def coverage_command(graph: GraphArg, by: _ByOpt = None, plan: _PlanOpt = False,
         df, analysis = coverage_plan(kg), "coverage_list"
         title = pick(lang, "覆盖建议", "coverage plan")
     elif uncovered:
-        df, analysis = coverage_list(kg), "coverage_list"
-        df = df[(df["status"] == "none").to_numpy()].reset_index(drop=True)
+        df, analysis = uncovered_list(kg), "coverage_list"
         title = pick(lang, f"未覆盖的两新组织 {len(df)} 个", f"{len(df)} uncovered organizations")
     else:
         df, analysis = coverage(kg, by=by), "coverage"

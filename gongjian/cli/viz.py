@@ -9,16 +9,13 @@ import typer
 
 from gongjian.cli.common import AsOfOpt, GraphArg, LangOpt, err_console, open_graph, parse_as_of
 from gongjian.i18n import pick
+from gongjian.schema import split_values
 
 _PageOut = Annotated[Path, typer.Option(
     "--output", "-o", help="输出的 HTML 文件（--split-by 时为目录） The HTML file to write "
                            "(a folder with --split-by).", show_default=False)]
 _ReportOut = Annotated[Path, typer.Option(
     "--output", "-o", help="输出的 HTML 报告 The HTML report to write.", show_default=False)]
-
-
-def _split_list(text: str | None) -> list[str]:
-    return [p.strip() for p in (text or "").replace("，", ",").split(",") if p.strip()]
 
 
 def viz_command(
@@ -56,9 +53,9 @@ def viz_command(
     """
     from gongjian.viz import render, write_split
 
-    marks = () if highlight.strip().lower() == "none" else tuple(_split_list(highlight))
+    marks = () if highlight.strip().lower() == "none" else tuple(split_values(highlight))
     common = dict(lang=lang, as_of=parse_as_of(as_of), highlight=marks, color_by=color_by,
-                  kinds=_split_list(kinds) or None, include_personal=include_personal,
+                  kinds=split_values(kinds) or None, include_personal=include_personal,
                   unmasked=unmasked, max_nodes=max_nodes)
     kg = open_graph(graph)
     if split_by:

@@ -16,7 +16,7 @@ Examples
 
 from gongjian.queries.bridges import bridges
 from gongjian.queries.clusters import clusters
-from gongjian.queries.coverage import coverage, coverage_list, coverage_plan
+from gongjian.queries.coverage import coverage, coverage_list, coverage_plan, uncovered_list
 from gongjian.queries.islands import islands
 from gongjian.queries.labels import LABELS, for_people
 from gongjian.queries.summary import summary
@@ -31,4 +31,4 @@ NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 __all__ = ["LABELS", "NEEDS", "bridges", "clusters", "coverage", "coverage_list", "coverage_plan",
-           "for_people", "islands", "summary", "write_analyses"]
+           "for_people", "islands", "summary", "uncovered_list", "write_analyses"]

@@ -49,6 +49,7 @@ __all__ = [
     "coverage",
     "coverage_list",
     "coverage_plan",
+    "uncovered_list",
 ]
 
 By = Literal["district", "street", "site", "overall"]
@@ -178,6 +179,19 @@ def coverage_plan(kg: KnowledgeGraph) -> pd.DataFrame:
     order = np.lexsort((out["uscc"].astype(str).to_numpy(),
                         -out["employees"].fillna(-1).to_numpy(dtype=np.int64)))
     return out.iloc[order].reset_index(drop=True)
+
+
+def uncovered_list(kg: KnowledgeGraph) -> pd.DataFrame:
+    """The 两新组织 no Party organization covers in any way (status ``none``), with their plan.
+
+    Examples
+    --------
+    >>> from gongjian.graph.model import KnowledgeGraph
+    >>> uncovered_list(KnowledgeGraph()).columns.tolist()[-4:]
+    ['status', 'plan', 'proposal', 'plan_reason']
+    """
+    out = coverage_list(kg)
+    return out[(out["status"] == "none").to_numpy()].reset_index(drop=True)
 
 
 #: Where neighbours for a joint branch are looked for, in order: (place word, key columns).

@@ -67,7 +67,7 @@ def parse_kinds(kinds: Iterable[str] | str | None) -> tuple[str, ...]:
     if kinds is None:
         return schema.CO_BUILDING_KINDS
     if isinstance(kinds, str):
-        kinds = [k for k in kinds.replace("，", ",").split(",") if k.strip()]
+        kinds = schema.split_values(kinds)
     out = []
     for value in kinds:
         code = schema.canonical(schema.PARTY_KIND_ALIASES, value)
