@@ -30,7 +30,7 @@ import pandas as pd
 from gongjian.errors import LedgerError
 from gongjian.graph.model import KnowledgeGraph, conform
 from gongjian.loaders.ledger import Ledger, empty_table
-from gongjian.loaders.references import isin
+from gongjian.loaders.references import filled_coverage, isin
 
 __all__ = ["build", "region_keys"]
 
@@ -85,7 +85,7 @@ def build(ledger: Ledger, *, strict: bool = False) -> KnowledgeGraph:
 
     orgs["region"] = region_keys(orgs)
     firms["region"] = region_keys(firms)
-    firms["coverage"] = _filled_coverage(firms)
+    firms["coverage"] = filled_coverage(firms)
 
     sites = _with_named_sites(base.sites, orgs, firms)
     table_regions = _table_regions(conform(ledger.regions, empty_table("regions")))
@@ -135,13 +135,6 @@ def region_keys(df: pd.DataFrame) -> pd.Series:
 
 
 # --- node tables -----------------------------------------------------------------------
-
-
-def _filled_coverage(firms: pd.DataFrame) -> pd.Series:
-    """Coverage with the gaps filled: ``host`` when a covering org is named, else ``none``."""
-    coverage = firms["coverage"].astype("str")
-    fill = firms["covering_org_id"].notna().map({True: "host", False: "none"}).astype("str")
-    return coverage.fillna(fill)
 
 
 def _with_named_sites(sites: pd.DataFrame, *users: pd.DataFrame) -> pd.DataFrame:

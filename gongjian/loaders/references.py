@@ -19,6 +19,7 @@ __all__ = [
     "check_party_refs",
     "check_regions",
     "closest_names",
+    "filled_coverage",
     "resolve_relations",
 ]
 
@@ -145,6 +146,21 @@ def check_party_refs(orgs: Checked) -> None:
     data.loc[own | unknown, "parent_id"] = pd.NA
 
 
+def filled_coverage(firms: pd.DataFrame) -> pd.Series:
+    """Coverage with the gaps filled: ``host`` when a covering org is named, else ``none``.
+
+    Examples
+    --------
+    >>> firms = pd.DataFrame({"coverage": ["own", None, None],
+    ...                       "covering_org_id": [None, "P1", None]})
+    >>> filled_coverage(firms).tolist()
+    ['own', 'host', 'none']
+    """
+    coverage = firms["coverage"].astype("str")
+    fill = firms["covering_org_id"].notna().map({True: "host", False: "none"}).astype("str")
+    return coverage.fillna(fill)
+
+
 def check_coverage(org: Checked, orgs: Checked) -> None:
     """Covering organizations must exist; empty coverage becomes ``none`` or ``host``."""
     data = org.data
@@ -157,8 +173,7 @@ def check_coverage(org: Checked, orgs: Checked) -> None:
     host = empty & data["covering_org_id"].notna().to_numpy()
     org.report(host & ~org.bad, "coverage_host", "coverage",
                value=lambda i: None)
-    data.loc[host, "coverage"] = "host"
-    data.loc[empty & ~host, "coverage"] = "none"
+    data["coverage"] = filled_coverage(data)
     members = data["party_members"]
     uncovered = (data["coverage"].eq("none") & members.ge(3)).fillna(False).to_numpy(dtype=bool)
     org.report(uncovered & ~org.bad, "uncovered_members", "party_members",
