@@ -76,6 +76,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "coverage is empty but a covering organization is given: counted as host"),
     "unknown_covering_org": ("党组织表中没有这个覆盖党组织编码，不建立覆盖关系",
                              "no Party organization has this id; the coverage link is dropped"),
+    "rejected_covering_org": ("覆盖党组织在党组织表第{org_row}行，但该行有错误未载入，"
+                              "暂不建立覆盖关系；请先改正那一行",
+                              "the covering organization is on row {org_row} of the Party "
+                              "organizations, which was rejected; the link is dropped"),
+    "rejected_parent": ("上级组织在党组织表第{org_row}行，但该行有错误未载入，暂不建立隶属关系；"
+                        "请先改正那一行",
+                        "the superior is on row {org_row} of the Party organizations, which "
+                        "was rejected; the link is dropped"),
     "unknown_parent": ("党组织表中没有这个上级组织编码，不建立隶属关系",
                        "no Party organization has this id; the link is dropped"),
     "self_parent": ("上级组织是它自己，不建立隶属关系",
@@ -83,7 +91,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_parent_code": ("区域表中没有这个上级代码", "no region has this code"),
 }
 WARNINGS = frozenset({"name_mismatch", "self_relation", "level_members", "uncovered_members",
-                      "coverage_host", "unknown_covering_org", "unknown_parent", "self_parent",
+                      "coverage_host", "unknown_covering_org", "unknown_parent",
+                      "rejected_covering_org", "rejected_parent", "self_parent",
                       "unknown_parent_code"})
 REJECT_ROW = "行号"
 _VISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -80,6 +80,17 @@ def _rejected_rows(orgs: Checked, column: str) -> dict[str, int]:
     return dict(zip(bad[column], bad["source_row"].astype(int), strict=True))
 
 
+def _report_missing(table: Checked, missing: np.ndarray, given: pd.Series, column: str,
+                    rejected: dict[str, int], codes: tuple[str, str]) -> None:
+    """Report ids that match no loaded Party organization: ``codes[0]`` when the id is on a
+    row of the 党组织 table that was rejected (naming that row), else ``codes[1]``."""
+    values = given.to_numpy(dtype=object)
+    was_rejected = missing & isin(given, list(rejected))
+    table.report(was_rejected, codes[0], column,
+                 fields=lambda i: {"org_row": rejected[values[i]]})
+    table.report(missing & ~was_rejected, codes[1], column)
+
+
 def resolve_relations(rel: Checked, orgs: Checked) -> None:
     """Fill ``source_id``/``target_id`` of ``rel`` from ids or names, reporting what fails."""
     good = _good_orgs(orgs)
@@ -101,11 +112,8 @@ def resolve_relations(rel: Checked, orgs: Checked) -> None:
         has_id = given_id.notna().to_numpy()
         known = isin(given_id, ids)
         unknown = has_id & ~known
-        vals = given_id.to_numpy(dtype=object)
-        was_rejected = unknown & isin(given_id, list(rejected_id))
-        rel.report(was_rejected, "rejected_end", f"{side}_id",
-                   fields=lambda i, v=vals: {"org_row": rejected_id[v[i]]})
-        rel.report(unknown & ~was_rejected, "unknown_id", f"{side}_id")
+        _report_missing(rel, unknown, given_id, f"{side}_id", rejected_id,
+                        ("rejected_end", "unknown_id"))
         actual = given_id.map(name_of)
         mismatch = (known & given_name.notna().to_numpy()
                     & (actual != given_name).fillna(False).to_numpy(dtype=bool))
@@ -142,7 +150,8 @@ def check_party_refs(orgs: Checked) -> None:
     own = (parent == data["id"]).fillna(False).to_numpy(dtype=bool)
     unknown = parent.notna().to_numpy() & ~isin(parent, ids) & ~own
     orgs.report(own & ~orgs.bad, "self_parent", "parent_id")
-    orgs.report(unknown & ~orgs.bad, "unknown_parent", "parent_id")
+    _report_missing(orgs, unknown & ~orgs.bad, parent, "parent_id", _rejected_rows(orgs, "id"),
+                    ("rejected_parent", "unknown_parent"))
     data.loc[own | unknown, "parent_id"] = pd.NA
 
 
@@ -167,7 +176,8 @@ def check_coverage(org: Checked, orgs: Checked) -> None:
     ids = orgs.data.loc[~orgs.bad, "id"].dropna().unique()
     cover = data["covering_org_id"]
     unknown = cover.notna().to_numpy() & ~isin(cover, ids)
-    org.report(unknown & ~org.bad, "unknown_covering_org", "covering_org_id")
+    _report_missing(org, unknown & ~org.bad, cover, "covering_org_id",
+                    _rejected_rows(orgs, "id"), ("rejected_covering_org", "unknown_covering_org"))
     data.loc[unknown, "covering_org_id"] = pd.NA
     empty = data["coverage"].isna().to_numpy()
     host = empty & data["covering_org_id"].notna().to_numpy()

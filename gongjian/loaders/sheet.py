@@ -38,14 +38,15 @@ class RawSheet:
     """The cells of one table file as text, header rows included.
 
     ``grid`` has columns ``0..n-1``; ``rows[i]`` is the spreadsheet row number of
-    ``grid`` row ``i``; ``overlong`` marks CSV rows with more cells than the header.
+    ``grid`` row ``i``; ``extra`` holds, for CSV rows with more cells than the header, the
+    text of the cells beyond it (joined by the delimiter), else None.
     """
 
     file: str
     grid: pd.DataFrame
     rows: np.ndarray
     encoding: str = ""
-    overlong: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    extra: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
 
 
 def _delimiter(first_line: str) -> str:
@@ -55,24 +56,25 @@ def _delimiter(first_line: str) -> str:
 
 
 def _python_csv(text: str, delimiter: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """Slow, forgiving path: ragged rows are padded; longer rows are flagged."""
+    """Slow, forgiving path: ragged rows are padded; the cells of longer rows kept apart."""
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     if not records:
-        return pd.DataFrame(), np.zeros(0, dtype=bool)
+        return pd.DataFrame(), np.zeros(0, dtype=object)
     # the header may sit below a title row: its width is that of the first row with 2+ cells
     width = next((len(r) for r in records[:10] if sum(bool(c.strip()) for c in r) >= 2),
                  len(records[0]))
-    overlong = np.array([len(r) > width and any(c.strip() for c in r[width:])
-                         for r in records], dtype=bool)
+    extra = np.array([delimiter.join(r[width:]) if any(c.strip() for c in r[width:]) else None
+                      for r in records], dtype=object)
     grid = pd.DataFrame({i: pd.Series([r[i] if i < len(r) else "" for r in records],
                                       dtype="str") for i in range(width)})
-    return grid, overlong
+    return grid, extra
 
 
 def read_csv_bytes(data: bytes, name: str) -> tuple[pd.DataFrame, np.ndarray, str]:
     """Parse CSV bytes (any accepted encoding): all cells as text, header included.
 
-    Returns the grid, the mask of rows with more cells than the header, and the encoding.
+    Returns the grid, the cells beyond the header per row (see :class:`RawSheet`), and
+    the encoding.
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -82,7 +84,7 @@ def read_csv_bytes(data: bytes, name: str) -> tuple[pd.DataFrame, np.ndarray, st
     lines = head.splitlines()
     first = lines[0] if head.strip() else ""
     if not first.strip():
-        return pd.DataFrame(), np.zeros(0, dtype=bool), encoding
+        return pd.DataFrame(), np.zeros(0, dtype=object), encoding
     # a title row above the header has no delimiter: take it from the first line that has one
     delimiter = next((_delimiter(line) for line in lines[:10]
                       if any(d in line for d in (",", "\t", ";"))), ",")
@@ -107,10 +109,10 @@ def read_csv_bytes(data: bytes, name: str) -> tuple[pd.DataFrame, np.ndarray, st
     except pa.ArrowInvalid:
         ragged.append(None)
     if ragged:
-        grid, overlong = _python_csv(utf8.decode("utf-8"), delimiter)
-        return grid, overlong, encoding
+        grid, extra = _python_csv(utf8.decode("utf-8"), delimiter)
+        return grid, extra, encoding
     grid = pd.DataFrame({i: pd.Series(table.column(i), dtype="str") for i in range(width)})
-    return grid, np.zeros(len(grid), dtype=bool), encoding
+    return grid, np.full(len(grid), None, dtype=object), encoding
 
 
 def read_sheet(path: Path, table: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawSheet:
@@ -126,10 +128,10 @@ def read_sheet(path: Path, table: str, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
             f"可在 gongjian.toml 中设置 max_file_size "
             f"({path.name} is over the size limit; set max_file_size in gongjian.toml)")
     encoding = ""
-    overlong = None
+    extra = None
     try:
         if path.suffix.lower() == ".csv":
-            grid, overlong, encoding = read_csv_bytes(path.read_bytes(), path.name)
+            grid, extra, encoding = read_csv_bytes(path.read_bytes(), path.name)
         else:
             grid = read_excel(path, table)
     except OSError as err:
@@ -138,6 +140,6 @@ def read_sheet(path: Path, table: str, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
         raise LedgerError(f"{path.name} 是空的，没有表头行；第1行应为表头（可用 gongjian init "
                           f"生成模板） ({path.name} is empty: no header row)")
     rows = np.arange(1, len(grid) + 1, dtype=np.int64)
-    if overlong is None:
-        overlong = np.zeros(len(grid), dtype=bool)
-    return RawSheet(path.name, grid, rows, encoding, overlong)
+    if extra is None:
+        extra = np.full(len(grid), None, dtype=object)
+    return RawSheet(path.name, grid, rows, encoding, extra)

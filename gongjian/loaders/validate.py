@@ -62,16 +62,18 @@ class Checked:
 
     def report(self, mask: Any, code: str, column: str | None,
                value: Callable[[int], Any] | None = None,
-               fields: Callable[[int], dict] | None = None) -> None:
+               fields: Callable[[int], dict] | None = None,
+               header: str | None = None) -> None:
         """Add a problem with reason ``code`` for every row where ``mask`` is true.
 
         Errors also mark the row as bad. ``value(i)`` and ``fields(i)`` give the value
-        and message fields of row position ``i`` (default: the raw cell of ``column``).
+        and message fields of row position ``i`` (default: the raw cell of ``column``);
+        ``header`` names the column when it is not one of the table's.
         """
         where = np.flatnonzero(np.asarray(mask, dtype=bool))
         if not len(where):
             return
-        header = self.header(column) if column else None
+        header = self.header(column) if column else header
         raw = self.raw_column(column) if column and value is None else None
         for i in where:
             v = value(i) if value else (raw[i] if raw is not None else None)
@@ -102,16 +104,17 @@ def _data_rows(sheet: RawSheet, located: Located) -> tuple[pd.DataFrame, np.ndar
     for col in grid.columns:
         filled |= grid[col].str.strip().ne("").fillna(False).to_numpy(dtype=bool)
     grid = grid[filled].reset_index(drop=True)
-    return grid, sheet.rows[start:][filled], sheet.overlong[start:][filled]
+    return grid, sheet.rows[start:][filled], sheet.extra[start:][filled]
 
 
 def check_table(sheet: RawSheet, key: str, located: Located) -> Checked:
     """Read the data rows of ``sheet`` as table ``key``: typed values and row errors."""
-    raw, rows, overlong = _data_rows(sheet, located)
+    raw, rows, extra = _data_rows(sheet, located)
     n = len(raw)
     out = Checked(key, sheet.file, located, pd.DataFrame(index=pd.RangeIndex(n)), raw, rows,
                   np.zeros(n, dtype=bool))
-    out.report(overlong, "extra_cells", None)
+    out.report(pd.notna(extra), "extra_cells", None, value=lambda i: extra[i],
+               header=f"第{raw.shape[1] + 1}列起 (column {raw.shape[1] + 1} on)")
     columns: dict[str, pd.Series] = {}
     for col in TABLES[key].columns:
         pos = located.positions.get(col.name)

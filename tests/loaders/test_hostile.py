@@ -68,6 +68,8 @@ def test_ragged_rows_and_blank_lines_keep_row_numbers(make_ledger):
     write_csv(folder / "共建关系.csv", REL_HEADER, [])
     ledger = read_ledger(folder)
     assert [(p.row, p.code) for p in ledger.errors] == [(4, "missing_value"), (5, "extra_cells")]
+    extra = ledger.errors[1]
+    assert (extra.column, extra.value) == ("第5列起 (column 5 on)", "多,余")
     assert ledger.party_orgs[["id", "source_row"]].values.tolist() == [["A1", 2], ["A4", 6]]
 
 

@@ -62,6 +62,22 @@ def test_parent_unknown_or_self_is_dropped_with_warning(make_ledger):
     assert parents["A3"] == "A1" and pd.isna(parents["A4"]) and pd.isna(parents["A5"])
 
 
+def test_a_link_to_a_rejected_row_names_that_row(make_ledger):
+    party = party_with(["A4", "", "unit", "玄武区", "", "", ""],      # rejected: no name
+                       ["A5", "乙", "unit", "玄武区", "", "", "A4"])
+    org = ["91320106MA1N2P3Q5" + uscc_check_char("91320106MA1N2P3Q5"), "依托", "private_firm",
+           "玄武区", "", "A4", "依托组建"]
+    ledger = read_ledger(make_ledger(party=party, 两新组织=(ORG_HEADER, [org])))
+    by_code = {p.code: p for p in ledger.problems}
+    assert by_code["missing_value"].row == 5
+    for code, table, column in [("rejected_parent", "party_orgs", "上级组织编码"),
+                                ("rejected_covering_org", "organizations", "覆盖党组织编码")]:
+        p = by_code[code]
+        assert (p.table, p.column, p.value, p.severity) == (table, column, "A4", "warning")
+        assert "第5行" in p.message
+    assert pd.isna(ledger.party_orgs.set_index("id").loc["A5", "parent_id"])
+
+
 def test_relation_ends_by_id_and_name(make_ledger):
     rows = [
         ["A1", "", "", "玄武区教育局机关党委", "共建协议", "2023-01-01", "2024/12/31"],
