@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = [
     "AXIS_KINDS",
@@ -324,7 +324,6 @@ class Palette:
     bridge: str = "#f1c40f"
     cross_district: str = "#8e44ad"
     inactive: str = "#cccccc"
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 PALETTE = Palette()
