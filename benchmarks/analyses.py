@@ -10,10 +10,12 @@ does). Baselines, timed the same way from tables in memory:
 - raw igraph (:mod:`benchmarks.baselines.raw_igraph`): the bare algorithm calls on the same
   layer arrays — the floor we should stay within 2× of.
 
-Betweenness is sampled from :data:`SAMPLES` sources on every side of the per-analysis
-stages. "All four analyses" runs ours with its defaults (500 sources, as the commands do),
-against networkx with :data:`SAMPLES` (less work for the baseline, never more) at district
-scale only: at city scale the per-analysis rows already hold those baselines.
+Betweenness is sampled from :data:`SAMPLES` sources on every side, so that every side does
+the same work. The issue's target is judged on "all four analyses" (one process, one
+graph, as ``gongjian demo`` and the report run them): at most 60 s, at least 10× the
+networkx + pandas script, and the graph part (islands, bridges, clusters; coverage has no
+igraph counterpart) within 2× of the raw igraph calls. The per-analysis rows show where
+the time goes.
 """
 
 from __future__ import annotations
@@ -91,13 +93,18 @@ def networkx_all(clock, *, ledger: str, as_of: str, samples: int) -> dict:
         for name, fn in nxa.ANALYSES.items():
             with clock(name):
                 fn(g, samples=samples)
-        nxa.coverage(tables["organizations"])
+        with clock("coverage"):
+            nxa.coverage(tables["organizations"])
     return {"rows": g.number_of_nodes(),
             "size": f"{g.number_of_nodes():,} nodes, {g.number_of_edges():,} ties"}
 
 
+#: The graph analyses, whose sum is held to the raw igraph calls.
+GRAPH_PARTS = ("islands", "bridges", "clusters")
+
+
 def stages(data: Dataset) -> list[Stage]:
-    """One stage per analysis, and one for all four together."""
+    """One stage per analysis, and one for all four together (where the target is judged)."""
     as_of = dt.date.today().isoformat()
     graph, ledger = str(data.folder / "graph.gjg"), str(data.ledger)
     common = {"as_of": as_of, "samples": SAMPLES}
@@ -112,23 +119,29 @@ def stages(data: Dataset) -> list[Stage]:
         out.append(Stage(
             title, "analyses",
             Side("gongjian", f"{__name__}:ours", {"graph": graph, "analyses": [name], **common}),
-            bases, target="≥ 10× networkx, ≤ 2× raw igraph" if name != "coverage_list" else "",
-            needs=("|".join(_where(name)),),
-            check=_check if name != "coverage_list" else None,
-            inputs=("ensure_graph",)))
+            bases, needs=("|".join(_where(name)),), inputs=("ensure_graph",)))
     out.append(Stage(
         "all four analyses", "analyses",
         Side("gongjian", f"{__name__}:ours", {"graph": graph, "analyses": list(ANALYSES.values()),
-                                              "as_of": as_of, "samples": None}),
-        [Side(f"networkx + pandas (k={SAMPLES})", f"{__name__}:networkx_all",
-              {"ledger": ledger, **common})] if data.scale == "district" else [],
-        target="≤ 60 s", needs=tuple("|".join(_where(n)) for n in ANALYSES.values()),
-        check=lambda o, b: o.seconds <= 60, inputs=("ensure_graph",), show_parts=True))
+                                              **common}),
+        [Side("networkx + pandas", f"{__name__}:networkx_all", {"ledger": ledger, **common}),
+         Side("raw igraph (graph part)", "benchmarks.baselines.raw_igraph:task_all",
+              {"graph": graph, **common})],
+        target="≤ 60 s, ≥ 10× networkx, graph part ≤ 2× raw igraph",
+        needs=tuple("|".join(_where(n)) for n in ANALYSES.values()),
+        check=_check_all, inputs=("ensure_graph",), show_parts=True))
     return out
 
 
-def _check(ours, bases) -> bool:
-    nx_, ig = bases[0], bases[1] if len(bases) > 1 else None
-    fast = nx_.seconds is None or nx_.seconds >= 10 * ours.seconds
-    close = ig is None or ig.seconds is None or ours.seconds <= 2 * ig.seconds
+def graph_part(ours) -> float | None:
+    """Median time of our islands + bridges + clusters (the part raw igraph also does)."""
+    parts = [ours.part(n) for n in GRAPH_PARTS]
+    return None if None in parts else sum(parts)
+
+
+def _check_all(ours, bases) -> bool:
+    nx_, ig = bases
+    fast = ours.seconds <= 60 and (nx_.seconds is None or nx_.seconds >= 10 * ours.seconds)
+    part = graph_part(ours)
+    close = ig.seconds is None or (part is not None and part <= 2 * ig.seconds)
     return fast and close
