@@ -38,7 +38,7 @@ _TopOpt = Annotated[Optional[int], typer.Option(
     "--top", min=1, help="只显示前 N 个 Show the first N only.", show_default=False)]
 _SamplesOpt = Annotated[Optional[int], typer.Option(
     "--samples", min=1, help="中介中心性抽样源点数 Sources sampled for betweenness "
-                             "(default min(n, 500); exact when ≥ n).", show_default=False)]
+                             "(default min(n, 100); exact when ≥ n).", show_default=False)]
 _MinDistrictsOpt = Annotated[int, typer.Option(
     "--min-districts", min=1, help="片区至少涉及的区数 Report clusters spanning at least N "
                                    "districts.")]
