@@ -100,7 +100,10 @@ def resolve_relations(rel: Checked, orgs: Checked) -> None:
     repeated = named["name"].duplicated(keep=False)
     unique_name = dict(zip(_objects(named.loc[~repeated, "name"]),
                            _objects(named.loc[~repeated, "id"]), strict=True))
-    several = named[repeated].groupby("name", sort=False)["id"].agg(list).to_dict()
+    several: dict[str, list[str]] = {}
+    for name, id_ in zip(_objects(named.loc[repeated, "name"]), _objects(named.loc[repeated, "id"]),
+                         strict=True):
+        several.setdefault(name, []).append(id_)
     rejected_id = _rejected_rows(orgs, "id")
     rejected_name = _rejected_rows(orgs, "name")
     all_names = named["name"].drop_duplicates().to_numpy(dtype=object).tolist()
