@@ -148,8 +148,8 @@ def _dtype_name(series: pd.Series) -> str:
     """The manifest's name for a column's type; ``list`` for columns of lists."""
     dtype = series.dtype
     if pd.api.types.is_object_dtype(dtype):
-        lists = series.map(lambda v: isinstance(v, (list, tuple, np.ndarray)))
-        return "list" if lists.any() else "object"
+        lists = (isinstance(v, (list, tuple, np.ndarray)) for v in series.to_numpy(dtype=object))
+        return "list" if any(lists) else "object"
     if isinstance(dtype, pd.StringDtype):
         return "str" if dtype.na_value is np.nan else "string"
     return str(dtype)
@@ -164,11 +164,8 @@ def _to_arrow(name: str, df: pd.DataFrame) -> tuple[pa.Table, list[dict[str, str
             raise GraphFileError(
                 f"无法保存表 {name} 的列 {col!r}：不支持的类型 {kind} "
                 f"(cannot save column {col!r} of table {name}: unsupported type {kind})")
-        values = series
-        if kind == "list":
-            values = [None if _missing(v) else [str(x) for x in v] for v in series]
         try:
-            arrays.append(pa.array(values, type=_ARROW_TYPES[kind], from_pandas=True))
+            arrays.append(_column_to_arrow(series, kind))
         except (pa.ArrowException, TypeError, ValueError) as err:
             raise GraphFileError(
                 f"无法保存表 {name} 的列 {col!r}：{err} "
@@ -177,6 +174,18 @@ def _to_arrow(name: str, df: pd.DataFrame) -> tuple[pa.Table, list[dict[str, str
     table = pa.Table.from_arrays(arrays, names=[c["name"] for c in columns]) if arrays \
         else pa.table({})
     return table, columns
+
+
+def _column_to_arrow(series: pd.Series, kind: str) -> pa.Array:
+    """One column as Arrow; lists of text straight from Python when they are clean."""
+    if kind != "list":
+        return pa.array(series, type=_ARROW_TYPES[kind], from_pandas=True)
+    values = series.to_numpy(dtype=object)
+    try:
+        return pa.array(values, type=_ARROW_TYPES[kind], from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError):  # items that are not text, NaN cells
+        return pa.array([None if _missing(v) else [str(x) for x in v] for v in values],
+                        type=_ARROW_TYPES[kind])
 
 
 def _missing(value: Any) -> bool:
