@@ -1,10 +1,21 @@
-"""Read an ``.xlsx`` or ``.xls`` sheet with python-calamine, every cell as text.
+"""Read an ``.xlsx`` or ``.xls`` sheet with fastexcel (calamine, in Rust), every cell as text.
 
 The first sheet is read unless a sheet is named like the table (``党组织`` or
 ``party_orgs``). Cells become text the way a person reads them: whole-number floats
 without ``.0`` (``12.0`` → ``12``, ``1001.0`` → ``1001``), date cells as ISO dates
 (``2023-05-01``), formula cells as their computed value, or as their formula text
 (``=1+1``) when the file holds no computed value (files written by scripts, not Excel).
+
+:func:`cell_text` says how each kind of cell reads. :func:`read_excel` gets the same text
+without a Python object per cell: fastexcel gives every cell as Arrow text in one pass,
+which already reads text, whole numbers and empty cells right; the few cells whose text
+could also be a boolean, a decimal number or a date (``true``, ``0.3``,
+``2023-05-01 00:00:00``) are looked up once more as typed values, in those columns only, so
+that a text cell typed ``true`` stays ``true`` while a boolean cell reads ``TRUE``. Two
+cells read otherwise than :func:`cell_text` would write their value: a number within
+``5e-10`` of a whole number reads as that number, as Excel shows it (``1.0000000000000002``
+→ ``1``), and a duration cell (format ``[h]:mm``) reads as a date and time
+(``1900-01-01 02:00:00``, not ``1 day, 2:00:00``).
 
 Examples
 --------
@@ -32,7 +43,14 @@ __all__ = ["cell_text", "read_excel"]
 
 
 def cell_text(value: Any) -> str:
-    """The text of one Excel cell as a person reads it (``""`` for an empty cell)."""
+    """The text of one Excel cell as a person reads it (``""`` for an empty cell).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> cell_text(None), cell_text(False), cell_text(0.1 + 0.2), cell_text(dt.time(8, 30))
+    ('', 'FALSE', '0.30000000000000004', '08:30:00')
+    """
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -52,48 +70,158 @@ def cell_text(value: Any) -> str:
 
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)
 
+# Every row from spreadsheet row 1 (fastexcel would skip leading empty rows without skip_rows).
+_LOAD = {"header_row": None, "skip_rows": 0}
 
-def _column(values: np.ndarray) -> pd.Series:
-    """One column of cells as text: straight to Arrow when every cell is already text."""
-    import pyarrow as pa
+# How fastexcel's text of a non-text cell looks, and the typed read that tells it from a text
+# cell that looks the same (the typed read is empty for text cells):
+# - "float" for booleans (``true``) and decimal numbers (``0.3``, rounded to 9 decimals);
+# - "duration" for date cells (``2023-05-01 00:00:00``; the serial day number gives times);
+# - "datetime" for ISO date cells of the file (``2023-05-01T08:30:00``).
+# Whole numbers need nothing: their text is the same either way.
+_KINDS = {
+    "float": r"^(?:true|false|-0|-?[0-9]+\.[0-9]+)$",
+    "duration": r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?$",
+    "datetime": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?$",
+}
+_ANY_KIND = "|".join(f"(?:{p})" for p in _KINDS.values())
+_DAY = dt.timedelta(days=1)
 
-    try:
-        arr = pa.array(values, type=pa.string(), from_pandas=False)
-    except (pa.ArrowTypeError, pa.ArrowInvalid):
-        arr = _typed_text(values)
-    return arr.to_pandas(types_mapper={pa.string(): _STR}.get)
+
+def _excel_number(value: float) -> str:
+    """fastexcel's text of a number cell: at most 9 decimals, trailing zeros dropped.
+
+    Examples
+    --------
+    >>> _excel_number(0.1 + 0.2), _excel_number(1e-05), _excel_number(-0.0)
+    ('0.3', '0.00001', '-0')
+    """
+    return f"{value:.9f}".rstrip("0").rstrip(".")
 
 
-def _typed_text(values: np.ndarray):
-    """Text of a column holding numbers or dates among text cells, vectorized where it can be.
+def _fraction(text: str) -> str:
+    """A date or time text with its fraction of a second written as Python writes it.
 
-    Text cells stay as they are; whole numbers lose their ``.0`` and midnight datetimes
-    become dates, as in :func:`cell_text`. Cells of any other mix of types (booleans,
-    times, numbers with dates) go one by one through :func:`cell_text`.
+    Examples
+    --------
+    >>> _fraction("08:30:00.500"), _fraction("2023-05-01 08:30:00.000000400")
+    ('08:30:00.500000', '2023-05-01 08:30:00')
+    """
+    head, _, digits = text.partition(".")
+    micro = int((digits + "000000")[:6])
+    return f"{head}.{micro:06d}" if micro else head
+
+
+def _fix_numbers(text, typed):
+    """Booleans and decimal numbers of a column as :func:`cell_text` writes them.
+
+    ``typed`` is the column read as floats: empty for text cells (and for dates), except
+    those that read as a number (``"0.3"``). A boolean cell reads ``true`` with a float and
+    becomes ``TRUE``. A decimal number reads as its float written by :func:`_excel_number`;
+    where :func:`cell_text` writes it otherwise (``0.30000000000000004``, ``1e-05``) the
+    cell may still be text typed ``0.3``, so those changes come back apart, to be made only
+    on number cells: ``(text, None)`` or ``(text, (mask, changed text))``.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    is_text = np.fromiter((type(v) is str for v in values), dtype=bool, count=len(values))
-    other = values[~is_text]
-    try:
-        typed = pa.array(other, from_pandas=False)
-    except (pa.ArrowTypeError, pa.ArrowInvalid):
-        typed = pa.array([], pa.null())
-    kind = typed.type
-    if pa.types.is_floating(kind) and pc.all(pc.equal(typed, pc.floor(typed))).as_py() \
-            and pc.all(pc.less(pc.abs(typed), 2.0**53)).as_py():
-        text = pc.cast(pc.cast(typed, pa.int64()), pa.string())
-    elif pa.types.is_integer(kind) or pa.types.is_date(kind):
-        text = pc.cast(typed, pa.string())
-    elif pa.types.is_timestamp(kind) and pc.all(pc.equal(
-            pc.cast(pc.cast(typed, pa.date32()), kind), typed)).as_py():
-        text = pc.cast(pc.cast(typed, pa.date32()), pa.string())
-    else:
-        return pa.array([cell_text(v) for v in values], type=pa.string())
-    out = values.copy()
-    out[~is_text] = text.to_numpy(zero_copy_only=False)
-    return pa.array(out, type=pa.string())
+    typed_cell = pc.is_valid(typed)
+    is_bool = pc.and_(typed_cell, pc.is_in(text, pa.array(["true", "false"])))
+    text = pc.if_else(is_bool, pc.utf8_upper(text), text)
+    maybe = pc.and_(typed_cell, pc.match_substring_regex(text, _KINDS["float"]))
+    if not pc.any(maybe).as_py():
+        return text, None
+    old = pc.filter(text, maybe).to_pylist()
+    new = [cell_text(v) if _excel_number(v) == s else s
+           for v, s in zip(pc.filter(typed, maybe).to_pylist(), old, strict=True)]
+    if new == old:
+        return text, None
+    changed = pc.replace_with_mask(text, maybe, pa.array(new, pa.string()))
+    return text, (pc.not_equal(changed, text), changed)
+
+
+def _fix_dates(text, typed):
+    """Date cells of a column as :func:`cell_text` writes them.
+
+    ``typed`` is the column read as durations (the serial day number of date cells, empty
+    for text cells) or as datetimes (ISO date cells). A time of day (serial below 1) reads
+    as the time, a midnight as the date, fractions of a second with six digits.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = "duration" if pa.types.is_duration(typed.type) else "datetime"
+    is_date = pc.and_(pc.is_valid(typed), pc.match_substring_regex(text, _KINDS[kind]))
+    if not pc.any(is_date).as_py():
+        return text
+    cells = pc.filter(text, is_date)
+    cells = pc.replace_substring(cells, "T", " ")
+    if kind == "duration":
+        time_only = pc.less(pc.filter(typed, is_date), pa.scalar(_DAY, typed.type))
+        cells = pc.if_else(time_only, pc.utf8_slice_codeunits(cells, 11), cells)
+    cells = pc.if_else(pc.ends_with(cells, " 00:00:00"), pc.utf8_slice_codeunits(cells, 0, 10),
+                       cells)
+    if pc.any(pc.match_substring(cells, ".")).as_py():
+        cells = pa.array([_fraction(c) for c in cells.to_pylist()], pa.string())
+    return pc.replace_with_mask(text, is_date, cells)
+
+
+def _retype(reader, name: str, text: dict[str, Any]) -> dict[str, Any]:
+    """Columns of ``text`` (no nulls) with their non-text cells written as :func:`cell_text`.
+
+    Only the columns holding a cell that could be a boolean, a decimal or a date are read
+    again, typed: one more read per kind a column needs (usually none or one), and one to
+    tell number cells from text where a decimal would change (``boolean`` reads numbers
+    and booleans only).
+    """
+    import pyarrow.compute as pc
+
+    needs: dict[str, list[str]] = {}
+    for col, arr in text.items():
+        if pc.any(pc.match_substring_regex(arr, _ANY_KIND)).as_py():
+            needs[col] = [kind for kind, pattern in _KINDS.items()
+                          if pc.any(pc.match_substring_regex(arr, pattern)).as_py()]
+    out = dict(text)
+    decimals = {}  # column -> (mask, text) of decimal changes waiting for the "boolean" read
+    while needs:
+        dtypes = {col: kinds.pop(0) for col, kinds in needs.items()}
+        typed = reader.load_sheet(name, **_LOAD, use_columns=list(dtypes),
+                                  dtypes=dtypes).to_arrow()
+        for col, kind in dtypes.items():
+            if kind == "float":
+                out[col], decimals[col] = _fix_numbers(out[col], typed.column(col))
+                if decimals[col] is not None:
+                    needs[col].append("boolean")
+            elif kind == "boolean":
+                mask, changed = decimals[col]
+                is_number = pc.and_(mask, pc.is_valid(typed.column(col)))
+                out[col] = pc.if_else(is_number, changed, out[col])
+            else:
+                out[col] = _fix_dates(out[col], typed.column(col))
+        needs = {col: kinds for col, kinds in needs.items() if kinds}
+    return out
+
+
+def _formula_tag(data: bytes) -> bool:
+    """True when ``data`` holds ``<f>`` or ``<f …`` (a formula element of sheet XML).
+
+    ``f`` is rare in sheet XML, so it is looked for alone (``memchr``, far faster than
+    ``<f``, ``<`` being everywhere), then what stands around it; text full of ``f`` falls
+    back to looking for the tags.
+
+    Examples
+    --------
+    >>> _formula_tag(b'<c r="A1"><f>1+1</f></c>'), _formula_tag(b"<formula1>x</formula1>")
+    (True, False)
+    """
+    at = data.find(b"f")
+    for _ in range(64):
+        if at < 0:
+            return False
+        if at and data[at - 1:at] == b"<" and data[at + 1:at + 2] in (b">", b" "):
+            return True
+        at = data.find(b"f", at + 1)
+    return b"<f>" in data or b"<f " in data
 
 
 def _has_formulas(archive, name: str) -> bool:
@@ -101,11 +229,31 @@ def _has_formulas(archive, name: str) -> bool:
     tail = b""
     with archive.open(name) as fh:
         while chunk := fh.read(1 << 20):
-            block = tail + chunk
-            if b"<f>" in block or b"<f " in block:
+            if _formula_tag(tail + chunk[:2]) or _formula_tag(chunk):  # or cut in two
                 return True
-            tail = block[-3:]
+            tail = chunk[-2:]
     return False
+
+
+def _sheet_part(archive, sheet: str) -> str | None:
+    """The XML part of ``sheet`` in an ``.xlsx`` (``xl/worksheets/sheet1.xml``), or None."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        book = ET.fromstring(archive.read("xl/workbook.xml"))
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        return None
+    rid = next((s.get(rel) for s in book.iter(f"{main}sheet") if s.get("name") == sheet), None)
+    target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
+    if not target:
+        return None
+    part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+        posixpath.join("xl", target))
+    return part if part in archive.namelist() else None
 
 
 def _formula_texts(path: Path, sheet: str) -> dict[tuple[int, int], str]:
@@ -116,8 +264,10 @@ def _formula_texts(path: Path, sheet: str) -> dict[tuple[int, int], str]:
         return {}
     try:
         with zipfile.ZipFile(path) as archive:
-            if not any(_has_formulas(archive, n) for n in archive.namelist()
-                       if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+            part = _sheet_part(archive, sheet)
+            parts = [part] if part else [n for n in archive.namelist()
+                                         if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            if not any(_has_formulas(archive, n) for n in parts):
                 return {}
     except (zipfile.BadZipFile, OSError):
         return {}
@@ -135,6 +285,24 @@ def _formula_texts(path: Path, sheet: str) -> dict[tuple[int, int], str]:
         book.close()
 
 
+def _fill_formulas(columns: list, formulas: dict[tuple[int, int], str]) -> list:
+    """``columns`` with empty cells that hold a formula set to the formula text."""
+    import pyarrow as pa
+
+    by_column: dict[int, dict[int, str]] = {}
+    for (r, c), text in formulas.items():
+        if c < len(columns) and r < len(columns[c]):
+            by_column.setdefault(c, {})[r] = text
+    out = list(columns)
+    for c, cells in by_column.items():
+        values = out[c].to_pylist()
+        for r, text in cells.items():
+            if values[r] == "":
+                values[r] = text
+        out[c] = pa.array(values, pa.string())
+    return out
+
+
 def _pick_sheet(names: list[str], table: str) -> str:
     for name in names:
         if table_for_name(name) == table:
@@ -145,38 +313,66 @@ def _pick_sheet(names: list[str], table: str) -> str:
 def read_excel(path: Path, table: str) -> pd.DataFrame:
     """All cells of the table's sheet as text: columns ``0..n-1``, one row per sheet row.
 
-    Row ``i`` of the frame is spreadsheet row ``i + 1``. Raises :class:`LedgerError`
-    when the file is not a workbook (e.g. a picture renamed ``.xlsx``).
-    """
-    from python_calamine import CalamineWorkbook
+    Row ``i`` of the frame is spreadsheet row ``i + 1`` and column ``j`` is spreadsheet
+    column ``j + 1`` (blank rows and columns before the first cell are kept, as ``""``);
+    every row is as wide as the widest. Raises :class:`LedgerError` when the file is not a
+    workbook (e.g. a picture renamed ``.xlsx``).
 
+    Examples
+    --------
+    >>> import tempfile, pathlib, datetime as dt
+    >>> from openpyxl import Workbook
+    >>> book = Workbook()
+    >>> book.active.append([])
+    >>> book.active.append(["组织编码", "成立日期", "党员数", "是否"])
+    >>> book.active.append(["A1", dt.datetime(2023, 5, 1), 12.0, True])
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "党组织.xlsx"
+    >>> book.save(p)
+    >>> grid = read_excel(p, "party_orgs")
+    >>> grid.iloc[0].tolist(), grid.iloc[2].tolist()
+    (['', '', '', ''], ['A1', '2023-05-01', '12', 'TRUE'])
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    import fastexcel
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # formulas are looked for (zip, in Python) while fastexcel reads the sheet without the GIL
+    pool = ThreadPoolExecutor(max_workers=1)
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        names = book.sheet_names
+        reader = fastexcel.read_excel(str(path))
+        names = reader.sheet_names
         if not names:
             raise LedgerError(f"{path.name} 中没有工作表 (the workbook has no sheet)")
         name = _pick_sheet(names, table)
-        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        formulas = pool.submit(_formula_texts, path, name)
+        sheet = reader.load_sheet(name, **_LOAD, dtypes="string")
+        batch = sheet.to_arrow()
+        places = [c.absolute_index for c in sheet.selected_columns]
+        text = {col: pc.cast(batch.column(col), pa.string()).fill_null("")
+                for col in batch.schema.names}  # empty cells are null in fastexcel
+        text = _retype(reader, name, text)
     except LedgerError:
         raise
-    except Exception as err:  # calamine raises its own error types and plain ValueErrors
+    except Exception as err:  # fastexcel raises its own error types (calamine's, wrapped)
         with open(path, "rb") as fh:
             what = sniff_binary(fh.read(8192))
         looks = f"，看起来是{what}" if what else ""
         raise LedgerError(
             f"{path.name} 不是有效的 Excel 文件{looks}；请用 Excel 或 WPS 打开后另存为 .xlsx "
             f"({path.name} is not a readable Excel workbook: {type(err).__name__})") from err
-    if not rows:
+    finally:
+        pool.shutdown()
+    if not text or batch.num_rows == 0:
         return pd.DataFrame()
-    formulas = _formula_texts(path, name)
-    if formulas:
-        rows = [list(r) for r in rows]
-        for (r, c), text in formulas.items():
-            if r < len(rows) and c < len(rows[r]) and rows[r][c] in ("", None):
-                rows[r][c] = text
-    width = max(len(r) for r in rows)
-    if any(len(r) != width for r in rows):
-        rows = [list(r) + [""] * (width - len(r)) for r in rows]
-    grid = np.empty((len(rows), width), dtype=object)  # filled, never guessed as a nested array
-    grid[:] = rows
-    return pd.DataFrame({i: _column(grid[:, i]) for i in range(width)})
+    empty = pa.array([""] * batch.num_rows, pa.string())
+    columns = [empty] * (max(places) + 1)
+    for place, arr in zip(places, text.values(), strict=True):
+        columns[place] = arr
+    if formulas.result():
+        columns = _fill_formulas(columns, formulas.result())
+    frame = pa.table(columns, names=[str(i) for i in range(len(columns))])
+    grid = frame.to_pandas(types_mapper={pa.string(): _STR}.get)
+    grid.columns = range(len(columns))
+    return grid
