@@ -173,6 +173,10 @@ def cypher_run_command(
         emit(people, fmt=fmt, output=output, labels=labels, lang=lang, title=title)
 
 
+#: A ledger folder bigger than this is exported streamed even without --stream.
+STREAM_BYTES = 256 * 1024**2
+
+
 def export_command(
     graph: GraphArg,
     fmt: Annotated[Literal["neo4j-admin", "gexf", "graphml"], typer.Option(
@@ -185,17 +189,31 @@ def export_command(
     personal: Annotated[bool, typer.Option(
         "--personal", help="同时导出书记、联系电话 Also export personal fields (neo4j-admin).")
     ] = False,
+    stream: Annotated[bool, typer.Option(
+        "--stream", help="从台账目录分块导出，不在内存中建图（省级、全国）；台账文件合计超过 "
+                         "256 MB 时自动使用 Stream from a ledger folder without building the "
+                         "graph in memory (province, nation); automatic above 256 MB of "
+                         "ledger files (neo4j-admin).")] = False,
     lang: LangOpt = "zh",
 ) -> None:
     """导出图谱 Export the graph: neo4j-admin import CSVs, GEXF or GraphML.
 
     例 Example:  gongjian export 图.gjg --format neo4j-admin -o neo4j导入/
+    ·  gongjian export 全国台账/ --format neo4j-admin -o neo4j导入/ --stream
     """
-    kg = open_graph(graph)
     if fmt == "neo4j-admin":
+        from gongjian.graph.neo4j_admin_stream import ledger_bytes
+
+        size = ledger_bytes(graph) if graph.is_dir() else 0
+        if stream and not size:
+            raise StoreError(f"--stream 需要台账目录，{graph} 不是 (--stream needs a ledger "
+                             f"folder)")
+        if stream or size > STREAM_BYTES:
+            _export_streamed(graph, output, personal, lang)
+            return
         from gongjian.graph.neo4j_admin import export_neo4j_admin
 
-        result = export_neo4j_admin(kg, output, include_personal=personal)
+        result = export_neo4j_admin(open_graph(graph), output, include_personal=personal)
         n_nodes, n_rels = len(result.nodes), len(result.relationships)
         err_console.print(pick(lang, f"已写入 {n_nodes} 个节点文件、{n_rels} 个关系文件到 "
                                      f"{output}；导入命令：",
@@ -203,11 +221,37 @@ def export_command(
                                f"{output}; import with:"))
         out_console.print(result.command, markup=False, soft_wrap=True)
         return
+    if stream:
+        raise StoreError("--stream 只用于 --format neo4j-admin (--stream is for neo4j-admin)")
     from gongjian.cli.common import parse_as_of
     from gongjian.viz import export_network
 
-    path = export_network(kg, output, fmt, as_of=parse_as_of(as_of))
+    path = export_network(open_graph(graph), output, fmt, as_of=parse_as_of(as_of))
     err_console.print(pick(lang, f"已写入 {path}", f"wrote {path}"))
+
+
+def _export_streamed(ledger: Path, output: Path, personal: bool, lang: str) -> None:
+    """The streamed export of a ledger folder, with its summary and the import command."""
+    from gongjian.graph.neo4j_admin_stream import export_ledger_neo4j_admin
+
+    result = export_ledger_neo4j_admin(ledger, output, include_personal=personal)
+    n_nodes, n_rels = len(result.nodes), len(result.relationships)
+    err_console.print(pick(
+        lang,
+        f"已写入 {n_nodes} 个节点文件（{result.node_rows:,} 个节点）、{n_rels} 个关系文件"
+        f"（{result.relationship_rows:,} 条关系）到 {output}",
+        f"wrote {n_nodes} node files ({result.node_rows:,} nodes) and {n_rels} relationship "
+        f"files ({result.relationship_rows:,} relationships) to {output}"), markup=False)
+    if result.problems is not None:
+        rejected = sum(result.rejected.values())
+        err_console.print(pick(
+            lang,
+            f"台账问题：错误 {result.errors:,} 处（{rejected:,} 行未导出）、警告 "
+            f"{result.warnings:,} 处，见 {result.problems}",
+            f"ledger problems: {result.errors:,} errors ({rejected:,} rows left out), "
+            f"{result.warnings:,} warnings; see {result.problems}"), markup=False)
+    err_console.print(pick(lang, "导入命令：", "import with:"))
+    out_console.print(result.command, markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -38,7 +38,21 @@ from gongjian.graph.model import NODE_TABLES, KnowledgeGraph
 from gongjian.graph.push import _column_values, _Refusals, _value_problem, _where, relation_keys
 from gongjian.loaders.tables import TABLES
 
-__all__ = ["ARRAY_DELIMITER", "AdminExport", "export_neo4j_admin"]
+__all__ = [
+    "ARRAY_DELIMITER",
+    "AdminExport",
+    "export_neo4j_admin",
+    "file_order",
+    "link_columns",
+    "link_writer",
+    "node_columns",
+    "node_writer",
+    "relation_columns",
+    "relation_writer",
+    "write_links",
+    "write_nodes",
+    "write_relations",
+]
 
 ARRAY_DELIMITER = ";"
 _CHUNK = 50_000
@@ -89,16 +103,20 @@ def _cell(value: Any) -> Any:
 
 
 class _Writer:
-    """One CSV file, written chunk by chunk; values checked like a push."""
+    """One CSV file, written chunk by chunk; values checked like a push; rows counted."""
 
     def __init__(self, path: Path, header: list[str]) -> None:
         self.path = path
+        self.header = header
+        self.count = 0
         self.handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
         self.csv = csv.writer(self.handle)
         self.csv.writerow(header)
 
     def rows(self, columns: list[list[Any]]) -> None:
-        self.csv.writerows([_cell(v) for v in row] for row in zip(*columns, strict=True))
+        rows = [[_cell(v) for v in row] for row in zip(*columns, strict=True)]
+        self.csv.writerows(rows)
+        self.count += len(rows)
 
     def close(self) -> None:
         self.handle.close()
@@ -115,6 +133,108 @@ def _values(df: pd.DataFrame, col: str, table: str | None, what: str,
     return values
 
 
+def node_columns(df: pd.DataFrame, label: str, *, include_personal: bool) -> list[str]:
+    """The property columns of node ``label``: all but the key (and personal ones unless asked).
+
+    Examples
+    --------
+    >>> node_columns(pd.DataFrame(columns=["id", "name", "phone"]), "PartyOrg",
+    ...              include_personal=False)
+    ['name']
+    """
+    key = NODE_TABLES[label][1]
+    ledger = _LEDGER_TABLE[label]
+    personal = {c.name for c in TABLES[ledger].columns if c.type == "personal"} \
+        if ledger in TABLES else set()
+    return [c for c in df.columns if c != key and (include_personal or c not in personal)]
+
+
+def node_writer(folder: Path, label: str, df: pd.DataFrame, cols: list[str]) -> _Writer:
+    """Open ``nodes_<Label>.csv`` with the importer's header, typed from ``df``'s columns."""
+    key = NODE_TABLES[label][1]
+    cypher = schema.NODE_LABELS[label].cypher
+    return _Writer(folder / f"nodes_{cypher}.csv",
+                   [f"{key}:ID({cypher})", *(_typed(df, c) for c in cols), ":LABEL"])
+
+
+def write_nodes(writer: _Writer, part: pd.DataFrame, label: str, cols: list[str],
+                refusals: _Refusals) -> list[str]:
+    """Write the rows of ``part`` (rows with a key) as nodes; return their keys."""
+    key = NODE_TABLES[label][1]
+    ledger = _LEDGER_TABLE[label]
+    cypher = schema.NODE_LABELS[label].cypher
+    ids = [str(v) for v in _values(part, key, ledger, label, refusals)]
+    values = [_values(part, c, ledger, label, refusals) for c in cols]
+    writer.rows([ids, *values, [cypher] * len(part)])
+    return ids
+
+
+def relation_columns(columns: Any) -> list[str]:
+    """The property columns of a co-building tie: ``key`` first, then the table's own."""
+    return ["key", *(c for c in columns
+                     if c not in ("source_id", "target_id", "source_name", "target_name", "type",
+                                  "key"))]
+
+
+def relation_writer(folder: Path, code: str, part: pd.DataFrame, cols: list[str]) -> _Writer:
+    """Open ``rels_<TYPE>.csv`` for co-building ties of type ``code``."""
+    term = schema.RELATION_TYPES[code]
+    return _Writer(folder / f"rels_{term.cypher}.csv",
+                   [":START_ID(PartyOrg)", ":END_ID(PartyOrg)",
+                    *(_typed(part, c) for c in cols), ":TYPE"])
+
+
+def write_relations(writer: _Writer, part: pd.DataFrame, code: str, cols: list[str],
+                    refusals: _Refusals) -> None:
+    """Write ties of one type (``part`` has a ``key`` column, see :func:`relation_keys`)."""
+    cypher = schema.RELATION_TYPES[code].cypher
+    values = [_values(part, c, "relations", "共建关系", refusals) for c in cols]
+    writer.rows([part["source_id"].astype(str).tolist(), part["target_id"].astype(str).tolist(),
+                 *values, [cypher] * len(part)])
+
+
+def link_columns(part: pd.DataFrame) -> list[str]:
+    """The property columns of vertical links that hold a value (``mode`` for coverage)."""
+    return [c for c in part.columns
+            if c not in ("source_label", "source", "target_label", "target", "type")
+            and part[c].notna().any()]
+
+
+def link_writer(folder: Path, code: str, source_label: str, target_label: str,
+                part: pd.DataFrame, cols: list[str]) -> _Writer:
+    """Open ``rels_<TYPE>_<Source>_<Target>.csv`` for vertical links."""
+    term = schema.LINK_TYPES[code]
+    return _Writer(folder / f"rels_{term.cypher}_{source_label}_{target_label}.csv",
+                   [f":START_ID({source_label})", f":END_ID({target_label})",
+                    *(_typed(part, c) for c in cols), ":TYPE"])
+
+
+def write_links(writer: _Writer, part: pd.DataFrame, code: str, cols: list[str],
+                refusals: _Refusals) -> None:
+    """Write vertical links of one type and pair of end labels."""
+    cypher = schema.LINK_TYPES[code].cypher
+    values = [_values(part, c, None, "纵向关系", refusals) for c in cols]
+    writer.rows([part["source"].astype(str).tolist(), part["target"].astype(str).tolist(),
+                 *values, [cypher] * len(part)])
+
+
+def file_order(path: Path) -> tuple[int, int, str]:
+    """Sort key that lists files as :func:`export_neo4j_admin` does (schema order)."""
+    stem = path.stem
+    if stem.startswith("nodes_"):
+        cyphers = [schema.NODE_LABELS[label].cypher for label in NODE_TABLES]
+        name = stem[len("nodes_"):]
+        return (0, cyphers.index(name) if name in cyphers else len(cyphers), "")
+    name = stem[len("rels_"):]
+    rel = [t.cypher for t in schema.RELATION_TYPES.values()]
+    if name in rel:
+        return (1, rel.index(name), "")
+    for i, term in enumerate(schema.LINK_TYPES.values()):
+        if name.startswith(term.cypher + "_"):
+            return (2, i, name[len(term.cypher) + 1:])
+    return (3, 0, name)
+
+
 def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
                        include_personal: bool = False, database: str = "neo4j") -> AdminExport:
     """Write node and relationship CSVs for ``neo4j-admin database import full`` to ``folder``.
@@ -123,7 +243,8 @@ def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
     database must be stopped and empty, as ``neo4j-admin`` requires). Values an importer
     could not take (NUL bytes, over-long text, non-finite numbers) raise
     :class:`StoreError` naming the ledger file and row; rows whose ends are missing are
-    left out.
+    left out. For a ledger too big for memory see
+    :func:`gongjian.graph.neo4j_admin_stream.export_ledger_neo4j_admin`.
 
     Examples
     --------
@@ -138,23 +259,14 @@ def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
     try:
         for label, (table, key) in NODE_TABLES.items():
             df = getattr(kg, table)
-            ledger = _LEDGER_TABLE[label]
-            personal = {c.name for c in TABLES[ledger].columns if c.type == "personal"} \
-                if ledger in TABLES else set()
             df = df[df[key].notna()]
-            cols = [c for c in df.columns if c != key and (include_personal or c not in personal)]
-            cypher = schema.NODE_LABELS[label].cypher
-            writer = _Writer(out.folder / f"nodes_{cypher}.csv",
-                             [f"{key}:ID({cypher})", *(_typed(df, c) for c in cols), ":LABEL"])
+            cols = node_columns(df, label, include_personal=include_personal)
+            writer = node_writer(out.folder, label, df, cols)
             written.append(writer)
             out.nodes.append(writer.path)
             keys: set[str] = set()
             for lo in range(0, len(df), _CHUNK):
-                part = df.iloc[lo:lo + _CHUNK]
-                ids = [str(v) for v in _values(part, key, ledger, label, refusals)]
-                keys.update(ids)
-                values = [_values(part, c, ledger, label, refusals) for c in cols]
-                writer.rows([ids, *values, [cypher] * len(part)])
+                keys.update(write_nodes(writer, df.iloc[lo:lo + _CHUNK], label, cols, refusals))
             known[label] = keys
             writer.close()
         _relations(kg, out, known, refusals, written)
@@ -176,24 +288,16 @@ def _relations(kg: KnowledgeGraph, out: AdminExport, known: dict[str, set[str]],
     rel = kg.relations.assign(key=relation_keys(kg.relations))
     orgs = known["PartyOrg"]
     rel = rel[rel["source_id"].isin(orgs) & rel["target_id"].isin(orgs)]
-    cols = ["key", *(c for c in rel.columns
-                     if c not in ("source_id", "target_id", "source_name", "target_name", "type",
-                                  "key"))]
-    for code, term in schema.RELATION_TYPES.items():
+    cols = relation_columns(rel.columns)
+    for code in schema.RELATION_TYPES:
         part_all = rel[rel["type"] == code]
         if part_all.empty:
             continue
-        writer = _Writer(out.folder / f"rels_{term.cypher}.csv",
-                         [":START_ID(PartyOrg)", ":END_ID(PartyOrg)",
-                          *(_typed(part_all, c) for c in cols), ":TYPE"])
+        writer = relation_writer(out.folder, code, part_all, cols)
         written.append(writer)
         out.relationships.append(writer.path)
         for lo in range(0, len(part_all), _CHUNK):
-            part = part_all.iloc[lo:lo + _CHUNK]
-            values = [_values(part, c, "relations", "共建关系", refusals) for c in cols]
-            writer.rows([part["source_id"].astype(str).tolist(),
-                         part["target_id"].astype(str).tolist(), *values,
-                         [term.cypher] * len(part)])
+            write_relations(writer, part_all.iloc[lo:lo + _CHUNK], code, cols, refusals)
         writer.close()
 
 
@@ -207,18 +311,12 @@ def _links(kg: KnowledgeGraph, out: AdminExport, known: dict[str, set[str]],
         for sl, s, tl, t in zip(links["source_label"], links["source"], links["target_label"],
                                 links["target"], strict=True)], index=links.index, dtype=bool)
     links = links[ok]
-    cols = [c for c in links.columns
-            if c not in ("source_label", "source", "target_label", "target", "type")]
-    for code, term in schema.LINK_TYPES.items():
+    for code in schema.LINK_TYPES:
         of_type = links[links["type"] == code]
         for (sl, tl), part in of_type.groupby(["source_label", "target_label"], sort=True):
-            present = [c for c in cols if part[c].notna().any()]
-            writer = _Writer(out.folder / f"rels_{term.cypher}_{sl}_{tl}.csv",
-                             [f":START_ID({sl})", f":END_ID({tl})",
-                              *(_typed(part, c) for c in present), ":TYPE"])
+            present = link_columns(part)
+            writer = link_writer(out.folder, code, sl, tl, part, present)
             written.append(writer)
             out.relationships.append(writer.path)
-            values = [_values(part, c, None, "纵向关系", refusals) for c in present]
-            writer.rows([part["source"].astype(str).tolist(), part["target"].astype(str).tolist(),
-                         *values, [term.cypher] * len(part)])
+            write_links(writer, part, code, present, refusals)
             writer.close()
