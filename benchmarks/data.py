@@ -102,16 +102,6 @@ class Dataset:
             "synth", "benchmarks.data:generate",
             {"folder": str(self.ledger), "scale": self.scale, "seed": self.seed}))
 
-    def district(self) -> Dataset:
-        """The district-scale dataset of the same seed (this one at district scale)."""
-        if self.scale == "district":
-            return self
-        return Dataset("district", self.seed, root=self.folder.parent, log=self.log)
-
-    def ensure_district_graph(self) -> Path:
-        """The graph file of the district-scale dataset (once)."""
-        return self.district().ensure_graph()
-
     def ensure_graph(self) -> Path:
         """The ledger built and saved as a graph file (once)."""
         self.ensure_ledger()
