@@ -150,7 +150,8 @@ def _districts(kg: KnowledgeGraph) -> pd.DataFrame:
     out.index = out.index.astype("str")
     out = out.rename_axis("label").reset_index()
     regions = kg.regions[kg.regions["level"] == "district"]
-    code = pd.Series(regions["code"].to_numpy(), index=regions["key"].to_numpy())
+    code = pd.Series(regions["code"].astype("str").to_numpy(), index=regions["key"].to_numpy(),
+                     dtype="str")
     code = code[~code.index.duplicated()]
     out["key"] = out["label"].map(code).fillna(out["label"]).astype("str")
     return out[["key", "label", "party_orgs", "organizations", "relations", "cross_district"]]
