@@ -153,5 +153,7 @@ def _districts(kg: KnowledgeGraph) -> pd.DataFrame:
     code = pd.Series(regions["code"].astype("str").to_numpy(), index=regions["key"].to_numpy(),
                      dtype="str")
     code = code[~code.index.duplicated()]
-    out["key"] = out["label"].map(code).fillna(out["label"]).astype("str")
+    codes = code.to_dict()  # a few districts: plain Python keeps the types simple
+    out["key"] = pd.Series([codes.get(label) if pd.notna(codes.get(label)) else label
+                            for label in out["label"]], index=out.index, dtype="str")
     return out[["key", "label", "party_orgs", "organizations", "relations", "cross_district"]]
