@@ -86,7 +86,7 @@ from gongjian.graph.neo4j_admin import (
 from gongjian.graph.push import _Refusals, relation_keys
 from gongjian.loaders.config import LedgerConfig, load_config
 from gongjian.loaders.discovery import find_tables
-from gongjian.loaders.encodings import to_utf8
+from gongjian.loaders.encodings import to_utf8, unknown_encoding
 from gongjian.loaders.headers import Located, locate_columns
 from gongjian.loaders.ledger import PROBLEM_COLUMNS, Problem, empty_table
 from gongjian.loaders.problems import localized, problems_frame
@@ -99,7 +99,15 @@ from gongjian.loaders.references import (
     isin,
     resolve_relations,
 )
-from gongjian.loaders.sheet import RawSheet, _delimiter, read_csv_bytes, read_sheet
+from gongjian.loaders.sheet import (
+    RawSheet,
+    header_width,
+    ragged_grid,
+    read_csv_bytes,
+    read_sheet,
+    require_header,
+    sniff_delimiter,
+)
 from gongjian.loaders.tables import TABLES
 from gongjian.loaders.validate import Checked, _data_rows, _unique, check_table
 from gongjian.loaders.values import clean_text, uscc_column
@@ -202,15 +210,10 @@ def _open_source(path: Path, key: str, cfg: LedgerConfig, reread: dict[Path, str
     utf8, encoding = to_utf8(head, path.name)
     encoding = reread.get(path) or encoding
     grid, _, _ = read_csv_bytes(head, path.name)
-    if grid.empty or not grid.iloc[:20].apply(lambda c: c.str.strip().ne("")).any().any():
-        raise LedgerError(f"{path.name} 是空的，没有表头行；第1行应为表头（可用 gongjian init "
-                          f"生成模板） ({path.name} is empty: no header row)")
+    require_header(grid, path.name)
     sheet = RawSheet(path.name, grid, np.arange(1, len(grid) + 1, dtype=np.int64), encoding)
     located = locate_columns(sheet, key, cfg.mapping(key))
-    text = utf8.decode("utf-8", errors="ignore")
-    lines = text.splitlines()
-    delimiter = next((_delimiter(line) for line in lines[:10]
-                      if any(d in line for d in (",", "\t", ";"))), ",")
+    delimiter = sniff_delimiter(utf8.decode("utf-8", errors="ignore"))
     return _Source(path, key, located, encoding, delimiter, grid.shape[1],
                    slow=path in reread, block=block), None
 
@@ -302,24 +305,16 @@ def _python_chunks(src: _Source) -> Iterator[tuple[np.ndarray, pd.DataFrame, np.
                                                  strict=False)]
                 if not batch:
                     return
-                if width is None:  # as the loader: the width of the first row with 2+ cells
-                    width = next((len(r) for r in batch[:10]
-                                  if sum(bool(c.strip()) for c in r) >= 2), len(batch[0]))
-                extra = np.array([src.delimiter.join(r[width:])
-                                  if any(c.strip() for c in r[width:]) else None
-                                  for r in batch], dtype=object)
-                grid = pd.DataFrame({i: pd.Series([r[i] if i < len(r) else "" for r in batch],
-                                                  dtype="str") for i in range(width)})
+                if width is None:
+                    width = header_width(batch)
+                grid, extra = ragged_grid(batch, width, src.delimiter)
                 n = len(batch)
                 yield np.arange(seen, seen + n, dtype=np.int64), grid, extra, raw.tell()
                 seen += n
         except UnicodeDecodeError as err:
             if src.encoding in ("utf-8", "utf-8-sig"):
                 raise _Reread(src.path, "gb18030") from err
-            raise LedgerError(
-                f"{src.path.name} 的编码无法识别（不是 UTF-8、GB18030/GBK 或带 BOM 的 UTF-16），"
-                f"请在 Excel 中另存为「CSV UTF-8」 ({src.path.name}: unknown encoding, not "
-                f"UTF-8, GB18030/GBK or UTF-16 with BOM)") from err
+            raise unknown_encoding(src.path.name) from err
 
 
 @dataclass

@@ -81,7 +81,19 @@ def to_utf8(data: bytes, name: str) -> tuple[bytes, str]:
     try:
         return data.decode("gb18030").encode("utf-8"), "gb18030"
     except UnicodeDecodeError as err:
-        raise LedgerError(
-            f"{name} 的编码无法识别（不是 UTF-8、GB18030/GBK 或带 BOM 的 UTF-16），"
-            f"第 {err.start} 字节起无法解码；请在 Excel 中另存为「CSV UTF-8」 "
-            f"({name}: unknown encoding, not UTF-8, GB18030/GBK or UTF-16 with BOM)") from err
+        raise unknown_encoding(name, err.start) from err
+
+
+def unknown_encoding(name: str, at: int | None = None) -> LedgerError:
+    """The error for a file in none of the accepted encodings (``at``: first bad byte).
+
+    Examples
+    --------
+    >>> "第 12 字节起" in str(unknown_encoding("党组织.csv", 12))
+    True
+    """
+    where = f"第 {at} 字节起无法解码；" if at is not None else ""
+    return LedgerError(
+        f"{name} 的编码无法识别（不是 UTF-8、GB18030/GBK 或带 BOM 的 UTF-16），"
+        f"{where}请在 Excel 中另存为「CSV UTF-8」 "
+        f"({name}: unknown encoding, not UTF-8, GB18030/GBK or UTF-16 with BOM)")

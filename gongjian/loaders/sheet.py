@@ -55,19 +55,49 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _python_csv(text: str, delimiter: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """Slow, forgiving path: ragged rows are padded; the cells of longer rows kept apart."""
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    if not records:
-        return pd.DataFrame(), np.zeros(0, dtype=object)
-    # the header may sit below a title row: its width is that of the first row with 2+ cells
-    width = next((len(r) for r in records[:10] if sum(bool(c.strip()) for c in r) >= 2),
-                 len(records[0]))
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of CSV text: that of the first of 10 lines holding one (a title row above
+    the header has none), else ``,``.
+
+    Examples
+    --------
+    >>> sniff_delimiter(chr(10).join(["党组织台账", "编码;名称", "A1;甲"]))
+    ';'
+    """
+    return next((_delimiter(line) for line in text.splitlines()[:10]
+                 if any(d in line for d in (",", "\t", ";"))), ",")
+
+
+def header_width(records: list[list[str]]) -> int:
+    """Cells per row: those of the first row with 2+ cells (the header may sit below a title)."""
+    return next((len(r) for r in records[:10] if sum(bool(c.strip()) for c in r) >= 2),
+                len(records[0]))
+
+
+def ragged_grid(records: list[list[str]], width: int,
+                delimiter: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """Rows of cells as a text grid ``width`` wide: short rows padded, the cells of longer
+    rows kept apart (joined by ``delimiter``; None where there are none)."""
     extra = np.array([delimiter.join(r[width:]) if any(c.strip() for c in r[width:]) else None
                       for r in records], dtype=object)
     grid = pd.DataFrame({i: pd.Series([r[i] if i < len(r) else "" for r in records],
                                       dtype="str") for i in range(width)})
     return grid, extra
+
+
+def require_header(grid: pd.DataFrame, name: str) -> None:
+    """Raise the clear error for a table file with no header row (nothing in its first rows)."""
+    if grid.empty or not grid.iloc[:20].apply(lambda c: c.str.strip().ne("")).any().any():
+        raise LedgerError(f"{name} 是空的，没有表头行；第1行应为表头（可用 gongjian init "
+                          f"生成模板） ({name} is empty: no header row)")
+
+
+def _python_csv(text: str, delimiter: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """Slow, forgiving path: ragged rows are padded; the cells of longer rows kept apart."""
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if not records:
+        return pd.DataFrame(), np.zeros(0, dtype=object)
+    return ragged_grid(records, header_width(records), delimiter)
 
 
 def read_csv_bytes(data: bytes, name: str) -> tuple[pd.DataFrame, np.ndarray, str]:
@@ -85,9 +115,7 @@ def read_csv_bytes(data: bytes, name: str) -> tuple[pd.DataFrame, np.ndarray, st
     first = lines[0] if head.strip() else ""
     if not first.strip():
         return pd.DataFrame(), np.zeros(0, dtype=object), encoding
-    # a title row above the header has no delimiter: take it from the first line that has one
-    delimiter = next((_delimiter(line) for line in lines[:10]
-                      if any(d in line for d in (",", "\t", ";"))), ",")
+    delimiter = sniff_delimiter(head)
     width = len(next(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)))
     names = [f"f{i}" for i in range(width)]
     ragged: list[object] = []
@@ -136,9 +164,7 @@ def read_sheet(path: Path, table: str, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
             grid = read_excel(path, table)
     except OSError as err:
         raise LedgerError(f"无法读取 {path.name}：{err.strerror} (cannot read file)") from err
-    if grid.empty or not grid.iloc[:20].apply(lambda c: c.str.strip().ne("")).any().any():
-        raise LedgerError(f"{path.name} 是空的，没有表头行；第1行应为表头（可用 gongjian init "
-                          f"生成模板） ({path.name} is empty: no header row)")
+    require_header(grid, path.name)
     rows = np.arange(1, len(grid) + 1, dtype=np.int64)
     if extra is None:
         extra = np.full(len(grid), None, dtype=object)
