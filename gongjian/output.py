@@ -130,8 +130,21 @@ def _csv_column(series: pd.Series) -> list[Any]:
         values = text.to_numpy(dtype=object)
         values[danger] = ["'" + v for v in values[danger]]
         return values.tolist()
+    if series.dtype == object and (texts := _joined_lists(series)) is not None:
+        return [safe_cell(t) for t in texts]
     return [safe_cell(v) for v in (("" if v is None else v) for v in _json_column(series))] \
         if series.dtype.kind in "iufM" else [safe_cell(_text(v)) for v in series]
+
+
+def _joined_lists(series: pd.Series) -> list[str] | None:
+    """Every cell joined when the column holds only lists of text (the common case), else None."""
+    values = series.to_numpy(dtype=object).tolist()
+    if not all(type(v) is list for v in values):
+        return None
+    try:
+        return [_LIST_SEP.join(v) for v in values]
+    except TypeError:  # an item that is not text: the general path spells it
+        return None
 
 
 def _text(value: Any) -> Any:

@@ -59,10 +59,11 @@ def parse_as_of(text: str | None) -> dt.date | None:
     return day
 
 
-def open_graph(path: Path, tables: tuple[str, ...] | None = None):
+def open_graph(path: Path, tables=None):
     """Load a graph file or build from a ledger folder (with a progress bar).
 
-    ``tables``: the only tables the command needs from a graph file (faster to open).
+    ``tables``: the only tables (and columns) the command needs from a graph file, as
+    :data:`gongjian.queries.NEEDS` gives them (faster to open).
     """
     import gongjian
 

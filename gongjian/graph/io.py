@@ -28,7 +28,7 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -197,8 +197,13 @@ def _missing(value: Any) -> bool:
 # --- load ------------------------------------------------------------------------------
 
 
+#: Which tables (and optionally which of their columns) to decode: names, or a mapping of
+#: name → column names (``None``: every column).
+TableSelection = Iterable[str] | Mapping[str, Iterable[str] | None]
+
+
 def load(path: str | os.PathLike, *, config: str | os.PathLike | None = None,
-         strict: bool = False, tables: Iterable[str] | None = None) -> KnowledgeGraph:
+         strict: bool = False, tables: TableSelection | None = None) -> KnowledgeGraph:
     """Load a knowledge graph from a graph file, or read and build it from a ledger folder.
 
     Parameters
@@ -211,7 +216,9 @@ def load(path: str | os.PathLike, *, config: str | os.PathLike | None = None,
         problems).
     tables
         For a graph file: decode only these tables (the others are left empty), for a
-        command that needs a few of them; default all. A ledger folder is always read whole.
+        command that needs a few of them; default all. A mapping of table name to column
+        names decodes only those columns of that table (the others are absent from its
+        frame). A ledger folder is always read whole.
 
     Raises
     ------
@@ -262,20 +269,20 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
 
 
 def read_graph(path: str | os.PathLike, *,
-               tables: Iterable[str] | None = None) -> KnowledgeGraph:
+               tables: TableSelection | None = None) -> KnowledgeGraph:
     """Read a graph file written by :func:`save`, checking everything before decoding it.
 
-    ``tables`` names the tables to decode (default all); the others are left empty.
+    ``tables`` names the tables to decode (default all); the others are left empty. A
+    mapping of table name to column names decodes only those columns of that table.
 
     Examples
     --------
-    >>> kg = read_graph("图.gjg")                                     # doctest: +SKIP
-    >>> kg = read_graph("图.gjg", tables=["party_orgs", "relations"])  # doctest: +SKIP
+    >>> kg = read_graph("图.gjg")                                          # doctest: +SKIP
+    >>> kg = read_graph("图.gjg", tables=["party_orgs", "relations"])       # doctest: +SKIP
+    >>> kg = read_graph("图.gjg", tables={"relations": ["source_id", "end"]})  # doctest: +SKIP
     """
     path = Path(path)
-    wanted = set(TABLE_NAMES if tables is None else tables)
-    if unknown := wanted - set(TABLE_NAMES):
-        raise ValueError(f"unknown tables: {sorted(unknown)}")
+    wanted = _selection(tables)
     frames: dict[str, pd.DataFrame] = {}
     with _open_zip(path) as zf:
         manifest = _manifest(zf, path)
@@ -284,15 +291,33 @@ def read_graph(path: str | os.PathLike, *,
                 frames[spec["name"]] = _empty(spec)
                 continue
             data = _member(zf, spec, path)
-            frames[spec["name"]] = _decode(data, spec, path)
+            frames[spec["name"]] = _decode(data, spec, path, wanted[spec["name"]])
     meta = dict(manifest.get("meta") or {})
     meta.setdefault("file", str(path))
     template = KnowledgeGraph()
     for name, frame in frames.items():
-        missing = [c for c in getattr(template, name).columns if c not in frame.columns]
+        expected = wanted.get(name) or getattr(template, name).columns
+        missing = [c for c in expected if c not in frame.columns]
         if missing:
             raise _damaged(path, f"表 {name} 缺少列 {missing}", f"table {name} lacks {missing}")
     return KnowledgeGraph(**frames, meta=meta)
+
+
+def _selection(tables: TableSelection | None) -> dict[str, tuple[str, ...] | None]:
+    """``tables`` as table name → the columns to decode (``None``: all of them)."""
+    if tables is None:
+        wanted: dict[str, tuple[str, ...] | None] = dict.fromkeys(TABLE_NAMES)
+    elif isinstance(tables, Mapping):
+        wanted = {name: None if cols is None else tuple(cols) for name, cols in tables.items()}
+    else:
+        wanted = dict.fromkeys(tables)
+    if unknown := set(wanted) - set(TABLE_NAMES):
+        raise ValueError(f"unknown tables: {sorted(unknown)}")
+    template = KnowledgeGraph()
+    for name, cols in wanted.items():
+        if cols is not None and (odd := set(cols) - set(getattr(template, name).columns)):
+            raise ValueError(f"unknown columns of {name}: {sorted(odd)}")
+    return wanted
 
 
 def _damaged(path: Path, why: str, why_en: str) -> GraphFileError:
@@ -412,21 +437,23 @@ def _member(zf: zipfile.ZipFile, spec: dict[str, Any], path: Path) -> bytes:
 
 
 def _read_bounded(parquet: pq.ParquetFile, limit: int, rows: int, name: str,
-                  path: Path) -> pa.Table:
+                  path: Path, columns: list[str]) -> pa.Table:
     """Read batch by batch, refusing a table that decodes past ``limit`` bytes or ``rows``.
 
     The Parquet metadata is written by whoever made the file, so it is not trusted alone.
     """
     batches, size, count = [], 0, 0
-    for batch in parquet.iter_batches(batch_size=65536):
+    for batch in parquet.iter_batches(batch_size=65536, columns=columns):
         size, count = size + batch.nbytes, count + batch.num_rows
         if size > limit or count > rows:
             raise _damaged(path, f"表 {name} 解码后过大", f"table {name} expands too much")
         batches.append(batch)
-    return pa.Table.from_batches(batches, schema=parquet.schema_arrow)
+    schema = pa.schema([parquet.schema_arrow.field(c) for c in columns])
+    return pa.Table.from_batches(batches, schema=schema)
 
 
-def _decode(data: bytes, spec: dict[str, Any], path: Path) -> pd.DataFrame:
+def _decode(data: bytes, spec: dict[str, Any], path: Path,
+            only: tuple[str, ...] | None = None) -> pd.DataFrame:
     name, columns = spec["name"], spec["columns"]
     try:
         parquet = pq.ParquetFile(pa.BufferReader(data))
@@ -438,8 +465,10 @@ def _decode(data: bytes, spec: dict[str, Any], path: Path) -> pd.DataFrame:
                 parquet.schema_arrow.names != [c["name"] for c in columns]:
             raise _damaged(path, f"表 {name} 的行数或列与清单不符",
                            f"rows or columns of table {name} differ from the manifest")
+        if only is not None:
+            columns = [c for c in columns if c["name"] in only]
         table = _read_bounded(parquet, max(_MAX_EXPANSION * len(data), _EXPANSION_FLOOR),
-                              spec["rows"], name, path)
+                              spec["rows"], name, path, [c["name"] for c in columns])
         # Parquet has no second-resolution timestamps: a safe cast restores the declared type.
         arrays = [_cast(table.column(i), _ARROW_TYPES[c["dtype"]]) for i, c in enumerate(columns)]
     except GraphFileError:

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 
 from gongjian.loaders.ledger import empty_table
-from gongjian.loaders.references import isin
+from gongjian.loaders.references import index_in
 
 if TYPE_CHECKING:
     import igraph
@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EDGE_TABLES",
+    "LAYER_RELATION_COLUMNS",
     "NODE_TABLES",
     "CoBuildingLayer",
     "KnowledgeGraph",
@@ -64,6 +65,9 @@ __all__ = [
     "conform",
 ]
 
+#: The columns of ``relations`` the co-building layer reads (an analysis of the layer
+#: needs no other).
+LAYER_RELATION_COLUMNS: tuple[str, ...] = ("source_id", "target_id", "type", "start", "end")
 #: Node label → (table attribute, key column).
 NODE_TABLES: dict[str, tuple[str, str]] = {
     "PartyOrg": ("party_orgs", "id"),
@@ -192,16 +196,19 @@ class KnowledgeGraph:
         not ended (no end, or end on or after ``as_of``), is not a tie of an organization with
         itself, and both ends are Party organizations of the layer.
         """
-        day = as_date(as_of)
+        live, _, _ = self._active_ends(as_date(as_of), self.active_orgs()["id"])
+        return self.relations[live]
+
+    def _active_ends(self, day: pd.Timestamp, ids: Any
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Mask of the ties active on ``day`` among ``ids``, and their ends as positions."""
         rel = self.relations
         start = pd.to_datetime(rel["start"])
         end = pd.to_datetime(rel["end"])
-        live = (start.isna() | (start <= day)) & (end.isna() | (end >= day))
-        ids = self.active_orgs()["id"]
-        live = live.to_numpy(dtype=bool) & isin(rel["source_id"], ids) \
-            & isin(rel["target_id"], ids)
-        live &= (rel["source_id"] != rel["target_id"]).to_numpy(dtype=bool)
-        return rel[live]
+        live = ((start.isna() | (start <= day)) & (end.isna() | (end >= day))).to_numpy(bool)
+        s, t = index_in(rel["source_id"], ids), index_in(rel["target_id"], ids)
+        live = live & (s >= 0) & (t >= 0) & (s != t)
+        return live, s, t
 
     # --- the co-building layer --------------------------------------------------------
 
@@ -226,12 +233,11 @@ class KnowledgeGraph:
             return self._cache[key]
         orgs = self.active_orgs()
         ids = orgs["id"].astype(str).to_numpy(dtype=object)
-        rel = self.active_relations(day)
-        index = pd.Index(ids)
-        s = index.get_indexer(rel["source_id"].astype(str))
-        t = index.get_indexer(rel["target_id"].astype(str))
+        live, s, t = self._active_ends(day, ids)
+        s, t = s[live], t[live]
         lo, hi = np.minimum(s, t), np.maximum(s, t)
-        src, dst, types, count = _collapse_ties(lo, hi, rel["type"].astype(str), len(ids))
+        types = self.relations["type"].astype(str)[live]
+        src, dst, types, count = _collapse_ties(lo, hi, types, len(ids))
         layer = CoBuildingLayer(ids, orgs.index.to_numpy(), src, dst, types, count, day)
         self._cache[key] = layer
         return layer

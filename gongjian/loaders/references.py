@@ -51,15 +51,25 @@ def isin(s: pd.Series, values: object) -> np.ndarray:
     >>> isin(pd.Series(["a", None, "c"], dtype="str"), ["a", "b"]).tolist()
     [True, False, False]
     """
+    return index_in(s, values) >= 0
+
+
+def index_in(s: pd.Series, values: object) -> np.ndarray:
+    """Position of every cell of a text column in ``values`` (first match; ``-1``: absent or
+    missing), by one Arrow hash lookup.
+
+    Examples
+    --------
+    >>> index_in(pd.Series(["b", None, "c", "a"], dtype="str"), ["a", "b"]).tolist()
+    [1, -1, -1, 0]
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    value_set = pc.drop_null(pa.array(np.asarray(values, dtype=object), pa.string(),
-                                      from_pandas=True))
-    found = pc.is_in(pa.array(s.astype("str"), type=pa.string(), from_pandas=True),
-                     value_set=value_set)
-    return found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool) \
-        & s.notna().to_numpy()
+    value_set = pa.array(np.asarray(values, dtype=object), pa.string(), from_pandas=True)
+    found = pc.index_in(pa.array(s.astype("str"), type=pa.string(), from_pandas=True),
+                        value_set=value_set, skip_nulls=True)
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _objects(s: pd.Series) -> np.ndarray:
@@ -93,9 +103,8 @@ def _report_missing(table: Checked, missing: np.ndarray, given: pd.Series, colum
 
 def resolve_relations(rel: Checked, orgs: Checked) -> None:
     """Fill ``source_id``/``target_id`` of ``rel`` from ids or names, reporting what fails."""
-    good = _good_orgs(orgs)
-    ids = good["id"].dropna().unique()
-    name_of = dict(zip(_objects(good["id"]), _objects(good["name"]), strict=True))
+    good = _good_orgs(orgs).dropna(subset=["id"])
+    good_ids, good_names = _objects(good["id"]), _objects(good["name"])
     named = good.dropna(subset=["name"])
     repeated = named["name"].duplicated(keep=False)
     unique_name = dict(zip(_objects(named.loc[~repeated, "name"]),
@@ -113,14 +122,16 @@ def resolve_relations(rel: Checked, orgs: Checked) -> None:
         given_id = rel.data[f"{side}_id"]
         given_name = names[f"{side}_name"]
         has_id = given_id.notna().to_numpy()
-        known = isin(given_id, ids)
+        at = index_in(given_id, good_ids)
+        known = at >= 0
         unknown = has_id & ~known
         _report_missing(rel, unknown, given_id, f"{side}_id", rejected_id,
                         ("rejected_end", "unknown_id"))
-        actual = given_id.map(name_of)
-        mismatch = (known & given_name.notna().to_numpy()
-                    & (actual != given_name).fillna(False).to_numpy(dtype=bool))
-        actual_vals = actual.to_numpy(dtype=object)
+        actual_vals = np.where(known, good_names[at], None)
+        written = given_name.notna().to_numpy()
+        mismatch = known & written
+        mismatch[mismatch] = (actual_vals[mismatch]
+                              != given_name.to_numpy(dtype=object)[mismatch])
         rel.report(mismatch, "name_mismatch", f"{side}_name",
                    fields=lambda i, a=actual_vals: {"actual": a[i]})
         by_name = ~has_id & given_name.notna().to_numpy()

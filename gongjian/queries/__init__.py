@@ -14,6 +14,7 @@ Examples
 >>> coverage_plan(kg).query("plan == 'joint_branch'")        # doctest: +SKIP
 """
 
+from gongjian.graph.model import LAYER_RELATION_COLUMNS
 from gongjian.queries.bridges import bridges
 from gongjian.queries.clusters import clusters
 from gongjian.queries.coverage import coverage, coverage_list, coverage_plan, uncovered_list
@@ -22,12 +23,14 @@ from gongjian.queries.labels import LABELS, for_people
 from gongjian.queries.summary import summary
 from gongjian.queries.workbook import write_analyses
 
-#: The graph tables each analysis reads: a command opens only these from a graph file.
-NEEDS: dict[str, tuple[str, ...]] = {
-    "islands": ("party_orgs", "relations"),
-    "bridges": ("party_orgs", "relations"),
-    "clusters": ("party_orgs", "relations"),
-    "coverage": ("organizations", "sites"),
+_LAYER = {"party_orgs": None, "relations": LAYER_RELATION_COLUMNS}
+#: The graph tables (and, where not all, the columns) each analysis reads: a command
+#: decodes only these from a graph file.
+NEEDS: dict[str, dict[str, tuple[str, ...] | None]] = {
+    "islands": _LAYER,
+    "bridges": _LAYER,
+    "clusters": _LAYER,
+    "coverage": {"organizations": None, "sites": None},
 }
 
 __all__ = ["LABELS", "NEEDS", "bridges", "clusters", "coverage", "coverage_list", "coverage_plan",

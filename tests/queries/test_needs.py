@@ -32,3 +32,15 @@ def test_the_other_tables_are_left_empty(demo_folder):
     whole = read_graph(demo_folder).party_orgs
     assert list(kg.party_orgs.columns) == list(whole.columns)
     assert kg.party_orgs.dtypes.to_dict() == whole.dtypes.to_dict()
+
+
+def test_only_the_selected_columns_are_decoded(demo_folder):
+    kg = read_graph(demo_folder, tables={"relations": ["source_id", "target_id"]})
+    whole = read_graph(demo_folder).relations
+    assert list(kg.relations.columns) == ["source_id", "target_id"]
+    pd.testing.assert_frame_equal(kg.relations, whole[["source_id", "target_id"]])
+
+
+def test_an_unknown_column_is_refused(demo_folder):
+    with pytest.raises(ValueError, match="unknown columns of relations"):
+        read_graph(demo_folder, tables={"relations": ["no_such_column"]})
