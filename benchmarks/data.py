@@ -5,12 +5,16 @@ Everything is made by the project's own synthetic generator
 ``$GONGJIAN_BENCH_DATA``), and reused while the scale and seed match. Derived inputs (the
 graph file, the pickled networkx graph of the baseline, an ``.xlsx`` ledger, the ledger of
 the end-to-end target) are made from it on first use. Each is made in a fresh process, and
-a folder counts as made only once its ``.complete`` stamp is written.
+a folder counts as made only once its ``.complete`` stamp is written. The stamp records a
+fingerprint of the recipe (the code that makes the input, its arguments and, for derived
+inputs, the ledger's own fingerprint): when the generator or a writer changes, the stale
+input is made again instead of being measured.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -20,7 +24,7 @@ from pathlib import Path
 
 from benchmarks.harness import ROOT, Side, run_once
 
-__all__ = ["CACHE", "Dataset", "ledger_file", "read_csv_any"]
+__all__ = ["CACHE", "Dataset", "ledger_file", "read_csv_any", "recipe_fingerprint"]
 
 CACHE = Path(os.environ.get("GONGJIAN_BENCH_DATA", ROOT / "benchmarks" / ".data"))
 
@@ -29,6 +33,36 @@ CACHE = Path(os.environ.get("GONGJIAN_BENCH_DATA", ROOT / "benchmarks" / ".data"
 E2E_ROWS = {"organizations": 200_000}
 
 _ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
+
+#: The code each input is made by (files or folders under the project root): a change to
+#: any of them makes the cached input stale.
+_RECIPES: dict[str, tuple[str, ...]] = {
+    "ledger": ("gongjian/demo", "gongjian/schema.py"),
+    "graph file": ("gongjian/graph", "gongjian/loaders", "gongjian/schema.py"),
+    "networkx pickle": ("benchmarks/baselines/obvious_build.py",),
+    "xlsx ledger": ("benchmarks/data.py",),
+    "end-to-end ledger": ("benchmarks/data.py",),
+}
+
+
+def recipe_fingerprint(sources: tuple[str, ...], *extra: str) -> str:
+    """SHA-256 of the files under ``sources`` (relative to the project root) and ``extra``.
+
+    Examples
+    --------
+    >>> len(recipe_fingerprint(("benchmarks/data.py",), "seed 0"))
+    64
+    """
+    digest = hashlib.sha256()
+    for source in sources:
+        root = ROOT / source
+        files = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                       ) if root.is_dir() else [root]
+        for path in files:
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    for text in extra:
+        digest.update(b"\0" + text.encode())
+    return digest.hexdigest()
 
 
 def ledger_file(folder: Path, table: str) -> Path | None:
@@ -78,9 +112,25 @@ class Dataset:
         """The synthetic ledger folder of this scale."""
         return self.folder / "ledger"
 
+    def _stamp(self, path: Path) -> Path:
+        return path / ".complete" if path.suffix == "" else path.with_suffix(path.suffix + ".ok")
+
+    def _recipe(self, name: str, side: Side) -> str:
+        upstream = "" if name == "ledger" else self._made_by(self.ledger)
+        return recipe_fingerprint(_RECIPES[name], json.dumps(side.kwargs, sort_keys=True,
+                                                             default=str), upstream)
+
+    def _made_by(self, path: Path) -> str:
+        """The recipe fingerprint in ``path``'s stamp ('' when not made)."""
+        try:
+            return json.loads(self._stamp(path).read_text()).get("recipe", "")
+        except (OSError, ValueError):
+            return ""
+
     def _ensure(self, name: str, path: Path, side: Side) -> Path:
-        stamp = path / ".complete" if path.suffix == "" else path.with_suffix(path.suffix + ".ok")
-        if stamp.exists():
+        stamp = self._stamp(path)
+        recipe = self._recipe(name, side)
+        if stamp.exists() and self._made_by(path) == recipe:
             return path
         if path.is_dir():
             shutil.rmtree(path)
@@ -92,8 +142,9 @@ class Dataset:
             raise RuntimeError(f"could not prepare {name}: {run['status']}: {run['message']}")
         self.made[name] = run["process_seconds"]
         self.log(f"    done in {run['process_seconds']:.0f} s, peak {run['peak_mb']:.0f} MiB")
-        stamp.write_text(json.dumps({"scale": self.scale, "seed": self.seed, **run},
-                                    default=str))
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(json.dumps({"scale": self.scale, "seed": self.seed, "recipe": recipe,
+                                     **run}, default=str))
         return path
 
     def ensure_ledger(self) -> Path:
@@ -158,7 +209,12 @@ def build_graph_file(clock, *, ledger: str, out: str) -> dict:
 
 
 def write_xlsx_ledger(clock, *, ledger: str, out: str) -> dict:
-    """Task: copy ``ledger``'s 党组织 table into ``out/党组织.xlsx`` (and an empty 共建关系)."""
+    """Task: copy ``ledger``'s 党组织 table into ``out/党组织.xlsx`` (and an empty 共建关系).
+
+    As in a real Excel ledger, counts are number cells and ISO dates are date cells.
+    """
+    import datetime as dt
+
     from openpyxl import Workbook
 
     src = ledger_file(Path(ledger), "party_orgs")
@@ -171,9 +227,17 @@ def write_xlsx_ledger(clock, *, ledger: str, out: str) -> dict:
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("党组织")
         numeric = {i for i, h in enumerate(rows[0]) if h.strip(" *") in ("党员数", "members")}
-        for n, row in enumerate(rows):  # counts as number cells, like a real Excel ledger
-            ws.append([int(c) if n and i in numeric and c.isdigit() else (c or None)
-                       for i, c in enumerate(row)])
+        dates = {i for i, h in enumerate(rows[0]) if h.strip(" *") in ("成立日期", "founded")}
+
+        def cell(i: int, c: str):
+            if i in numeric and c.isdigit():
+                return int(c)
+            if i in dates and len(c) == 10 and c[4] == c[7] == "-":
+                return dt.datetime.strptime(c, "%Y-%m-%d")
+            return c or None
+
+        for n, row in enumerate(rows):
+            ws.append([cell(i, c) if n else (c or None) for i, c in enumerate(row)])
         wb.save(dest / "党组织.xlsx")
     rel = ledger_file(Path(ledger), "relations")
     header = read_csv_any(rel)[0][0] if rel else ["甲方编码", "乙方编码", "关系类型"]

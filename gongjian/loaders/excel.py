@@ -8,14 +8,17 @@ without ``.0`` (``12.0`` → ``12``, ``1001.0`` → ``1001``), date cells as ISO
 
 :func:`cell_text` says how each kind of cell reads. :func:`read_excel` gets the same text
 without a Python object per cell: fastexcel gives every cell as Arrow text in one pass,
-which already reads text, whole numbers and empty cells right; the few cells whose text
-could also be a boolean, a decimal number or a date (``true``, ``0.3``,
-``2023-05-01 00:00:00``) are looked up once more as typed values, in those columns only, so
-that a text cell typed ``true`` stays ``true`` while a boolean cell reads ``TRUE``. Two
-cells read otherwise than :func:`cell_text` would write their value: a number within
-``5e-10`` of a whole number reads as that number, as Excel shows it (``1.0000000000000002``
-→ ``1``), and a duration cell (format ``[h]:mm``) reads as a date and time
-(``1900-01-01 02:00:00``, not ``1 day, 2:00:00``).
+which already reads text, whole numbers and empty cells right. Date cells come as
+``2023-05-01 00:00:00`` (a time of day alone as ``1899-12-31 08:30:00``) and are rewritten
+from that text alone, column-wise. The few cells whose text could also be a boolean or a
+decimal number (``true``, ``0.3``) are looked up once more as typed values, in those columns
+only, so that a text cell typed ``true`` stays ``true`` while a boolean cell reads ``TRUE``.
+Three cells read otherwise than :func:`cell_text` would write their value: a text cell
+that reads exactly as a date cell does (``2023-05-01 00:00:00``, ``2023-05-01T08:30:00``)
+reads as that date (``2023-05-01``: the same day to every date rule, and no second read of
+the sheet for date cells); a number within ``5e-10`` of a whole number reads as that number,
+as Excel shows it (``1.0000000000000002`` → ``1``); and a duration cell (format ``[h]:mm``)
+reads as a date and time (``1900-01-01 02:00:00``, not ``1 day, 2:00:00``).
 
 Examples
 --------
@@ -73,19 +76,15 @@ _STR = pd.StringDtype("pyarrow", na_value=np.nan)
 # Every row from spreadsheet row 1 (fastexcel would skip leading empty rows without skip_rows).
 _LOAD = {"header_row": None, "skip_rows": 0}
 
-# How fastexcel's text of a non-text cell looks, and the typed read that tells it from a text
-# cell that looks the same (the typed read is empty for text cells):
-# - "float" for booleans (``true``) and decimal numbers (``0.3``, rounded to 9 decimals);
-# - "duration" for date cells (``2023-05-01 00:00:00``; the serial day number gives times);
-# - "datetime" for ISO date cells of the file (``2023-05-01T08:30:00``).
-# Whole numbers need nothing: their text is the same either way.
-_KINDS = {
-    "float": r"^(?:true|false|-0|-?[0-9]+\.[0-9]+)$",
-    "duration": r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?$",
-    "datetime": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?$",
-}
-_ANY_KIND = "|".join(f"(?:{p})" for p in _KINDS.values())
-_DAY = dt.timedelta(days=1)
+# How fastexcel's text of a number cell that is not a whole number looks (booleans read
+# ``true``, decimals ``0.3``, rounded to 9 decimals), told from a text cell that looks the
+# same by a typed read (empty for text cells). Whole numbers need nothing: their text is the
+# same either way.
+_KINDS = {"float": r"^(?:true|false|-0|-?[0-9]+\.[0-9]+)$"}
+# How fastexcel writes a date cell (and an ISO date cell of the file, with a ``T``); a time
+# of day alone falls on Excel's day 0, 1899-12-31.
+_DATE_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?$"
+_DAY_ZERO = "1899-12-31 "
 
 
 def _excel_number(value: float) -> str:
@@ -140,25 +139,21 @@ def _fix_numbers(text, typed):
     return text, (pc.not_equal(changed, text), changed)
 
 
-def _fix_dates(text, typed):
-    """Date cells of a column as :func:`cell_text` writes them.
+def _fix_dates(text):
+    """Date cells of a column as :func:`cell_text` writes them, from their text alone.
 
-    ``typed`` is the column read as durations (the serial day number of date cells, empty
-    for text cells) or as datetimes (ISO date cells). A time of day (serial below 1) reads
-    as the time, a midnight as the date, fractions of a second with six digits.
+    A time of day (on day 0) reads as the time, a midnight as the date, fractions of a
+    second with six digits.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    kind = "duration" if pa.types.is_duration(typed.type) else "datetime"
-    is_date = pc.and_(pc.is_valid(typed), pc.match_substring_regex(text, _KINDS[kind]))
+    is_date = pc.match_substring_regex(text, _DATE_TEXT)
     if not pc.any(is_date).as_py():
         return text
-    cells = pc.filter(text, is_date)
-    cells = pc.replace_substring(cells, "T", " ")
-    if kind == "duration":
-        time_only = pc.less(pc.filter(typed, is_date), pa.scalar(_DAY, typed.type))
-        cells = pc.if_else(time_only, pc.utf8_slice_codeunits(cells, 11), cells)
+    cells = pc.replace_substring(pc.filter(text, is_date), "T", " ")
+    time_only = pc.starts_with(cells, _DAY_ZERO)
+    cells = pc.if_else(time_only, pc.utf8_slice_codeunits(cells, len(_DAY_ZERO)), cells)
     cells = pc.if_else(pc.ends_with(cells, " 00:00:00"), pc.utf8_slice_codeunits(cells, 0, 10),
                        cells)
     if pc.any(pc.match_substring(cells, ".")).as_py():
@@ -169,19 +164,17 @@ def _fix_dates(text, typed):
 def _retype(reader, name: str, text: dict[str, Any]) -> dict[str, Any]:
     """Columns of ``text`` (no nulls) with their non-text cells written as :func:`cell_text`.
 
-    Only the columns holding a cell that could be a boolean, a decimal or a date are read
-    again, typed: one more read per kind a column needs (usually none or one), and one to
-    tell number cells from text where a decimal would change (``boolean`` reads numbers
-    and booleans only).
+    Date cells are rewritten from their text. Only the columns holding a cell that could be
+    a boolean or a decimal are read again, typed: once as floats, and once more to tell
+    number cells from text where a decimal would change (``boolean`` reads numbers and
+    booleans only).
     """
     import pyarrow.compute as pc
 
-    needs: dict[str, list[str]] = {}
-    for col, arr in text.items():
-        if pc.any(pc.match_substring_regex(arr, _ANY_KIND)).as_py():
-            needs[col] = [kind for kind, pattern in _KINDS.items()
-                          if pc.any(pc.match_substring_regex(arr, pattern)).as_py()]
-    out = dict(text)
+    out = {col: _fix_dates(arr) for col, arr in text.items()}
+    needs: dict[str, list[str]] = {
+        col: ["float"] for col, arr in out.items()
+        if pc.any(pc.match_substring_regex(arr, _KINDS["float"])).as_py()}
     decimals = {}  # column -> (mask, text) of decimal changes waiting for the "boolean" read
     while needs:
         dtypes = {col: kinds.pop(0) for col, kinds in needs.items()}
@@ -192,12 +185,10 @@ def _retype(reader, name: str, text: dict[str, Any]) -> dict[str, Any]:
                 out[col], decimals[col] = _fix_numbers(out[col], typed.column(col))
                 if decimals[col] is not None:
                     needs[col].append("boolean")
-            elif kind == "boolean":
+            else:  # "boolean"
                 mask, changed = decimals[col]
                 is_number = pc.and_(mask, pc.is_valid(typed.column(col)))
                 out[col] = pc.if_else(is_number, changed, out[col])
-            else:
-                out[col] = _fix_dates(out[col], typed.column(col))
         needs = {col: kinds for col, kinds in needs.items() if kinds}
     return out
 

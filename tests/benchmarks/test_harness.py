@@ -141,3 +141,24 @@ def test_time_until_drawn_in_chromium(tmp_path):
     blank.write_text("<html><head></head><body>no network</body></html>", encoding="utf-8")
     with pytest.raises(TimeoutError, match="> 3 s"):
         time_until_drawn(blank, timeout=3)
+
+
+def test_a_cached_input_is_made_again_when_its_recipe_changes(tmp_path, monkeypatch):
+    from benchmarks import data
+
+    recipe = ROOT / "benchmarks" / ".recipe-test.txt"
+    recipe.write_text("one")
+    try:
+        monkeypatch.setitem(data._RECIPES, "ledger", (str(recipe.relative_to(ROOT)),))
+        ds = Dataset("district", 0, root=tmp_path, log=lambda _: None)
+        side = Side("s", "benchmarks.selftest:sleep", {"seconds": 0.01})
+        ds._ensure("ledger", ds.ledger, side)
+        assert "ledger" in ds.made
+        ds.made.clear()
+        ds._ensure("ledger", ds.ledger, side)
+        assert ds.made == {}  # same recipe: reused
+        recipe.write_text("two")
+        ds._ensure("ledger", ds.ledger, side)
+        assert "ledger" in ds.made  # the generator changed: made again
+    finally:
+        recipe.unlink()
