@@ -6,11 +6,12 @@
 // @param work list schema:WORK_COVERAGE 工作覆盖方式 Work coverage modes
 MATCH (o:Organization)
 WHERE o.site IS NOT NULL
-OPTIONAL MATCH (s:Site {name: o.site})
-WITH o.site AS site, s.kind AS site_kind, count(o) AS organizations,
+WITH o.site AS site, count(o) AS organizations,
      count(CASE WHEN o.coverage IN $organizational THEN 1 END) AS organizational,
      count(CASE WHEN o.coverage IN $work THEN 1 END) AS work
-RETURN site, site_kind, organizations, organizational, work,
+// one lookup per site, not per organization
+OPTIONAL MATCH (s:Site {name: site})
+RETURN site, s.kind AS site_kind, organizations, organizational, work,
        round(10000.0 * organizational / organizations) / 10000.0 AS organizational_rate,
        round(10000.0 * work / organizations) / 10000.0 AS work_rate
 ORDER BY site
