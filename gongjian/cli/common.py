@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 from rich.console import Console
 
 from gongjian.output import write_frame
+
+if TYPE_CHECKING:
+    from gongjian.graph.io import TableSelection
 
 __all__ = [
     "AsOfOpt",
@@ -59,7 +62,7 @@ def parse_as_of(text: str | None) -> dt.date | None:
     return day
 
 
-def open_graph(path: Path, tables=None):
+def open_graph(path: Path, tables: TableSelection | None = None):
     """Load a graph file or build from a ledger folder (with a progress bar).
 
     ``tables``: the only tables (and columns) the command needs from a graph file, as

@@ -312,7 +312,7 @@ def _plan_links(districts: pd.DataFrame, streets: list[pd.DataFrame], n_ind: np.
     city = _city_keys(districts)
     a, b = _neighbours(city)
     pairs = _street_pairs(rng, a, b, [s["code"].to_numpy(dtype=str) for s in streets])
-    return _Plan(pairs, _cross_sites(rng, pairs, districts, streets),
+    return _Plan(pairs, _cross_sites(rng, pairs, districts, city, streets),
                  _city_committees(districts, city, n_ind), city)
 
 
@@ -329,7 +329,7 @@ def _street_pairs(rng, a: np.ndarray, b: np.ndarray, codes: list[np.ndarray]) ->
                          "sb": np.concatenate(sb) if sb else np.zeros(0, dtype=str)})
 
 
-def _cross_sites(rng, pairs: pd.DataFrame, districts: pd.DataFrame,
+def _cross_sites(rng, pairs: pd.DataFrame, districts: pd.DataFrame, city: np.ndarray,
                  streets: list[pd.DataFrame]) -> pd.DataFrame:
     """Business districts and parks across two or three districts, about one for every two
     borders of a city, each at the first street pair of its border (and a street of a third
@@ -339,7 +339,6 @@ def _cross_sites(rng, pairs: pd.DataFrame, districts: pd.DataFrame,
     first = pairs.drop_duplicates(["a", "b"]).reset_index(drop=True)
     if len(first) == 0:
         return pd.DataFrame(columns=columns)
-    city = _city_keys(districts)
     n = len(districts)
     key = pd.Series(city[first["a"].to_numpy()])
     shuffled = first.assign(city=key, r=rng.random(len(first))).sort_values(["city", "r"])

@@ -282,7 +282,8 @@ def read_graph(path: str | os.PathLike, *,
     >>> kg = read_graph("图.gjg", tables={"relations": ["source_id", "end"]})  # doctest: +SKIP
     """
     path = Path(path)
-    wanted = _selection(tables)
+    template = KnowledgeGraph()
+    wanted = _selection(tables, template)
     frames: dict[str, pd.DataFrame] = {}
     with _open_zip(path) as zf:
         manifest = _manifest(zf, path)
@@ -294,7 +295,6 @@ def read_graph(path: str | os.PathLike, *,
             frames[spec["name"]] = _decode(data, spec, path, wanted[spec["name"]])
     meta = dict(manifest.get("meta") or {})
     meta.setdefault("file", str(path))
-    template = KnowledgeGraph()
     for name, frame in frames.items():
         expected = wanted.get(name) or getattr(template, name).columns
         missing = [c for c in expected if c not in frame.columns]
@@ -303,7 +303,8 @@ def read_graph(path: str | os.PathLike, *,
     return KnowledgeGraph(**frames, meta=meta)
 
 
-def _selection(tables: TableSelection | None) -> dict[str, tuple[str, ...] | None]:
+def _selection(tables: TableSelection | None,
+               template: KnowledgeGraph) -> dict[str, tuple[str, ...] | None]:
     """``tables`` as table name → the columns to decode (``None``: all of them)."""
     if tables is None:
         wanted: dict[str, tuple[str, ...] | None] = dict.fromkeys(TABLE_NAMES)
@@ -313,7 +314,6 @@ def _selection(tables: TableSelection | None) -> dict[str, tuple[str, ...] | Non
         wanted = dict.fromkeys(tables)
     if unknown := set(wanted) - set(TABLE_NAMES):
         raise ValueError(f"unknown tables: {sorted(unknown)}")
-    template = KnowledgeGraph()
     for name, cols in wanted.items():
         if cols is not None and (odd := set(cols) - set(getattr(template, name).columns)):
             raise ValueError(f"unknown columns of {name}: {sorted(odd)}")

@@ -80,7 +80,7 @@ _LOAD = {"header_row": None, "skip_rows": 0}
 # ``true``, decimals ``0.3``, rounded to 9 decimals), told from a text cell that looks the
 # same by a typed read (empty for text cells). Whole numbers need nothing: their text is the
 # same either way.
-_KINDS = {"float": r"^(?:true|false|-0|-?[0-9]+\.[0-9]+)$"}
+_NUMBER_TEXT = r"^(?:true|false|-0|-?[0-9]+\.[0-9]+)$"
 # How fastexcel writes a date cell (and an ISO date cell of the file, with a ``T``); a time
 # of day alone falls on Excel's day 0, 1899-12-31.
 _DATE_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?$"
@@ -127,7 +127,7 @@ def _fix_numbers(text, typed):
     typed_cell = pc.is_valid(typed)
     is_bool = pc.and_(typed_cell, pc.is_in(text, pa.array(["true", "false"])))
     text = pc.if_else(is_bool, pc.utf8_upper(text), text)
-    maybe = pc.and_(typed_cell, pc.match_substring_regex(text, _KINDS["float"]))
+    maybe = pc.and_(typed_cell, pc.match_substring_regex(text, _NUMBER_TEXT))
     if not pc.any(maybe).as_py():
         return text, None
     old = pc.filter(text, maybe).to_pylist()
@@ -172,25 +172,27 @@ def _retype(reader, name: str, text: dict[str, Any]) -> dict[str, Any]:
     import pyarrow.compute as pc
 
     out = {col: _fix_dates(arr) for col, arr in text.items()}
-    needs: dict[str, list[str]] = {
-        col: ["float"] for col, arr in out.items()
-        if pc.any(pc.match_substring_regex(arr, _KINDS["float"])).as_py()}
-    decimals = {}  # column -> (mask, text) of decimal changes waiting for the "boolean" read
-    while needs:
-        dtypes = {col: kinds.pop(0) for col, kinds in needs.items()}
-        typed = reader.load_sheet(name, **_LOAD, use_columns=list(dtypes),
-                                  dtypes=dtypes).to_arrow()
-        for col, kind in dtypes.items():
-            if kind == "float":
-                out[col], decimals[col] = _fix_numbers(out[col], typed.column(col))
-                if decimals[col] is not None:
-                    needs[col].append("boolean")
-            else:  # "boolean"
-                mask, changed = decimals[col]
-                is_number = pc.and_(mask, pc.is_valid(typed.column(col)))
-                out[col] = pc.if_else(is_number, changed, out[col])
-        needs = {col: kinds for col, kinds in needs.items() if kinds}
+    numeric = [col for col, arr in out.items()
+               if pc.any(pc.match_substring_regex(arr, _NUMBER_TEXT)).as_py()]
+    if not numeric:
+        return out
+    typed = _typed(reader, name, dict.fromkeys(numeric, "float"))
+    decimals = {}  # column -> (mask, text) of decimal changes that only number cells take
+    for col in numeric:
+        out[col], change = _fix_numbers(out[col], typed.column(col))
+        if change is not None:
+            decimals[col] = change
+    if decimals:
+        typed = _typed(reader, name, dict.fromkeys(decimals, "boolean"))
+        for col, (mask, changed) in decimals.items():
+            is_number = pc.and_(mask, pc.is_valid(typed.column(col)))
+            out[col] = pc.if_else(is_number, changed, out[col])
     return out
+
+
+def _typed(reader, name: str, dtypes: dict[str, str]):
+    """The columns ``dtypes`` names of sheet ``name``, read again with those types (Arrow)."""
+    return reader.load_sheet(name, **_LOAD, use_columns=list(dtypes), dtypes=dtypes).to_arrow()
 
 
 def _formula_tag(data: bytes) -> bool:
