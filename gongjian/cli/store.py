@@ -44,7 +44,7 @@ _ReportsOpt = Annotated[Optional[Path], typer.Option(
 
 def _password(uri: str) -> str | None:
     """NEO4J_PASSWORD, or a hidden prompt on a terminal; None for FalkorDB."""
-    from gongjian.graph.store import NEO4J_SCHEMES, parse_uri
+    from gongjian.stores.store import NEO4J_SCHEMES, parse_uri
 
     if parse_uri(uri).scheme not in NEO4J_SCHEMES:
         return None
@@ -55,7 +55,7 @@ def _password(uri: str) -> str | None:
 
 
 def _open(to: str | None, graph: Path | None, user: str | None, database: str | None):
-    from gongjian.graph.store import open_store
+    from gongjian.stores.store import open_store
 
     uri = to or os.environ.get("NEO4J_URI")
     if not uri:
@@ -85,7 +85,7 @@ def push_command(
 
     例 Example:  gongjian push 图.gjg --to embedded   ·   gongjian push 图.gjg --to neo4j://localhost:7687
     """
-    from gongjian.graph.push import SUMMARY_LABELS, push
+    from gongjian.stores.push import SUMMARY_LABELS, push
 
     kg = open_graph(graph)
     with _open(to, graph, user, database) as store:
@@ -113,7 +113,7 @@ def cypher_list_command(reports: _ReportsOpt = None,
 
     例 Example:  gongjian cypher list   ·   gongjian cypher list --format json
     """
-    from gongjian.queries.reports import list_reports, reports_frame
+    from gongjian.stores.reports import list_reports, reports_frame
 
     df = reports_frame(list_reports(reports), lang=lang)
     if fmt == "table":
@@ -147,14 +147,14 @@ def cypher_run_command(
 
     例 Example:  gongjian cypher run isolated_organizations 图.gjg -p as_of=2025-06-30
     """
-    from gongjian.queries.reports import get_report, report_for_people, run_report
+    from gongjian.stores.reports import get_report, report_for_people, run_report
 
     report = get_report(name, reports)
     values = _params(param or [])
     report.values(values)  # check the parameters before any work
     if graph is not None and to is None:
-        from gongjian.graph.push import push
-        from gongjian.graph.store import open_store
+        from gongjian.stores.push import push
+        from gongjian.stores.store import open_store
 
         kg = open_graph(graph)
         with open_store("embedded") as store:
@@ -202,7 +202,7 @@ def export_command(
     ·  gongjian export 全国台账/ --format neo4j-admin -o neo4j导入/ --stream
     """
     if fmt == "neo4j-admin":
-        from gongjian.graph.neo4j_admin_stream import ledger_bytes
+        from gongjian.stores.neo4j_admin_stream import ledger_bytes
 
         size = ledger_bytes(graph) if graph.is_dir() else 0
         if stream and not size:
@@ -211,7 +211,7 @@ def export_command(
         if stream or size > STREAM_BYTES:
             _export_streamed(graph, output, personal, lang)
             return
-        from gongjian.graph.neo4j_admin import export_neo4j_admin
+        from gongjian.stores.neo4j_admin import export_neo4j_admin
 
         result = export_neo4j_admin(open_graph(graph), output, include_personal=personal)
         n_nodes, n_rels = len(result.nodes), len(result.relationships)
@@ -232,7 +232,7 @@ def export_command(
 
 def _export_streamed(ledger: Path, output: Path, personal: bool, lang: str) -> None:
     """The streamed export of a ledger folder, with its summary and the import command."""
-    from gongjian.graph.neo4j_admin_stream import export_ledger_neo4j_admin
+    from gongjian.stores.neo4j_admin_stream import export_ledger_neo4j_admin
 
     result = export_ledger_neo4j_admin(ledger, output, include_personal=personal)
     n_nodes, n_rels = len(result.nodes), len(result.relationships)

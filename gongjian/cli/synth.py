@@ -42,7 +42,7 @@ def synth(
 
     例 Example:  gongjian synth --scale city --region 南京市 -o 合成台账/
     """
-    from gongjian.demo.synth import synthesize
+    from gongjian.synth.generate import synthesize
 
     info = synthesize(output, scale=scale, seed=seed, region=region, divisions=divisions,
                       fmt=fmt, limit=limit, lang=lang)

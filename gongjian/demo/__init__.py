@@ -1,8 +1,7 @@
-"""Demo ledgers of three real districts of 南京市, and synthetic ledgers at any scale.
+"""Demo ledgers of three real districts of 南京市.
 
 :func:`write_demo` writes the demo ledgers and their ``ground_truth.json``;
-:func:`run_demo` also reads them and saves the graph (``gongjian demo``);
-:func:`gongjian.demo.synth.synthesize` streams synthetic ledgers (``gongjian synth``).
+:func:`run_demo` also reads them and saves the graph (``gongjian demo``).
 
 Examples
 --------

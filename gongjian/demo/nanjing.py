@@ -34,9 +34,9 @@ import numpy as np
 import pandas as pd
 
 from gongjian import schema
-from gongjian.demo import names
-from gongjian.demo.writer import write_table
 from gongjian.loaders.tables import TABLES
+from gongjian.synth import names
+from gongjian.synth.writer import write_table
 
 __all__ = ["DEMO_AS_OF", "DEMO_FILES", "DISTRICTS", "read_extract", "write_demo"]
 

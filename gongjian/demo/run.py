@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongjian.demo.nanjing import DEMO_AS_OF, DEMO_FILES, write_demo
-from gongjian.demo.writer import check_folder
 from gongjian.i18n import pick
 from gongjian.progress import progress
+from gongjian.synth.writer import check_folder
 
 __all__ = ["GRAPH_NAME", "DemoResult", "run_demo"]
 

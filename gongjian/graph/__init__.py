@@ -1,5 +1,5 @@
 """The knowledge graph: tables (:mod:`.model`), building from a ledger (:mod:`.build`), the graph
-file (:mod:`.io`), counts (:mod:`.info`) and the graph databases (:mod:`.store`).
+file (:mod:`.io`) and counts (:mod:`.info`). Databases live in :mod:`gongjian.stores`.
 
 Examples
 --------

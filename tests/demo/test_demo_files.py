@@ -11,8 +11,8 @@ import pytest
 
 from gongjian import schema
 from gongjian.demo import DEMO_AS_OF, write_demo
-from gongjian.demo.names import is_valid_uscc
 from gongjian.loaders.tables import TABLES
+from gongjian.synth.names import is_valid_uscc
 
 from .conftest import active_layer
 

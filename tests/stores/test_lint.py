@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gongjian import schema
-from gongjian.queries.reports import library_folder
+from gongjian.stores.reports import library_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT = ROOT / "tools" / "cypher-lint"

@@ -1,4 +1,4 @@
-"""FalkorDB as a :class:`~gongjian.graph.store.Store`, through the ``falkordb`` client.
+"""FalkorDB as a :class:`~gongjian.stores.store.Store`, through the ``falkordb`` client.
 
 Queries go over the Redis protocol (``GRAPH.QUERY``), never over FalkorDB's Bolt endpoint,
 which crashes the server on ordinary ``UNWIND`` batches. Node keys get a range index
@@ -21,10 +21,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gongjian.errors import StoreError
-from gongjian.graph.store import DEFAULT_GRAPH, Store, WriteCounts
+from gongjian.stores.store import DEFAULT_GRAPH, Store, WriteCounts
 
 if TYPE_CHECKING:
-    from gongjian.graph.embedded import EmbeddedServer
+    from gongjian.stores.embedded import EmbeddedServer
 
 __all__ = ["FalkorDBStore"]
 
@@ -47,7 +47,7 @@ def _plain(value: Any) -> Any:
 class FalkorDBStore(Store):
     """A FalkorDB graph: one ``falkordb.FalkorDB`` client and the graph's name.
 
-    ``server`` (an :class:`~gongjian.graph.embedded.EmbeddedServer`) is stopped on
+    ``server`` (an :class:`~gongjian.stores.embedded.EmbeddedServer`) is stopped on
     :meth:`close`; ``temporary`` is a folder removed after that.
     """
 

@@ -5,7 +5,7 @@ reader; Excel files are read whole, they hold at most a million rows), checks ev
 with the loaders' own functions (:func:`~gongjian.loaders.validate.check_table`,
 :func:`~gongjian.loaders.references.resolve_relations`, ``check_coverage``,
 ``check_party_refs``), derives regions, sites and vertical links with the builder's own
-functions, and writes the same files as :func:`~gongjian.graph.neo4j_admin.export_neo4j_admin`
+functions, and writes the same files as :func:`~gongjian.stores.neo4j_admin.export_neo4j_admin`
 (same labels, types, keys, typed headers and array delimiter, through its writers).
 
 What stays in memory is what the references need, not the rows: the 党组织 keys (编码,
@@ -69,21 +69,6 @@ from gongjian.graph.build import (
     region_keys,
 )
 from gongjian.graph.model import KnowledgeGraph, conform
-from gongjian.graph.neo4j_admin import (
-    AdminExport,
-    _Writer,
-    file_order,
-    link_columns,
-    link_writer,
-    node_columns,
-    node_writer,
-    relation_columns,
-    relation_writer,
-    write_links,
-    write_nodes,
-    write_relations,
-)
-from gongjian.graph.push import _Refusals, relation_keys
 from gongjian.loaders.config import LedgerConfig, load_config
 from gongjian.loaders.discovery import find_tables
 from gongjian.loaders.encodings import to_utf8, unknown_encoding
@@ -113,6 +98,21 @@ from gongjian.loaders.validate import Checked, _data_rows, _unique, check_table
 from gongjian.loaders.values import clean_text, uscc_column
 from gongjian.output import write_frame
 from gongjian.progress import progress
+from gongjian.stores.neo4j_admin import (
+    AdminExport,
+    _Writer,
+    file_order,
+    link_columns,
+    link_writer,
+    node_columns,
+    node_writer,
+    relation_columns,
+    relation_writer,
+    write_links,
+    write_nodes,
+    write_relations,
+)
+from gongjian.stores.push import _Refusals, relation_keys
 
 __all__ = ["PROBLEMS_FILE", "StreamExport", "export_ledger_neo4j_admin", "ledger_bytes"]
 

@@ -11,12 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from gongjian.cli import app
-from gongjian.demo.divisions import find_divisions
-from gongjian.demo.names import is_valid_uscc
-from gongjian.demo.synth import synthesize
 from gongjian.errors import GongjianError
 from gongjian.loaders import read_ledger
 from gongjian.loaders.tables import TABLES
+from gongjian.synth.divisions import find_divisions
+from gongjian.synth.generate import synthesize
+from gongjian.synth.names import is_valid_uscc
 
 DIVISIONS = find_divisions()
 
@@ -88,7 +88,7 @@ def test_xlsx_format(tmp_path):
 def test_fallback_without_divisions(tmp_path, monkeypatch):
     monkeypatch.setenv("GONGJIAN_DIVISIONS", str(tmp_path / "nowhere"))
     monkeypatch.chdir(tmp_path)
-    import gongjian.demo.divisions as divisions
+    import gongjian.synth.divisions as divisions
 
     monkeypatch.setattr(divisions, "__file__", str(tmp_path / "a" / "b" / "c.py"))
     info = synthesize(tmp_path / "out", scale="district")
@@ -214,7 +214,7 @@ def test_synth_command(tmp_path):
 
 
 def test_usccs_vectorized_match_scalar_check():
-    from gongjian.demo.names import uscc_check, usccs
+    from gongjian.synth.names import uscc_check, usccs
 
     codes = usccs(np.random.default_rng(5), np.array(["320102"] * 500),
                   social=np.arange(500) % 3 == 0, trader=np.arange(500) % 3 == 1)
@@ -225,9 +225,9 @@ def test_usccs_vectorized_match_scalar_check():
 @pytest.mark.parametrize("communities", [0, 1])
 def test_tiny_batches_and_districts_without_communities(tmp_path, communities):
     """Many districts with a handful of rows each (as at nation scale): no empty-array trouble."""
-    from gongjian.demo import synth
-    from gongjian.demo.divisions import synthetic_skeleton
-    from gongjian.demo.writer import TableSink
+    from gongjian.synth import generate as synth
+    from gongjian.synth.divisions import synthetic_skeleton
+    from gongjian.synth.writer import TableSink
 
     skeleton = synthetic_skeleton(districts=6, streets=2, communities=communities)
     sink = TableSink(tmp_path, "csv", synth.FILES)

@@ -1,6 +1,6 @@
 """Synthetic ledgers at any scale, streamed to disk district by district.
 
-Built on real districts, streets and communities (see :mod:`gongjian.demo.divisions`):
+Built on real districts, streets and communities (see :mod:`gongjian.synth.divisions`):
 a street organization for every street, a community organization for every community or
 village, and, in the proportions of ``domain.md``, unit organizations, industry
 committees, buildings, parks, business districts, grids, temporary organizations, 两新组织
@@ -49,19 +49,19 @@ import numpy as np
 import pandas as pd
 
 from gongjian import schema
-from gongjian.demo import names
-from gongjian.demo.divisions import (
+from gongjian.errors import GongjianError
+from gongjian.i18n import pick
+from gongjian.loaders.tables import TABLES
+from gongjian.progress import progress
+from gongjian.synth import names
+from gongjian.synth.divisions import (
     DEFAULT_REGIONS,
     Skeleton,
     find_divisions,
     load_skeleton,
     synthetic_skeleton,
 )
-from gongjian.demo.writer import EXCEL_MAX_ROWS, TableSink, check_folder
-from gongjian.errors import GongjianError
-from gongjian.i18n import pick
-from gongjian.loaders.tables import TABLES
-from gongjian.progress import progress
+from gongjian.synth.writer import EXCEL_MAX_ROWS, TableSink, check_folder
 
 __all__ = ["SCALES", "Scale", "Target", "synthesize"]
 

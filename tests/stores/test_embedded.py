@@ -12,8 +12,8 @@ import time
 import pytest
 
 from gongjian.errors import StoreError
-from gongjian.graph.embedded import EmbeddedServer, default_dir
-from gongjian.graph.store import open_store
+from gongjian.stores.embedded import EmbeddedServer, default_dir
+from gongjian.stores.store import open_store
 
 pytestmark = pytest.mark.falkordb
 
@@ -51,7 +51,7 @@ def test_server_left_by_a_killed_process_is_replaced(tmp_path):
     folder = tmp_path / "db"
     script = textwrap.dedent(f"""
         import os, signal
-        from gongjian.graph.embedded import EmbeddedServer
+        from gongjian.stores.embedded import EmbeddedServer
         s = EmbeddedServer({str(folder)!r}).start()
         s.client().select_graph('gongjian').query("CREATE (:PartyOrg {{id: 'kept'}})")
         print(s.process.pid, flush=True)

@@ -4,7 +4,7 @@ One node file per label and one relationship file per type (and pair of end labe
 the importer's headers: ``id:ID(PartyOrg)`` (one ID space per label), ``:LABEL``,
 ``:START_ID(PartyOrg)``, ``:END_ID(Region)``, ``:TYPE``, typed properties (``members:int``,
 ``start:date``, ``projects:string[]`` with ``;`` between items — the importer's default
-array delimiter). The stored graph is the same as after :func:`gongjian.graph.push.push`
+array delimiter). The stored graph is the same as after :func:`gongjian.stores.push.push`
 (same keys, same relationship ``key``, personal fields left out unless asked), except that
 dates are real ``date`` values here. Files are written table by table, in chunks.
 
@@ -35,8 +35,8 @@ import pandas as pd
 from gongjian import schema
 from gongjian.errors import StoreError
 from gongjian.graph.model import NODE_TABLES, KnowledgeGraph
-from gongjian.graph.push import _column_values, _Refusals, _value_problem, _where, relation_keys
 from gongjian.loaders.tables import TABLES
+from gongjian.stores.push import _column_values, _Refusals, _value_problem, _where, relation_keys
 
 __all__ = [
     "ARRAY_DELIMITER",
@@ -244,7 +244,7 @@ def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
     could not take (NUL bytes, over-long text, non-finite numbers) raise
     :class:`StoreError` naming the ledger file and row; rows whose ends are missing are
     left out. For a ledger too big for memory see
-    :func:`gongjian.graph.neo4j_admin_stream.export_ledger_neo4j_admin`.
+    :func:`gongjian.stores.neo4j_admin_stream.export_ledger_neo4j_admin`.
 
     Examples
     --------

@@ -9,7 +9,7 @@ import pytest
 
 from gongjian import schema
 from gongjian.errors import ReportError
-from gongjian.queries.reports import get_report, list_reports, run_report, split_statements
+from gongjian.stores.reports import get_report, list_reports, run_report, split_statements
 
 REQUIRED = {"isolated_organizations", "cut_off_groups", "multi_district_organizations",
             "cross_district_ties", "coverage_by_street", "coverage_by_site",
@@ -83,7 +83,7 @@ def test_split_statements_with_result_marker():
 
 @pytest.mark.falkordb
 def test_user_report_runs(store, small_kg, tmp_path):
-    from gongjian.graph.push import push
+    from gongjian.stores.push import push
 
     push(small_kg, store)
     (tmp_path / "by_district.cypher").write_text(

@@ -8,9 +8,9 @@ import socket
 import pytest
 
 from gongjian.errors import StoreError
-from gongjian.graph.push import push
-from gongjian.graph.store import open_store, parse_uri
-from gongjian.queries.reports import list_reports, run_report
+from gongjian.stores.push import push
+from gongjian.stores.reports import list_reports, run_report
+from gongjian.stores.store import open_store, parse_uri
 
 LIVE = pytest.mark.skipif(not os.environ.get("NEO4J_URI"),
                           reason="NEO4J_URI not set: live Neo4j tests not run")

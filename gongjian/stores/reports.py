@@ -54,7 +54,7 @@ from gongjian import schema
 from gongjian.errors import ReportError
 
 if TYPE_CHECKING:
-    from gongjian.graph.store import Store
+    from gongjian.stores.store import Store
 
 __all__ = [
     "PARAM_TYPES",
@@ -329,7 +329,7 @@ def run_report(name: str, store: Store, params: Mapping[str, Any] | None = None,
     name
         A report of :func:`list_reports` (of ``folder`` when given).
     store
-        From :func:`gongjian.graph.store.open_store`.
+        From :func:`gongjian.stores.store.open_store`.
     params
         Values by name: text (as from ``--param k=v``, parsed by the declared type) or
         values; missing ones take their defaults (``as_of`` → today).

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from gongjian.errors import StoreError
-from gongjian.graph.embedded import EmbeddedServer
-from gongjian.graph.falkordb_store import FalkorDBStore
 from gongjian.graph.model import KnowledgeGraph
-from gongjian.graph.push import push
+from gongjian.stores.embedded import EmbeddedServer
+from gongjian.stores.falkordb_store import FalkorDBStore
+from gongjian.stores.push import push
 
 pytestmark = pytest.mark.falkordb
 

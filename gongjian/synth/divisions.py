@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gongjian.demo.names import BRANDS, clean_division_name
 from gongjian.errors import GongjianError
+from gongjian.synth.names import BRANDS, clean_division_name
 
 __all__ = [
     "DEFAULT_REGIONS",

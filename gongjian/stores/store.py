@@ -1,9 +1,9 @@
 """One small interface over the graph databases, and :func:`open_store` to pick one by URI.
 
 A :class:`Store` runs Cypher with parameters and writes batches of rows; the two backends
-are Neo4j (:mod:`gongjian.graph.neo4j_store`, official ``neo4j`` driver) and FalkorDB
-(:mod:`gongjian.graph.falkordb_store`, ``falkordb`` client), either a server of its own or
-an embedded one that gongjian starts and stops (:mod:`gongjian.graph.embedded`).
+are Neo4j (:mod:`gongjian.stores.neo4j_store`, official ``neo4j`` driver) and FalkorDB
+(:mod:`gongjian.stores.falkordb_store`, ``falkordb`` client), either a server of its own or
+an embedded one that gongjian starts and stops (:mod:`gongjian.stores.embedded`).
 
 URIs:
 
@@ -191,7 +191,7 @@ def open_store(uri: str, *, user: str | None = None, password: str | None = None
     """
     where = parse_uri(uri)
     if where.scheme in NEO4J_SCHEMES:
-        from gongjian.graph.neo4j_store import Neo4jStore
+        from gongjian.stores.neo4j_store import Neo4jStore
 
         return Neo4jStore(
             uri.strip(),
@@ -200,12 +200,12 @@ def open_store(uri: str, *, user: str | None = None, password: str | None = None
             database=database or os.environ.get("NEO4J_DATABASE") or None,
             timeout=timeout)
 
-    from gongjian.graph.falkordb_store import FalkorDBStore
+    from gongjian.stores.falkordb_store import FalkorDBStore
 
     if where.scheme == "falkordb":
         return FalkorDBStore.connect(where.host or "localhost", where.port or 6379,
                                      graph=where.graph or DEFAULT_GRAPH, timeout=timeout)
-    from gongjian.graph.embedded import EmbeddedServer, default_dir
+    from gongjian.stores.embedded import EmbeddedServer, default_dir
 
     temporary = None
     if where.folder:

@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 from gongjian.cli import app
 from gongjian.errors import StoreError
 from gongjian.graph.build import build
-from gongjian.graph.neo4j_admin import export_neo4j_admin
-from gongjian.graph.neo4j_admin_stream import PROBLEMS_FILE, export_ledger_neo4j_admin
 from gongjian.loaders.read import read_ledger
+from gongjian.stores.neo4j_admin import export_neo4j_admin
+from gongjian.stores.neo4j_admin_stream import PROBLEMS_FILE, export_ledger_neo4j_admin
 
 runner = CliRunner()
 
@@ -48,7 +48,7 @@ def _same(ledger: Path, tmp_path: Path, **kwargs) -> object:
 
 @pytest.fixture(scope="module")
 def district(tmp_path_factory) -> Path:
-    from gongjian.demo.synth import synthesize
+    from gongjian.synth.generate import synthesize
 
     folder = tmp_path_factory.mktemp("district")
     synthesize(folder, scale="district")

@@ -55,10 +55,10 @@ from gongjian import progress as _progress
 from gongjian import schema
 from gongjian.errors import StoreError
 from gongjian.graph.model import NODE_TABLES, KnowledgeGraph
-from gongjian.graph.store import Store, open_store
 from gongjian.i18n import pick
 from gongjian.loaders.tables import TABLES
 from gongjian.output import to_jsonable
+from gongjian.stores.store import Store, open_store
 
 __all__ = [
     "MAX_TEXT",
@@ -420,7 +420,7 @@ def push(kg: KnowledgeGraph, store: Store, *, batch_size: int = 5000, replace: b
     kg
         The graph.
     store
-        From :func:`~gongjian.graph.store.open_store`.
+        From :func:`~gongjian.stores.store.open_store`.
     batch_size
         Rows per query (1,000–20,000 are sensible).
     replace

@@ -7,7 +7,7 @@ import pytest
 
 from gongjian.errors import StoreError
 from gongjian.graph.model import KnowledgeGraph
-from gongjian.graph.push import MAX_TEXT, plan_push, push, relation_keys
+from gongjian.stores.push import MAX_TEXT, plan_push, push, relation_keys
 
 pytestmark = pytest.mark.falkordb
 

@@ -8,10 +8,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongjian.graph.model import KnowledgeGraph
-from gongjian.graph.push import push
-from gongjian.queries.reports import list_reports, run_report
-from tests.store import reference
-from tests.store.conftest import org_frame, rel_frame
+from gongjian.stores.push import push
+from gongjian.stores.reports import list_reports, run_report
+from tests.stores import reference
+from tests.stores.conftest import org_frame, rel_frame
 
 pytestmark = pytest.mark.falkordb
 AS_OF = "2025-06-30"

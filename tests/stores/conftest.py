@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
-from gongjian.graph.embedded import EmbeddedServer
-from gongjian.graph.falkordb_store import FalkorDBStore
 from gongjian.graph.model import KnowledgeGraph
+from gongjian.stores.embedded import EmbeddedServer
+from gongjian.stores.falkordb_store import FalkorDBStore
 
 _graphs = itertools.count()
 

@@ -1,4 +1,4 @@
-"""Neo4j as a :class:`~gongjian.graph.store.Store`, through the official ``neo4j`` driver.
+"""Neo4j as a :class:`~gongjian.stores.store.Store`, through the official ``neo4j`` driver.
 
 Never py2neo (end of life). The password comes from the caller (the command line reads it
 from ``NEO4J_PASSWORD`` or a hidden prompt, never from an option) and is never written to
@@ -23,7 +23,7 @@ from typing import Any
 
 from gongjian.errors import StoreError
 from gongjian.graph.model import NODE_TABLES
-from gongjian.graph.store import Store, WriteCounts
+from gongjian.stores.store import Store, WriteCounts
 
 __all__ = ["Neo4jStore"]
 
