@@ -36,16 +36,63 @@ __all__ = [
     "CROSS_CLUSTER",
     "HIGHLIGHTS",
     "ISLAND",
+    "KEY_BRIDGE",
     "Context",
     "VizError",
+    "key_bridge_limit",
     "prepare",
+    "rank_bridges",
     "select",
 ]
 
 #: The analyses a page can mark.
 HIGHLIGHTS: tuple[str, ...] = ("islands", "bridges", "clusters")
-#: Node flag bits.
-ISLAND, BRIDGE, CROSS_CLUSTER = 1, 2, 4
+#: Node flag bits: an island, any bridging unit of :func:`gongjian.queries.bridges`, a member
+#: of a cross-district cluster, one of the bridging units that matter most on its page.
+ISLAND, BRIDGE, CROSS_CLUSTER, KEY_BRIDGE = 1, 2, 4, 8
+
+
+def key_bridge_limit(n: int) -> int:
+    """How many bridging units a page of ``n`` organizations marks: 5 %, at least 20.
+
+    Examples
+    --------
+    >>> key_bridge_limit(834), key_bridge_limit(3000)
+    (41, 150)
+    >>> key_bridge_limit(100)
+    20
+    """
+    return max(20, n // 20)
+
+
+def rank_bridges(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`gongjian.queries.bridges` by importance, most important first.
+
+    Importance is what a unit holds together: the organizations cut off without it
+    (``cut_off``), then the districts its ties join, then the vertical systems it joins,
+    then ``betweenness``; ties broken by id.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"id": ["a", "b", "c"], "cut_off": [0, 3, 3],
+    ...                    "districts": [["玄武区", "秦淮区"], ["玄武区"], ["玄武区", "秦淮区"]],
+    ...                    "systems": [[], [], []], "betweenness": [0.5, 0.1, 0.2]})
+    >>> rank_bridges(df)["id"].tolist()
+    ['c', 'b', 'a']
+    """
+    if not len(df):
+        return df
+    key = pd.DataFrame({
+        "cut": pd.to_numeric(df["cut_off"], errors="coerce").fillna(0).to_numpy(),
+        "nd": [len(v) if isinstance(v, (list, tuple, np.ndarray)) else 0
+               for v in df["districts"]],
+        "ns": [len(v) if isinstance(v, (list, tuple, np.ndarray)) else 0
+               for v in df["systems"]],
+        "bt": pd.to_numeric(df["betweenness"], errors="coerce").fillna(0).to_numpy(),
+        "id": df["id"].astype(str).to_numpy()}, index=df.index)
+    order = key.sort_values(["cut", "nd", "ns", "bt", "id"],
+                            ascending=[False, False, False, False, True], kind="stable").index
+    return df.loc[order]
 
 
 class VizError(GongjianError):
@@ -66,6 +113,8 @@ class Context:
     notes: dict[int, list[str]]
     ties: pd.DataFrame
     cross: np.ndarray
+    #: Importance rank of each bridging unit (0 = most important), -1 for the others.
+    bridge_rank: np.ndarray | None = None
     clusters: pd.DataFrame | None = None
     cluster_ids: list[str] = field(default_factory=list)
 
@@ -103,9 +152,12 @@ def prepare(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, lang: str
     if n and "islands" in highlight:
         df = queries.islands(kg, as_of=day, seed=seed)
         flags[note(df["id"], df["explanation"])] |= ISLAND
+    bridge_rank = np.full(n, -1, dtype=np.int64)
     if n and "bridges" in highlight:
-        df = queries.bridges(kg, as_of=day, seed=seed)
+        df = rank_bridges(queries.bridges(kg, as_of=day, seed=seed))
         flags[note(df["id"], df["reason"])] |= BRIDGE
+        pos = index.get_indexer(pd.Index(df["id"].astype(str)))
+        bridge_rank[pos[pos >= 0]] = np.flatnonzero(pos >= 0)
     clusters = None
     if n and ("clusters" in highlight or need_clusters):
         clusters = queries.clusters(kg, as_of=day, seed=seed)
@@ -125,7 +177,7 @@ def prepare(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, lang: str
         else np.zeros(0, dtype=bool)
     cluster_ids = [] if clusters is None else [str(c) for c in clusters["cluster"]]
     return Context(kg, layer, orgs, lang, tuple(highlight), flags, cluster, notes,
-                   _ties(kg, layer), cross, clusters, cluster_ids)
+                   _ties(kg, layer), cross, bridge_rank, clusters, cluster_ids)
 
 
 def _ties(kg: KnowledgeGraph, layer: CoBuildingLayer) -> pd.DataFrame:

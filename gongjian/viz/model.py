@@ -36,11 +36,12 @@ import pandas as pd
 from gongjian import schema
 from gongjian.i18n import pick
 from gongjian.loaders.tables import TABLES
-from gongjian.viz.context import Context, VizError
-from gongjian.viz.layout import positions
+from gongjian.viz.context import BRIDGE, ISLAND, KEY_BRIDGE, Context, VizError, key_bridge_limit
+from gongjian.viz.layout import positions, territory
 from gongjian.viz.privacy import mask_name, mask_phone
 
-__all__ = ["CATEGORY_COLORS", "ColorBy", "page_model", "ui_text"]
+__all__ = ["CATEGORY_COLORS", "LABEL_PRIORITY", "ColorBy", "key_marks", "label_priority",
+           "page_model", "ui_text"]
 
 ColorBy = Literal["kind", "cluster", "district"]
 
@@ -75,9 +76,24 @@ def ui_text(lang: str) -> dict[str, str]:
         "noMatch": ("没有找到", "No match"),
         "island": ("党建孤岛", "Party-building island"),
         "bridge": ("关键联结单位", "bridging unit"),
+        "keyBridge": ("重点联结单位（前 {0} 个）", "key bridging unit (top {0})"),
+        "bridgeRule": ("按切断的组织数、连接的区数、连接的系统数排序，标出前 5%（至少 20 个）；"
+                       "全部 {0} 个联结单位可在“分析标注”中筛选",
+                       "ranked by organizations cut off, districts joined, systems joined; "
+                       "the top 5% (at least 20) are marked; all {0} are under "
+                       "'Analysis marks'"),
+        "showAll": ("全部组织", "all organizations"),
+        "onlyIslands": ("只看党建孤岛", "islands only"),
+        "onlyKey": ("只看重点联结单位", "key bridging units only"),
+        "onlyBridges": ("只看全部联结单位（{0} 个）", "all bridging units only ({0})"),
+        "islandArea": ("党建孤岛", "Islands"),
+        "labelsNote": ("全图只标注街道、社区、重点联结单位和孤岛；放大后显示全部名称",
+                       "At full view only streets, communities, key bridging units and islands "
+                       "are named; zoom in for every name"),
         "crossCluster": ("跨区片区成员", "member of a cross-district cluster"),
         "crossTie": ("跨区关系（粗线）", "cross-district tie (thick line)"),
         "flags": ("分析标注", "Analysis marks"),
+        "areas": ("区域", "Areas"),
         "place": ("位置", "Place"),
         "kind": (col("kind").zh, "Kind"),
         "members": (col("members").zh, "Party members"),
@@ -158,7 +174,12 @@ def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_pe
     edges, local = _induced(ctx, nodes)
     src = local[ctx.layer.source[edges]]
     dst = local[ctx.layer.target[edges]]
-    xy = positions(len(nodes), src, dst, seed=seed)
+    flags = key_marks(ctx, nodes)
+    xy, areas = territory(src, dst, district=orgs["district"].astype(object).tolist(),
+                          street=orgs["street"].astype(object).tolist(),
+                          community=orgs["community"].astype(object).tolist(),
+                          island=(flags & ISLAND) > 0,
+                          islands_label=ui_text(ctx.lang)["islandArea"], seed=seed)
     districts, d_idx = _codes(orgs["district"])
     streets, s_idx = _codes(orgs["street"])
     kind_index = {code: i for i, code in enumerate(schema.PARTY_KINDS)}
@@ -173,7 +194,8 @@ def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_pe
         "m": [None if pd.isna(v) else int(v) for v in members],
         "c": color_idx,
         "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(),
-        "f": ctx.flags[nodes].tolist(),
+        "f": flags.tolist(),
+        "lp": label_priority(orgs["kind"].astype(str).tolist(), flags),
         "cl": [ctx.cluster_ids[k] if k >= 0 else None for k in ctx.cluster[nodes]],
     }
     if include_personal:
@@ -192,6 +214,10 @@ def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_pe
     return {
         "mode": "orgs", "districts": districts, "streets": streets,
         "colors": colors, "legend": legend, "n": n, "notes": notes,
+        "areas": [a.as_list() for a in areas],
+        "bridges": {"key": int(((flags & KEY_BRIDGE) > 0).sum()),
+                    "all": int(((flags & BRIDGE) > 0).sum()),
+                    "limit": key_bridge_limit(len(nodes))},
         "e": {"s": src.tolist(), "t": dst.tolist(),
               "ty": _type_masks(ctx.layer.types[edges]),
               "w": ctx.layer.count[edges].tolist(),
@@ -203,6 +229,46 @@ def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_pe
         "personal": bool(include_personal),
         "note": "",
     }
+
+
+def key_marks(ctx: Context, nodes: np.ndarray) -> np.ndarray:
+    """Flags of ``nodes`` with :data:`KEY_BRIDGE` set on the bridging units that matter most
+    on this page: the first :func:`key_bridge_limit` of them by importance."""
+    flags = ctx.flags[nodes].copy()
+    if ctx.bridge_rank is None or not len(nodes):
+        return flags
+    rank = ctx.bridge_rank[nodes]
+    mine = np.flatnonzero(rank >= 0)
+    top = mine[np.argsort(rank[mine], kind="stable")][:key_bridge_limit(len(nodes))]
+    flags[top] |= KEY_BRIDGE
+    return flags
+
+
+#: Label priority at the full view by kind (lower first); others are named only close up.
+LABEL_PRIORITY = {"street": 0, "community": 3}
+#: Priority of a key bridging unit and of an island.
+KEY_PRIORITY, ISLAND_PRIORITY, OTHER_PRIORITY = 1, 2, 9
+
+
+def label_priority(kinds: Sequence[str], flags: np.ndarray) -> list[int]:
+    """Which names a page shows at the full view, most important first (lower number):
+    street committees, key bridging units, islands, communities; 9 = only close up.
+
+    Examples
+    --------
+    >>> label_priority(["street", "unit", "unit", "community", "unit"],
+    ...                np.array([0, KEY_BRIDGE | BRIDGE, ISLAND, 0, BRIDGE]))
+    [0, 1, 2, 3, 9]
+    """
+    out = []
+    for kind, f in zip(kinds, np.asarray(flags).tolist(), strict=True):
+        p = LABEL_PRIORITY.get(kind, OTHER_PRIORITY)
+        if f & KEY_BRIDGE:
+            p = min(p, KEY_PRIORITY)
+        if f & ISLAND:
+            p = min(p, ISLAND_PRIORITY)
+        out.append(p)
+    return out
 
 
 def _colours(ctx: Context, nodes: np.ndarray, color_by: str, kinds: list[int],
@@ -273,9 +339,10 @@ def _aggregate(ctx: Context, nodes: np.ndarray, *, seed: int, max_nodes: int) ->
         "n": {"id": names.tolist(), "name": names.tolist(), "k": [-1] * len(names),
               "d": d_idx, "s": [-1] * len(names), "c": d_idx,
               "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(), "f": [0] * len(names),
+              "lp": [0] * len(names),
               "size": size.tolist(), "m": member_sum.astype(int).tolist(),
               "inner": inner.astype(int).tolist(), "isl": islands.astype(int).tolist()},
-        "notes": {},
+        "notes": {}, "areas": [], "bridges": {"key": 0, "all": 0, "limit": 0},
         "e": {"s": s.tolist(), "t": t.tolist(), "ty": agg["ty"].astype(int).tolist(),
               "w": agg["w"].astype(int).tolist(),
               "x": [int(d_of_group[a] != d_of_group[b]) for a, b in zip(s, t, strict=True)]},

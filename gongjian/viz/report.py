@@ -1,7 +1,11 @@
-"""The one-file report: summary figures, SVG charts, the top of every list, the network view.
+"""The analysis report (分析报告): figures and findings, the network, charts, the top of every list.
 
 Everything sits in one self-contained HTML file (same CSP and safety rules as the network
-pages) that prints cleanly on A4; names in the lists link into the network view below.
+pages) that prints on A4: page 1 holds the summary figures and the three to five findings
+that matter most (sentences generated from the analyses, :mod:`gongjian.viz.findings`); the
+network is printed as a static SVG from the precomputed layout across the page width; no
+heading is left alone at the bottom of a page. On screen, names in the lists link into the
+interactive network view at the end.
 
 Examples
 --------
@@ -23,9 +27,11 @@ from gongjian import queries, schema
 from gongjian.graph.model import KnowledgeGraph
 from gongjian.i18n import pick
 from gongjian.viz.charts import bar_chart
-from gongjian.viz.context import Context, prepare, select
+from gongjian.viz.context import Context, prepare, rank_bridges, select
+from gongjian.viz.findings import findings
 from gongjian.viz.model import page_model
 from gongjian.viz.page import _context_vars, _env, node_anchor, write_html
+from gongjian.viz.static import network_picture
 
 __all__ = ["TOP", "write_report"]
 
@@ -74,7 +80,7 @@ def _coverage_plan(kg: KnowledgeGraph, lang: str) -> tuple[list[str], list[list[
 def _sections(ctx: Context, lang: str) -> dict[str, Any]:
     kg, day = ctx.kg, ctx.layer.as_of.date()
     isl = queries.islands(kg, as_of=day)
-    brg = queries.bridges(kg, as_of=day)
+    brg = rank_bridges(queries.bridges(kg, as_of=day))
     clu = ctx.clusters if ctx.clusters is not None else queries.clusters(kg, as_of=day)
     kinds = ctx.orgs["kind"].astype(str).value_counts()
     kind_items = [(t.label(lang), int(kinds.get(code, 0)), t.color)
@@ -100,7 +106,7 @@ def _sections(ctx: Context, lang: str) -> dict[str, Any]:
     ]
     coverage_chart = _coverage_by_street(kg, lang)
     if coverage_chart:
-        charts.insert(0, coverage_chart)
+        charts.append(coverage_chart)
     names = dict(zip(ctx.layer.ids.tolist(), ctx.orgs["name"].astype(str), strict=True))
     plan_headers, plan_rows = _coverage_plan(kg, lang)
     figures = [
@@ -111,11 +117,15 @@ def _sections(ctx: Context, lang: str) -> dict[str, Any]:
         (pick(lang, "跨区片区", "cross-district clusters"), len(cross)),
         (pick(lang, "两新组织", "new-economy organizations"), len(kg.organizations)),
     ]
+    covered, by_street = None, None
     if len(kg.organizations):
-        covered = queries.coverage(kg, by="overall")["organizational_rate"].iloc[0]
+        covered = float(queries.coverage(kg, by="overall")["organizational_rate"].iloc[0])
+        by_street = queries.coverage(kg, by="street")
         figures.append((pick(lang, "组织覆盖率", "organizational coverage"), f"{covered:.1%}"))
+    said = findings(n_orgs=ctx.n, islands=isl, ranked_bridges=brg, clusters=clu,
+                    coverage_overall=covered, coverage_by_street=by_street, lang=lang)
     return {
-        "figures": figures, "charts": charts,
+        "figures": figures, "charts": charts, "findings": said,
         "islands": [{"href": node_anchor(r.id), "name": r.name, "district": r.district,
                      "street": "" if pd.isna(r.street) else r.street, "text": r.explanation}
                     for r in isl.head(TOP).itertuples()],
@@ -134,10 +144,11 @@ def _sections(ctx: Context, lang: str) -> dict[str, Any]:
 
 def write_report(kg: KnowledgeGraph, path: Path | str, *, as_of: dt.date | str | None = None,
                  lang: str = "zh", seed: int = 0, max_nodes: int = 3000) -> Path:
-    """Write the one-file report of ``kg`` on ``as_of`` to ``path``.
+    """Write the analysis report of ``kg`` on ``as_of`` to ``path``.
 
-    Summary figures, bar charts (inline SVG), the top of the islands, bridges, clusters and
-    coverage-plan lists, and the network view they link into, in one printable page.
+    Summary figures and findings, the network as a static picture, bar charts (inline SVG),
+    the top of the islands, bridges (by importance), clusters and coverage-plan lists, and the
+    interactive network view they link into, in one HTML file that prints on A4.
     """
     ctx = prepare(kg, as_of=as_of, lang=lang, seed=seed)
     title = pick(lang, "区域化党建共建分析报告", "Regional co-building report")
@@ -145,7 +156,7 @@ def write_report(kg: KnowledgeGraph, path: Path | str, *, as_of: dt.date | str |
                        seed=seed, max_nodes=max_nodes)
     variables = _context_vars(model)
     variables |= {"title": title, "network_title": model["title"], "s": _sections(ctx, lang),
-                  "t": _report_words(lang)}
+                  "t": _report_words(lang), "pic": network_picture(model)}
     text = _env().get_template("report.html.j2").render(**variables)
     return write_html(text, path)
 
@@ -153,6 +164,12 @@ def write_report(kg: KnowledgeGraph, path: Path | str, *, as_of: dt.date | str |
 def _report_words(lang: str) -> dict[str, str]:
     words = {
         "summary": ("概况", "Summary"), "charts": ("图表", "Charts"),
+        "findings": ("主要发现", "Main findings"),
+        "picture": ("共建关系网络全图", "The co-building network"),
+        "picture_note": ("按区、街道、社区分组；只标注街道、社区、重点联结单位和孤岛",
+                         "grouped by district, street and community; only streets, "
+                         "communities, key bridging units and islands are named"),
+        "interactive": ("共建关系网络（可交互）", "Co-building network (interactive)"),
         "islands": ("党建孤岛", "Party-building islands"),
         "bridges": ("关键联结单位", "Bridging units"),
         "clusters": ("跨区片区", "Cross-district clusters"),

@@ -130,3 +130,40 @@ def open_page(chromium) -> Iterator:
     yield load
     for page in opened:
         page.close()
+
+
+def big_city(districts: int = 5, streets: int = 10, per_street: int = 56, *,
+             seed: int = 1) -> KnowledgeGraph:
+    """A city page of a few thousand organizations (``districts × streets × (per_street + 1)``):
+    each street a committee, communities and units tied mostly inside the street, a few ties
+    to neighbouring streets and districts, and about 2% islands."""
+    rng = np.random.default_rng(seed)
+    names = ["玄武区", "秦淮区", "鼓楼区", "建邺区", "栖霞区", "雨花台区", "江宁区", "浦口区"]
+    kinds = ["community", "unit", "unit", "new_economy", "grid", "building", "unit"]
+    orgs, rels = [], []
+    for d in range(districts):
+        district = names[d % len(names)]
+        for s in range(streets):
+            street = f"第{s}街道"
+            sid = f"D{d}S{s}"
+            orgs.append(dict(id=sid, name=f"{district}{street}党工委", kind="street",
+                             district=district, street=street))
+            local = [sid]
+            for j in range(per_street):
+                oid = f"{sid}-{j}"
+                community = f"{street}社区{j % 6}"
+                orgs.append(dict(id=oid, name=f"{district}{street}组织{j}",
+                                 kind=kinds[j % len(kinds)], district=district, street=street,
+                                 community=community))
+                if rng.random() < 0.02:
+                    continue  # an island
+                partner = local[int(rng.integers(0, len(local)))] if rng.random() < 0.6 else sid
+                rels.append(dict(source_id=oid, target_id=partner, type="pairing"))
+                local.append(oid)
+            if s:
+                rels.append(dict(source_id=sid, target_id=f"D{d}S{s - 1}", type="agreement"))
+        if d:
+            rels.append(dict(source_id=f"D{d}S0-1", target_id=f"D{d - 1}S0-1",
+                             type="joint_meeting"))
+    return KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(orgs),
+                                      relations=pd.DataFrame(rels))

@@ -49,21 +49,28 @@
   }
 
   // --- data sets ---------------------------------------------------------------------
-  var nodeList = new Array(nN);
-  for (var i = 0; i < nN; i++) {
+  // Names are drawn by the page itself (see "labels" below), not by vis-network.
+  var KEY = 8, NODE_SIZE = 10;
+  var nodeOn = new Array(nN).fill(true), edgeOn = new Array(nE).fill(true);
+  var markMode = "all";
+  function nodeStyle(i) {
     var f = N.f[i], color = M.colors[N.c[i]];
-    var border = (f & 1) ? M.marks.island : ((f & 2) ? M.marks.bridge : color);
+    var marked = markMode === "bridges" ? (f & 2) : (f & KEY);
+    var border = (f & 1) ? M.marks.island : (marked ? M.marks.bridge : color);
     var node = {
-      id: i, label: short(N.name[i]), title: tooltipNode(i), x: N.x[i], y: N.y[i],
-      shape: (f & 2) ? "diamond" : "dot", borderWidth: (f & 3) ? 4 : 1,
+      id: i, title: tooltipNode(i), x: N.x[i], y: N.y[i],
+      shape: marked ? "diamond" : "dot", borderWidth: (f & 1) || marked ? 4 : 1,
+      shapeProperties: {borderDashes: false},
       color: {background: color, border: border,
               highlight: {background: color, border: "#000000"},
               hover: {background: color, border: "#000000"}}
     };
-    if (f & 4) { node.shapeProperties = {borderDashes: [4, 3]}; node.borderWidth = Math.max(node.borderWidth, 3); node.color.border = (f & 3) ? border : M.marks.cross; }
+    if (f & 4) { node.shapeProperties = {borderDashes: [4, 3]}; node.borderWidth = Math.max(node.borderWidth, 3); node.color.border = ((f & 1) || marked) ? border : M.marks.cross; }
     if (agg) { node.value = N.size[i]; }
-    nodeList[i] = node;
+    return node;
   }
+  var nodeList = new Array(nN);
+  for (var i = 0; i < nN; i++) { nodeList[i] = nodeStyle(i); }
   var edgeList = new Array(nE);
   for (var j = 0; j < nE; j++) {
     var ty = typeIdx(E.ty[j]), first = M.types[ty.length ? ty[0] : 0];
@@ -80,7 +87,37 @@
     };
   }
   var nodes = new vis.DataSet(nodeList), edges = new vis.DataSet(edgeList);
-  var network = new vis.Network($("gj-net"), {nodes: nodes, edges: edges}, M.options);
+  var container = $("gj-net");
+  var network = new vis.Network(container, {nodes: nodes, edges: edges}, M.options);
+
+  // --- the view: fit with a margin ----------------------------------------------------
+  var MARGIN = 36, LABEL_H = 16;
+  function bounds() {
+    var b = {x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity};
+    var body = network.body.nodes;
+    for (var i = 0; i < nN; i++) {
+      if (!nodeOn[i] || !body[i]) { continue; }
+      var x = body[i].x, y = body[i].y, r = agg ? body[i].options.size : NODE_SIZE;
+      b.x0 = Math.min(b.x0, x - r); b.x1 = Math.max(b.x1, x + r);
+      b.y0 = Math.min(b.y0, y - r); b.y1 = Math.max(b.y1, y + r);
+    }
+    if (allOn()) {
+      (M.areas || []).forEach(function (a) {
+        b.x0 = Math.min(b.x0, a[2]); b.y0 = Math.min(b.y0, a[3]);
+        b.x1 = Math.max(b.x1, a[4]); b.y1 = Math.max(b.y1, a[5]);
+      });
+    }
+    return b;
+  }
+  function fitView() {
+    var b = bounds(), w = container.clientWidth, h = container.clientHeight;
+    if (!isFinite(b.x0) || w === 0 || h === 0) { network.fit({animation: false}); return; }
+    var bw = Math.max(b.x1 - b.x0, 1), bh = Math.max(b.y1 - b.y0, 1);
+    var scale = Math.min((w - 2 * MARGIN) / bw, (h - 2 * MARGIN - LABEL_H) / bh, 1.5);
+    scale = Math.max(scale, 0.005);
+    network.moveTo({position: {x: (b.x0 + b.x1) / 2, y: (b.y0 + b.y1) / 2 + LABEL_H / 2 / scale},
+                    scale: scale, animation: false});
+  }
   network.once("afterDrawing", function () {
     document.body.setAttribute("data-drawn", "1");
     window.gongjianDrawnAt = performance.now();
@@ -88,18 +125,122 @@
   });
   // a picture of the whole network for printing (a canvas does not re-layout on paper)
   function snapshot() {
-    var canvas = document.querySelector("#gj-net canvas");
+    var canvas = container.querySelector("canvas");
     if (!canvas || canvas.offsetWidth === 0 || canvas.offsetHeight === 0) { return; }
     var view = {position: network.getViewPosition(), scale: network.getScale()};
-    network.fit({animation: false});
+    fitView();
     network.redraw();
     $("gj-snapshot").src = canvas.toDataURL("image/png");
     network.moveTo({position: view.position, scale: view.scale, animation: false});
   }
   window.addEventListener("beforeprint", snapshot);
 
+  // --- areas and labels ----------------------------------------------------------------
+  // At the full view only the organizations that matter are named (streets, key bridging
+  // units, islands, communities: M.n.lp < 9, lowest first) and no two names overlap; from
+  // CLOSE_SCALE on every organization in view is named.
+  var CLOSE_SCALE = 1.0, FONT_PX = 12, AREA_PX = 14;
+  var FONT_FAMILY = getComputedStyle(document.body).fontFamily || "sans-serif";
+  var LABEL_FONT = FONT_PX + "px " + FONT_FAMILY, AREA_FONT = "bold " + AREA_PX + "px " + FONT_FAMILY;
+  var measure = document.createElement("canvas").getContext("2d");
+  var widths = new Array(nN), degree = new Array(nN).fill(0), order = [];
+  for (var q = 0; q < nE; q++) { degree[E.s[q]]++; degree[E.t[q]]++; }
+  for (var o = 0; o < nN; o++) { order.push(o); }
+  var LP = N.lp || new Array(nN).fill(0);
+  order.sort(function (a, b) { return (LP[a] - LP[b]) || (degree[b] - degree[a]) || (a - b); });
+  function labelText(i) { return short(N.name[i]); }
+  function labelWidth(i) {
+    if (widths[i] === undefined) { measure.font = LABEL_FONT; widths[i] = measure.measureText(labelText(i)).width; }
+    return widths[i];
+  }
+  function areaText(a) { return a[0] === "islands" ? a[1] + "\uff08" + a[6] + "\uff09" : a[1]; }
+  var AREA_TINT = {district: ["rgba(52,152,219,0.06)", "rgba(39,174,96,0.06)", "rgba(155,89,182,0.06)",
+                              "rgba(230,126,34,0.06)"], islands: "rgba(231,76,60,0.08)"};
+  network.on("beforeDrawing", function (ctx) {
+    if (!M.areas || !allOn()) { return; }
+    M.areas.forEach(function (a, k) {
+      ctx.fillStyle = a[0] === "islands" ? AREA_TINT.islands : AREA_TINT.district[k % 4];
+      ctx.strokeStyle = a[0] === "islands" ? "rgba(231,76,60,0.5)" : "rgba(93,109,126,0.35)";
+      ctx.lineWidth = 1.5 / network.getScale();
+      ctx.fillRect(a[2], a[3], a[4] - a[2], a[5] - a[3]);
+      ctx.strokeRect(a[2], a[3], a[4] - a[2], a[5] - a[3]);
+    });
+  });
+  var drawn = [];
+  function overlaps(grid, cell, b) {
+    for (var gx = Math.floor(b.x0 / cell); gx <= Math.floor(b.x1 / cell); gx++) {
+      for (var gy = Math.floor(b.y0 / cell); gy <= Math.floor(b.y1 / cell); gy++) {
+        var list = grid[gx + ":" + gy];
+        if (!list) { continue; }
+        for (var k = 0; k < list.length; k++) {
+          var c = list[k];
+          if (b.x0 < c.x1 && c.x0 < b.x1 && b.y0 < c.y1 && c.y0 < b.y1) { return true; }
+        }
+      }
+    }
+    return false;
+  }
+  function remember(grid, cell, b) {
+    for (var gx = Math.floor(b.x0 / cell); gx <= Math.floor(b.x1 / cell); gx++) {
+      for (var gy = Math.floor(b.y0 / cell); gy <= Math.floor(b.y1 / cell); gy++) {
+        (grid[gx + ":" + gy] = grid[gx + ":" + gy] || []).push(b);
+      }
+    }
+  }
+  function labelBox(i, scale) {
+    var body = network.body.nodes[i];
+    if (!body) { return null; }
+    var p = network.canvasToDOM({x: body.x, y: body.y});
+    var r = (agg ? body.options.size : NODE_SIZE) * scale, w = labelWidth(i);
+    return {i: i, x0: p.x - w / 2, x1: p.x + w / 2, y0: p.y + r + 1, y1: p.y + r + 1 + LABEL_H};
+  }
+  function placeLabels() {
+    var scale = network.getScale(), w = container.clientWidth, h = container.clientHeight;
+    var close = scale >= CLOSE_SCALE, grid = {}, cell = 64, out = [];
+    function inside(b) { return b.x0 >= 0 && b.y0 >= 0 && b.x1 <= w && b.y1 <= h; }
+    if (M.areas && allOn()) {
+      measure.font = AREA_FONT;
+      M.areas.forEach(function (a) {
+        var p = network.canvasToDOM({x: a[2], y: a[3]}), text = areaText(a);
+        var b = {i: -1, area: a[0], text: text, x0: p.x + 4, y0: p.y + 3,
+                 x1: p.x + 4 + measure.measureText(text).width, y1: p.y + 3 + AREA_PX + 4};
+        if (inside(b) && !overlaps(grid, cell, b)) { remember(grid, cell, b); out.push(b); }
+      });
+    }
+    for (var k = 0; k < order.length; k++) {
+      var i = order[k];
+      if (!nodeOn[i]) { continue; }
+      var wanted = close || LP[i] < 9 || (markMode === "bridges" && (N.f[i] & 2)) ||
+        (markMode === "islands" && (N.f[i] & 1));
+      if (!wanted) { continue; }
+      var b = labelBox(i, scale);
+      if (!b || !inside(b)) { continue; }
+      if (!close && overlaps(grid, cell, b)) { continue; }
+      b.text = labelText(i);
+      remember(grid, cell, b);
+      out.push(b);
+    }
+    return out;
+  }
+  network.on("afterDrawing", function (ctx) {
+    drawn = placeLabels();
+    var pr = (network.canvas && network.canvas.pixelRatio) || window.devicePixelRatio || 1;
+    ctx.save();
+    ctx.setTransform(pr, 0, 0, pr, 0, 0);
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    drawn.forEach(function (b) {
+      ctx.font = b.i < 0 ? AREA_FONT : LABEL_FONT;
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "rgba(255,255,255,0.9)";
+      ctx.strokeText(b.text, b.x0, b.y0 + 1);
+      ctx.fillStyle = b.i < 0 ? (b.area === "islands" ? "#922b21" : "#34495e") : "#1b2631";
+      ctx.fillText(b.text, b.x0, b.y0 + 1);
+    });
+    ctx.restore();
+  });
+
   // --- filters and counts ------------------------------------------------------------
-  var nodeOn = new Array(nN).fill(true), edgeOn = new Array(nE).fill(true);
   var filterBoxes = {k: {}, d: {}, t: {}};
 
   function addFilter(box, title, key, entries) {
@@ -140,7 +281,51 @@
     E.ty.forEach(function (m) { tSeen |= m; });
     addFilter(box, U.types, "t", M.types.map(function (t, i) { return [i, t[1], t[2]]; })
       .filter(function (e) { return tSeen & (1 << e[0]); }));
+    if (agg) { return; }
+    var fSeen = 0;
+    N.f.forEach(function (f) { fSeen |= f; });
+    if (!(fSeen & 3)) { return; }
+    var set = el("fieldset"), choices = [["all", U.showAll]];
+    set.appendChild(el("legend", U.flags));
+    set.id = "gj-marks";
+    if (fSeen & 1) { choices.push(["islands", U.onlyIslands]); }
+    if (fSeen & KEY) { choices.push(["key", U.onlyKey]); }
+    if (fSeen & 2) { choices.push(["bridges", U.onlyBridges.replace("{0}", String(M.bridges.all))]); }
+    choices.forEach(function (c) {
+      var label = el("label"), input = el("input");
+      input.type = "radio"; input.name = "gj-mark"; input.value = c[0];
+      input.checked = c[0] === "all";
+      input.setAttribute("data-filter", "mark");
+      input.addEventListener("change", function () { setMarkMode(c[0]); });
+      label.appendChild(input);
+      label.appendChild(document.createTextNode(c[1]));
+      set.appendChild(label);
+    });
+    box.appendChild(set);
   })();
+  function markOk(i) {
+    var f = N.f[i];
+    if (markMode === "islands") { return !!(f & 1); }
+    if (markMode === "key") { return !!(f & KEY); }
+    if (markMode === "bridges") { return !!(f & 2); }
+    return true;
+  }
+  function setMarkMode(mode) {
+    var before = markMode;
+    markMode = mode;
+    if ((before === "bridges") !== (mode === "bridges")) {
+      var up = [];
+      for (var i = 0; i < nN; i++) { if (N.f[i] & 2) { up.push(nodeStyle(i)); } }
+      nodes.update(up);
+    }
+    applyFilters();
+    fitView();
+  }
+  function allOn() {
+    if (markMode !== "all") { return false; }
+    for (var i = 0; i < nN; i++) { if (!nodeOn[i]) { return false; } }
+    return true;
+  }
 
   function checked(key, v) { var b = filterBoxes[key][v]; return !b || b.checked; }
   function applyFilters() {
@@ -148,7 +333,7 @@
     for (var t = 0; t < M.types.length; t++) { if (checked("t", t)) { tMask |= 1 << t; } }
     var nUp = [], eUp = [];
     for (var i = 0; i < nN; i++) {
-      var on = (agg || checked("k", N.k[i])) && checked("d", N.d[i]);
+      var on = (agg || checked("k", N.k[i])) && checked("d", N.d[i]) && (agg || markOk(i));
       if (on !== nodeOn[i]) { nodeOn[i] = on; nUp.push({id: i, hidden: !on}); }
     }
     for (var j = 0; j < nE; j++) {
@@ -186,9 +371,13 @@
     N.f.forEach(function (f) { fSeen |= f; });
     E.x.forEach(function (x) { xSeen = xSeen || !!x; });
     if (fSeen & 1) { row({border: "3px solid " + M.marks.island}, U.island); }
-    if (fSeen & 2) { row({border: "3px solid " + M.marks.bridge}, U.bridge, "gj-diamond"); }
+    if (fSeen & KEY) {
+      row({border: "3px solid " + M.marks.bridge}, U.keyBridge.replace("{0}", String(M.bridges.key)), "gj-diamond");
+      box.appendChild(el("p", U.bridgeRule.replace("{0}", String(M.bridges.all)), "gj-rule"));
+    }
     if (fSeen & 4) { row({border: "3px dashed " + M.marks.cross}, U.crossCluster); }
     if (xSeen) { row({borderTop: "5px solid #555555"}, U.crossTie, "gj-line"); }
+    if (!agg && LP.some(function (p) { return p >= 9; })) { box.appendChild(el("p", U.labelsNote, "gj-rule")); }
   })();
 
   // --- details -------------------------------------------------------------------------
@@ -295,7 +484,7 @@
     network.setOptions({physics: {enabled: physicsOn}});
     this.textContent = physicsOn ? U.physicsOff : U.physics;
   });
-  $("gj-fit").addEventListener("click", function () { network.fit({animation: false}); });
+  $("gj-fit").addEventListener("click", fitView);
   var byId = null;
   function fromHash() {
     var h = window.location.hash;
@@ -307,7 +496,11 @@
   window.addEventListener("hashchange", fromHash);
 
   showCounts();
+  fitView();
   fromHash();
   window.gongjianPage = {network: network, nodes: nodes, edges: edges, select: selectNode,
-                         search: search, model: M};
+                         search: search, model: M, fit: fitView, setMarkMode: setMarkMode,
+                         labels: function () { return drawn.slice(); },
+                         labelFont: LABEL_FONT, labelHeight: LABEL_H, nodeSize: NODE_SIZE,
+                         closeScale: CLOSE_SCALE};
 })();
