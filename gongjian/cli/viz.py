@@ -68,7 +68,7 @@ def viz_command(
 
 def report_command(graph: GraphArg, output: _ReportOut, as_of: AsOfOpt = None,
                    lang: LangOpt = "zh") -> None:
-    """生成一页式分析报告（HTML，可打印） Write the one-file report (HTML, printable).
+    """生成分析报告（HTML，可打印） Write the analysis report (HTML, printable on A4).
 
     例 Example:  gongjian report 图.gjg -o 报告.html --as-of 2025-06-30
     """
