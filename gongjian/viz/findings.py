@@ -124,7 +124,8 @@ def _top_cluster(clusters: pd.DataFrame, lang: str) -> str | None:
     ties = int(r["cross_district_ties"])
     return pick(lang, f"共有 {len(cross)} 个跨区片区；最大的片区 {r['cluster']} 有 {int(r['size'])}"
                       f" 个组织，横跨{'、'.join(districts)}，跨区关系 {ties} 条。",
-                f"{len(cross)} cross-district clusters; the biggest, {r['cluster']}, has "
+                f"{len(cross)} cross-district cluster{'s' if len(cross) > 1 else ''}; "
+                f"the biggest, {r['cluster']}, has "
                 f"{int(r['size'])} organizations across {', '.join(districts)} with "
                 f"{int(r['cross_district_ties'])} cross-district ties.")
 

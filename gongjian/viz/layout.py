@@ -286,7 +286,7 @@ def territory(source: np.ndarray, target: np.ndarray, *, district: Sequence[str 
     offsets = _shelf(sizes, gap=SPACING * 1.2, aspect=1.4)
     areas = []
     for (kind, name, members, xy), off, size in zip(units, offsets, sizes, strict=True):
-        out[members] = xy + off + pad
+        out[members] = xy + off + pad + (size - xy.max(axis=0) - 2 * pad) / 2
         x1, y1 = off + size
         areas.append([kind, name, float(off[0]), float(off[1]), float(x1), float(y1),
                       len(members)])

@@ -114,8 +114,10 @@ def chromium() -> Iterator[object]:
 def open_page(chromium) -> Iterator:
     opened = []
 
-    def load(path: Path, *, wait_drawn: bool = True) -> Loaded:
+    def load(path: Path, *, wait_drawn: bool = True, viewport: dict | None = None) -> Loaded:
         page = chromium.new_page()
+        if viewport:
+            page.set_viewport_size(viewport)
         loaded = Loaded(page)
         page.on("request", lambda r: loaded.requests.append(r.url))
         page.on("console", lambda m: loaded.errors.append(m.text) if m.type in

@@ -16,6 +16,8 @@ from tests.viz.conftest import AS_OF, big_city
 
 pytestmark = pytest.mark.browser
 
+VIEWPORT = {"width": 1400, "height": 900}
+
 #: The label boxes of the first view, computed from the page's own positions (vis-network)
 #: and label sizes (the page's font measured on a canvas), not from the page's record.
 BOXES_JS = """() => {
@@ -44,9 +46,7 @@ def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
 
 
 def check_first_view(loaded, artifacts, name: str) -> dict:
-    page = loaded.page
-    page.set_viewport_size({"width": 1400, "height": 900})
-    page.evaluate("gongjianPage.fit(); gongjianPage.network.redraw()")
+    page = loaded.page  # as drawn first, in a 1400 × 900 window
     page.screenshot(path=str(artifacts / f"viz-{name}-first-view.png"))
     model = page.evaluate("gongjianPage.model")
     n = len(model["n"]["id"])
@@ -105,7 +105,7 @@ def test_demo_page_reads_at_the_first_view(tmp_path, demo_kg, open_page, artifac
     from gongjian.demo import DEMO_AS_OF
 
     path = render(demo_kg, tmp_path / "demo.html", as_of=DEMO_AS_OF)
-    loaded = open_page(path)
+    loaded = open_page(path, viewport=VIEWPORT)
     model = check_first_view(loaded, artifacts, "demo")
     assert len(model["n"]["id"]) == 834 and model["bridges"]["all"] == 250
     check_filter_and_zoom(loaded, model)
@@ -117,7 +117,7 @@ def test_demo_district_page_reads(tmp_path, demo_kg, open_page, artifacts):
     from gongjian.demo import DEMO_AS_OF
 
     path = render(demo_kg, tmp_path / "xw.html", as_of=DEMO_AS_OF, district="玄武区")
-    loaded = open_page(path)
+    loaded = open_page(path, viewport=VIEWPORT)
     check_first_view(loaded, artifacts, "demo-xuanwu")
     assert loaded.errors == []
 
@@ -125,7 +125,7 @@ def test_demo_district_page_reads(tmp_path, demo_kg, open_page, artifacts):
 def test_city_page_reads_at_the_first_view(tmp_path, open_page, artifacts):
     kg = big_city()
     path = render(kg, tmp_path / "city.html", as_of=AS_OF)
-    loaded = open_page(path)
+    loaded = open_page(path, viewport=VIEWPORT)
     model = check_first_view(loaded, artifacts, "city")
     assert model["mode"] == "orgs" and len(model["n"]["id"]) == 2850
     assert [a[1] for a in model["areas"] if a[0] == "district"] == \

@@ -182,3 +182,60 @@ def test_export_round_trips_with_kinds_colours_positions(tmp_path, small_kg, fmt
         assert node["viz"]["color"]["r"] == 0xC0
     else:
         assert isinstance(node["x"], float)
+
+
+def test_key_bridges_are_the_first_by_importance_and_few(demo_kg_model):
+    from gongjian.viz.context import BRIDGE, KEY_BRIDGE, key_bridge_limit
+
+    ctx, model = demo_kg_model
+    flags = model["n"]["f"]
+    n = len(flags)
+    key = [i for i, f in enumerate(flags) if f & KEY_BRIDGE]
+    every = [i for i, f in enumerate(flags) if f & BRIDGE]
+    assert len(key) == min(len(every), key_bridge_limit(n)) <= max(20, n // 20)
+    assert set(key) <= set(every)
+    rank = ctx.bridge_rank
+    worst_key = max(rank[i] for i in key)
+    assert all(rank[i] > worst_key for i in set(every) - set(key))
+    assert model["bridges"] == {"key": len(key), "all": len(every), "limit": key_bridge_limit(n)}
+
+
+def test_layout_groups_districts_and_gathers_islands(demo_kg_model):
+    from gongjian.viz.context import ISLAND
+
+    _, model = demo_kg_model
+    n = model["n"]
+    areas = {a[1]: a for a in model["areas"]}
+    assert set(areas) == set(model["districts"]) | {"党建孤岛"}
+    for i, (x, y) in enumerate(zip(n["x"], n["y"], strict=True)):
+        home = areas["党建孤岛"] if n["f"][i] & ISLAND else areas[model["districts"][n["d"][i]]]
+        assert home[2] <= x <= home[4] and home[3] <= y <= home[5], n["name"][i]
+    boxes = list(areas.values())
+    for k, a in enumerate(boxes):  # the areas do not overlap
+        for b in boxes[k + 1:]:
+            assert a[4] <= b[2] or b[4] <= a[2] or a[5] <= b[3] or b[5] <= a[3]
+
+
+def test_printed_picture_names_do_not_overlap(demo_kg_model):
+    from gongjian.viz.static import WIDTH, network_picture, text_width
+
+    _, model = demo_kg_model
+    pic = network_picture(model)
+    assert pic["width"] == WIDTH and len(pic["dots"]) == len(model["n"]["id"])
+    boxes = [(lb["x"], lb["y"] - pic["label_px"], lb["x"] + text_width(lb["text"], pic["label_px"]),
+              lb["y"]) for lb in pic["labels"] if lb["kind"] == "node"]
+    assert len(boxes) > 30
+    for k, a in enumerate(boxes):
+        for b in boxes[k + 1:]:
+            assert not (a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5
+                        and b[1] < a[3] - 0.5), (a, b)
+
+
+@pytest.fixture(scope="module")
+def demo_kg_model(demo_kg):
+    from gongjian.demo import DEMO_AS_OF
+    from gongjian.viz.context import prepare, select
+    from gongjian.viz.model import page_model
+
+    ctx = prepare(demo_kg, as_of=DEMO_AS_OF)
+    return ctx, page_model(ctx, select(ctx), title="t")
