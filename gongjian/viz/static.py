@@ -33,13 +33,16 @@ def text_width(text: str, size: float) -> float:
     return float(sum(size if ord(ch) >= 0x2E80 else size * 0.55 for ch in text))
 
 
-def place_labels(boxes: Sequence[tuple[float, float, float, float]]) -> list[int]:
+def place_labels(boxes: Sequence[tuple[float, float, float, float]],
+                 within: tuple[float, float] | None = None) -> list[int]:
     """Indices of the boxes ``(x0, y0, x1, y1)`` kept, in the given order of importance,
-    each kept box overlapping none kept before it."""
+    each kept box overlapping none kept before it (and inside ``(0, 0)–within`` if given)."""
     kept: list[int] = []
     cell = 40.0
     grid: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
     for i, b in enumerate(boxes):
+        if within and (b[0] < 0 or b[1] < 0 or b[2] > within[0] or b[3] > within[1]):
+            continue
         cells = [(gx, gy) for gx in range(int(b[0] // cell), int(b[2] // cell) + 1)
                  for gy in range(int(b[1] // cell), int(b[3] // cell) + 1)]
         if any(b[0] < c[2] and c[0] < b[2] and b[1] < c[3] and c[1] < b[3]
@@ -66,10 +69,14 @@ def network_picture(model: dict[str, Any]) -> dict[str, Any]:
     y0 = min([*ys, *(b[1] for b in boxes)], default=0.0) - 20
     x1 = max([*xs, *(b[2] for b in boxes)], default=1.0) + 20
     y1 = max([*ys, *(b[3] for b in boxes)], default=1.0) + 20
-    scale = min(WIDTH / max(x1 - x0, 1.0), MAX_HEIGHT / max(y1 - y0, 1.0))
+    size = n.get("size") if model["mode"] != "orgs" else None
+    biggest = max(size, default=1) if size else 1
+    edge = 14.0 if size else 0.0  # room for the biggest dot of an aggregated page
+    scale = min((WIDTH - 2 * edge) / max(x1 - x0, 1.0),
+                (MAX_HEIGHT - 2 * edge) / max(y1 - y0, 1.0))
 
     def px(x: float, y: float) -> tuple[float, float]:
-        return round(float(x - x0) * scale, 1), round(float(y - y0) * scale, 1)
+        return (round(float(x - x0) * scale + edge, 1), round(float(y - y0) * scale + edge, 1))
 
     types = model["types"]
     paths: dict[tuple[str, float, bool], list[str]] = {}
@@ -84,8 +91,7 @@ def network_picture(model: dict[str, Any]) -> dict[str, Any]:
     for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
         f = n["f"][i]
         p = px(x, y)
-        size = n.get("size")
-        r = DOT_PX * (max(size[i], 1) ** 0.5 if size else 1) if model["mode"] != "orgs" \
+        r = (3.0 + 10.0 * (max(size[i], 0) / max(biggest, 1)) ** 0.5) if size \
             else DOT_PX * (1.6 if f & 9 else 1)
         border = marks["island"] if f & 1 else (marks["bridge"] if f & 8 else "none")
         dots.append({"x": p[0], "y": p[1], "r": round(r, 1), "color": model["colors"][n["c"][i]],
@@ -111,8 +117,10 @@ def network_picture(model: dict[str, Any]) -> dict[str, Any]:
         top = y + dots[i]["r"] + 0.5
         label_boxes.append((x - w / 2 - 0.5, top, x + w / 2 + 0.5, top + LABEL_PX + 1.5))
         texts.append((round(x - w / 2, 1), round(top + LABEL_PX, 1), text, "node"))
-    keep = place_labels(label_boxes)
-    return {"width": round((x1 - x0) * scale, 1), "height": round((y1 - y0) * scale, 1),
+    width = round((x1 - x0) * scale + 2 * edge, 1)
+    height = round((y1 - y0) * scale + 2 * edge, 1)
+    keep = place_labels(label_boxes, within=(width, height))
+    return {"width": width, "height": height,
             "paths": [{"d": "".join(d), "color": c, "width": w, "dashes": dash}
                       for (c, w, dash), d in paths.items()],
             "dots": dots, "areas": areas,

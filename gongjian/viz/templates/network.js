@@ -198,6 +198,7 @@
     var scale = network.getScale(), w = container.clientWidth, h = container.clientHeight;
     var close = scale >= CLOSE_SCALE, grid = {}, cell = 64, out = [];
     function inside(b) { return b.x0 >= 0 && b.y0 >= 0 && b.x1 <= w && b.y1 <= h; }
+    function touches(b) { return b.x1 > 0 && b.y1 > 0 && b.x0 < w && b.y0 < h; }
     if (M.areas && allOn()) {
       measure.font = AREA_FONT;
       M.areas.forEach(function (a) {
@@ -214,7 +215,7 @@
         (markMode === "islands" && (N.f[i] & 1));
       if (!wanted) { continue; }
       var b = labelBox(i, scale);
-      if (!b || !inside(b)) { continue; }
+      if (!b || (close ? !touches(b) : !inside(b))) { continue; }
       if (!close && overlaps(grid, cell, b)) { continue; }
       b.text = labelText(i);
       remember(grid, cell, b);
