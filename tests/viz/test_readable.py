@@ -54,6 +54,10 @@ def check_first_view(loaded, artifacts, name: str) -> dict:
                         " return [c.clientWidth, c.clientHeight]; })()")
     labels = page.evaluate(BOXES_JS)
     assert labels, "nothing is named at the first view"
+    # at the overview only what matters is named: streets, communities, key bridges, islands
+    assert page.evaluate("gongjianPage.network.getScale()") < page.evaluate(
+        "gongjianPage.closeScale")
+    assert all(model["n"]["lp"][b["i"]] < 9 for b in labels if b["i"] >= 0)
     assert overlapping(labels) == []
     for b in labels:
         assert b["x0"] >= 0 and b["x1"] <= box[0] and b["y0"] >= 0 and b["y1"] <= box[1], b
