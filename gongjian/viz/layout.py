@@ -276,12 +276,17 @@ def territory(source: np.ndarray, target: np.ndarray, *, district: Sequence[str 
         xy = np.concatenate([xy + off for (_, xy), off in zip(parts, offsets, strict=True)])
         units.append(("district", d, members, xy))
     lone = np.flatnonzero(in_islands)
-    if len(lone):
-        # room above the islands for the area's title, and a box wide enough for it
-        xy = _islands_layout(lone, comp, source, target, rng) + np.array([0.0, SPACING * 0.5])
-        units.append(("islands", islands_label, lone, xy))
     pad = SPACING * 0.5
-    least = {"islands": np.array([SPACING * 3.5, SPACING * 1.6]), "district": np.zeros(2)}
+    # the islands' area grows with the map, so that it reads at the full view
+    mapped = sum(float(np.prod(xy.max(axis=0) + 2 * pad)) for *_, xy in units)
+    side = max(SPACING * 3.5, 0.3 * math.sqrt(mapped))
+    if len(lone):
+        xy = _islands_layout(lone, comp, source, target, rng)
+        spread = max(1.0, min(3.0, 0.8 * (side - 2 * pad) / max(float(xy.max()), SPACING)))
+        # room above the islands for the area's title
+        xy = xy * spread + np.array([0.0, max(SPACING * 0.5, side * 0.12)])
+        units.append(("islands", islands_label, lone, xy))
+    least = {"islands": np.array([side, side * 0.45]), "district": np.zeros(2)}
     sizes = [np.maximum(xy.max(axis=0) + 2 * pad, least[kind]) for kind, _, _, xy in units]
     offsets = _shelf(sizes, gap=SPACING * 1.2, aspect=1.4)
     areas = []
