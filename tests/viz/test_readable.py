@@ -181,5 +181,7 @@ def test_report_prints_with_figures_findings_and_kept_headings(tmp_path, demo_kg
     for number, text in enumerate(pages[:-1], start=1):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         assert squeeze(lines[-1]) not in shown, f"heading {lines[-1]!r} alone at page {number}"
+    for old in artifacts.glob("viz-report-page-*.png"):
+        old.unlink()
     subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(artifacts / "viz-report-page")],
                    check=True)
