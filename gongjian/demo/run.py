@@ -8,9 +8,9 @@ page per district (``各区/index.html``) and the report (``报告.html``), all 
 Examples
 --------
 >>> import tempfile
->>> result = run_demo(tempfile.mkdtemp())   # doctest: +SKIP
->>> result.errors, result.counts["party_orgs"]  # doctest: +SKIP
-(0, 838)
+>>> result = run_demo(tempfile.mkdtemp())   # the whole demo: a few seconds
+>>> result.errors, result.counts["party_orgs"], result.graph_path.name
+(0, 835, 'graph.gjg')
 """
 
 from __future__ import annotations

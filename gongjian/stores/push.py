@@ -32,9 +32,10 @@ Examples
 >>> plan = plan_push(kg)
 >>> [(step.kind, step.name, len(step.rows)) for step in plan if step.rows]
 [('node', 'PartyOrg', 1)]
->>> with open_store("embedded") as store:                    # doctest: +SKIP
-...     push(kg, store).created
-1
+>>> from gongjian.stores.store import open_store
+>>> with open_store("embedded") as store:          # a temporary embedded FalkorDB
+...     push(kg, store).created, push(kg, store).created
+(1, 0)
 """
 
 from __future__ import annotations
@@ -438,8 +439,15 @@ def push(kg: KnowledgeGraph, store: Store, *, batch_size: int = 5000, replace: b
 
     Examples
     --------
-    >>> with open_store("embedded") as store:                    # doctest: +SKIP
-    ...     print(push(kg, store).text())
+    >>> import pandas as pd
+    >>> from gongjian.stores.store import open_store
+    >>> kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(
+    ...     {"id": ["a", "b"], "name": ["甲", "乙"], "kind": ["community", "unit"],
+    ...      "district": ["玄武区"] * 2}))
+    >>> with open_store("embedded") as store:
+    ...     summary = push(kg, store)
+    >>> summary.created, summary.skipped
+    (2, 0)
     """
     if batch_size < 1:
         raise StoreError(f"批量大小必须是正整数 batch size must be positive: {batch_size}")

@@ -5,9 +5,18 @@ pages) that prints cleanly on A4; names in the lists link into the network view 
 
 Examples
 --------
+>>> import tempfile
+>>> from pathlib import Path
 >>> import gongjian
->>> gongjian.write_report(kg, "报告.html", as_of="2025-06-30")   # doctest: +SKIP
-PosixPath('报告.html')
+>>> import pandas as pd
+>>> kg = gongjian.KnowledgeGraph.from_frames(
+...     party_orgs=pd.DataFrame({"id": ["a", "b", "c"], "name": ["甲社区", "乙单位", "丙单位"],
+...                              "kind": ["community", "unit", "unit"],
+...                              "district": ["玄武区"] * 3, "street": ["新街口街道"] * 3}),
+...     relations=pd.DataFrame({"source_id": ["a"], "target_id": ["b"], "type": ["pairing"]}))
+>>> path = gongjian.write_report(kg, Path(tempfile.mkdtemp()) / "报告.html", as_of="2025-06-30")
+>>> "乙单位" in path.read_text(encoding="utf-8")
+True
 """
 
 from __future__ import annotations
