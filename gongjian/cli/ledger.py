@@ -39,8 +39,8 @@ def check(
 
     例 Example: gongjian check 台账/ --problems 问题清单.xlsx --rejects rejects/
     """
-    from gongjian.loaders import read_ledger, summary, write_problems, write_rejects
-    from gongjian.loaders.ledger import PROBLEM_COLUMNS
+    from gongjian.loaders import read_ledger, table_counts, write_problems, write_rejects
+    from gongjian.loaders.labels import PROBLEM_COLUMNS
     from gongjian.loaders.problems import localized, problems_frame
 
     book = read_ledger(ledger, config=config, strict=strict)
@@ -55,7 +55,7 @@ def check(
     if rejects is not None:
         for path in write_rejects(book, rejects):
             err_console.print(pick(lang, f"已写入 {path}", f"wrote {path}"))
-    table = summary(book, lang=lang)
+    table = table_counts(book, lang=lang)
     console = err_console if (fmt != "table" and output is None) else out_console
     for row in table.itertuples(index=False):
         console.print(pick(

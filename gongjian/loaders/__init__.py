@@ -18,9 +18,10 @@ Examples
 
 from __future__ import annotations
 
-from gongjian.loaders.ledger import PROBLEM_COLUMNS, Ledger, Problem
-from gongjian.loaders.problems import summary, write_problems, write_rejects
+from gongjian.loaders.labels import PROBLEM_COLUMNS
+from gongjian.loaders.ledger import Ledger, Problem
+from gongjian.loaders.problems import table_counts, write_problems, write_rejects
 from gongjian.loaders.read import check, read_ledger
 
-__all__ = ["PROBLEM_COLUMNS", "Ledger", "Problem", "check", "read_ledger", "summary",
+__all__ = ["PROBLEM_COLUMNS", "Ledger", "Problem", "check", "read_ledger", "table_counts",
            "write_problems", "write_rejects"]

@@ -21,32 +21,14 @@ from typing import Literal
 
 from gongjian.errors import LedgerError
 from gongjian.loaders.headers import ONE_OF
+from gongjian.loaders.labels import TEMPLATE_NOTES, TYPE_NOTES
 from gongjian.loaders.tables import CHOICES, TABLES, Column, Table
 
-__all__ = ["NOTES", "SPEC_FILE", "ledger_spec", "spec_section", "template_header",
+__all__ = ["SPEC_FILE", "ledger_spec", "spec_section", "template_header",
            "write_templates"]
 
 #: The ledger contract shipped in the package (the same text as ``docs/ledgers.md``).
 SPEC_FILE = "ledgers.md"
-
-_TYPE_NOTES = {
-    "zh": {"int": "非负整数", "date": "日期，如 2023-05-01", "list": "可填多个，用 、 分隔",
-           "uscc": "18位统一社会信用代码", "personal": "个人信息，默认不公开显示"},
-    "en": {"int": "non-negative integer", "date": "date, e.g. 2023-05-01",
-           "list": "several values separated by 、", "uscc": "18-character credit code",
-           "personal": "personal data, masked by default"},
-}
-#: Notes on single columns for the 说明 sheet.
-NOTES = {
-    "id": ("本表内唯一的组织编码", "unique in this file"),
-    "source_id": ("甲方组织编码；为空时按甲方名称查找",
-                  "first end's id; when empty, its name is used"),
-    "target_id": ("乙方组织编码；为空时按乙方名称查找",
-                  "second end's id; when empty, its name is used"),
-    "parent_id": ("上级党组织的组织编码", "id of the superior organization"),
-    "covering_org_id": ("覆盖该组织的党组织编码", "id of the covering Party organization"),
-    "end": ("结束日期早于分析日期的关系视为已结束", "a tie that ended is inactive"),
-}
 
 
 def ledger_spec() -> str:
@@ -106,13 +88,13 @@ def _choice_values(col: Column, lang: str) -> list[str]:
 def _note(table: Table, col: Column, lang: str) -> str:
     i = 1 if lang == "en" else 0
     parts = []
-    if col.name in NOTES:
-        parts.append(NOTES[col.name][i])
+    if col.name in TEMPLATE_NOTES:
+        parts.append(TEMPLATE_NOTES[col.name][i])
     if col.type == "choice":
         parts.append(("one of: " if lang == "en" else "可选：")
                      + ("、".join(_choice_values(col, lang))))
-    elif col.type in _TYPE_NOTES[lang]:
-        parts.append(_TYPE_NOTES[lang][col.type])
+    elif col.type in TYPE_NOTES[lang]:
+        parts.append(TYPE_NOTES[lang][col.type])
     pair = next((p for p in ONE_OF.get(table.key, ()) if col.name in p), None)
     if pair:
         parts.append("编码与名称至少填一个" if lang != "en" else "give the id or the name")

@@ -63,7 +63,7 @@ from gongjian.stores.store import Store, open_store
 
 __all__ = [
     "MAX_TEXT",
-    "SUMMARY_LABELS",
+    "PUSH_LABELS",
     "PushStep",
     "PushSummary",
     "open_store",
@@ -83,7 +83,7 @@ _RELATION_FIELDS = ("type", "source_id", "target_id", "start", "end", "reporting
                     "projects", "note")
 
 #: Column → (中文表头, English header) of :meth:`PushSummary.frame`.
-SUMMARY_LABELS: dict[str, tuple[str, str]] = {
+PUSH_LABELS: dict[str, tuple[str, str]] = {
     "kind": ("类别", "kind"),
     "name": ("标签/关系类型", "label or type"),
     "title": ("名称", "title"),
@@ -157,7 +157,7 @@ class PushSummary:
               "name": s.name, "title": s.title, "rows": len(s.rows), "created": s.created,
               "matched": s.matched, "skipped": s.skipped}
              for s in self.steps if s.rows or s.skipped],
-            columns=list(SUMMARY_LABELS))
+            columns=list(PUSH_LABELS))
 
     def text(self, lang: str = "zh") -> str:
         """One line for people."""
@@ -237,12 +237,12 @@ def _column_values(df: pd.DataFrame, col: str) -> tuple[list[Any], np.ndarray]:
         bad = (s.str.contains("\x00", regex=False).fillna(False)
                | (s.str.len() > MAX_TEXT).fillna(False)).to_numpy(dtype=bool)
         return [v if isinstance(v, str) else None for v in s.tolist()], bad
-    values = [_plain(v) for v in s.tolist()]
+    values = [_python_value(v) for v in s.tolist()]
     bad = np.array([_value_problem(v) is not None for v in values], dtype=bool)
     return values, bad
 
 
-def _plain(value: Any) -> Any:
+def _python_value(value: Any) -> Any:
     """One cell of an object column as a value a database takes (None for missing)."""
     value = to_jsonable(value)
     if isinstance(value, list):

@@ -388,6 +388,13 @@ def run_report(name: str, store: Store, params: Mapping[str, Any] | None = None,
     return pd.DataFrame(rows, columns=keys)
 
 
+#: Column → (中文表头, English header) of :func:`reports_frame` (``gongjian cypher list``).
+REPORT_LIST_LABELS: dict[str, tuple[str, str]] = {
+    "name": ("名称", "name"), "title": ("标题", "title"),
+    "description": ("说明", "description"), "parameters": ("参数", "parameters"),
+    "variants": ("版本", "variants"),
+}
+
 #: Headers people see for the columns the library's reports return: (中文, English).
 REPORT_LABELS: dict[str, tuple[str, str]] = {
     "id": ("组织编码", "id"),

@@ -33,6 +33,7 @@ from gongjian.graph.model import KnowledgeGraph
 from gongjian.i18n import pick
 from gongjian.viz.charts import bar_chart
 from gongjian.viz.context import Context, prepare, select
+from gongjian.viz.labels import REPORT_WORDS, words
 from gongjian.viz.model import page_model
 from gongjian.viz.page import _context_vars, _env, node_anchor, write_html
 
@@ -160,17 +161,4 @@ def write_report(kg: KnowledgeGraph, path: Path | str, *, as_of: dt.date | str |
 
 
 def _report_words(lang: str) -> dict[str, str]:
-    words = {
-        "summary": ("概况", "Summary"), "charts": ("图表", "Charts"),
-        "islands": ("党建孤岛", "Party-building islands"),
-        "bridges": ("关键联结单位", "Bridging units"),
-        "clusters": ("跨区片区", "Cross-district clusters"),
-        "plan": ("两新组织覆盖计划", "Coverage plan"), "network": ("共建关系网络", "Network"),
-        "name": ("名称", "Name"), "district": ("所属区", "District"),
-        "street": ("所属街道", "Street"), "why": ("说明", "Why"),
-        "size": ("组织数", "Organizations"), "districts": ("涉及区", "Districts"),
-        "ties": ("跨区关系", "Cross-district ties"), "members": ("成员", "Members"),
-        "none": ("无", "None"), "more": ("等", "and more"), "cluster": ("片区", "Cluster"),
-        "top": ("前 {0} 项", "top {0}"),
-    }
-    return {k: pick(lang, zh, en) for k, (zh, en) in words.items()} | {"top_n": str(TOP)}
+    return words(REPORT_WORDS, lang) | {"top_n": str(TOP)}
