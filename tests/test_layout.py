@@ -194,3 +194,22 @@ def test_graph_holds_no_database_code():
         text = path.read_text(encoding="utf-8")
         for word in ("import neo4j", "import falkordb", "redis", "neo4j_admin"):
             assert word not in text, f"{path.name}: {word}"
+
+
+def private_attributes(source: str, name: str) -> list[str]:
+    """``x._name`` where ``x`` is not ``self`` or ``cls``: another object's private part."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") \
+                and not node.attr.startswith("__") \
+                and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+            out.append(f"{name}:{node.lineno}: .{node.attr}")
+    return out
+
+
+def test_no_module_reads_or_writes_another_objects_private_attribute():
+    found = [hit for name, path in modules().items()
+             for hit in private_attributes(path.read_text(encoding="utf-8"), name)]
+    assert found == [], "use the owner's public method (e.g. kg.cached):\n" + "\n".join(found)
+    probe = "def f(kg):\n    kg._cache[1] = 2\n    self._ok = 1\n    return kg.__class__\n"
+    assert private_attributes(probe, "probe") == ["probe:2: ._cache"]
