@@ -11,7 +11,6 @@ Split by street: :func:`gongjian.viz.write_split` of the whole graph, every page
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -35,8 +34,7 @@ def _subgraph(graph: str, n: int, as_of: str):
     ids = set(orgs["id"])
     rel = kg.relations
     rel = rel[rel["source_id"].isin(ids) & rel["target_id"].isin(ids)]
-    return dataclasses.replace(kg, party_orgs=orgs.reset_index(drop=True),
-                               relations=rel.reset_index(drop=True), _cache={})
+    return kg.with_tables(party_orgs=orgs, relations=rel)
 
 
 def _pyvis_input(kg, as_of: str):

@@ -4,9 +4,12 @@ The public API. Everything is imported lazily, so ``import gongjian`` is quick.
 
 Examples
 --------
+>>> from pathlib import Path
 >>> import gongjian
->>> kg = gongjian.load("examples/ledger")          # doctest: +SKIP
->>> gongjian.islands(kg).head()                     # doctest: +SKIP
+>>> examples = Path(gongjian.__file__).parents[1] / "examples" / "ledger"
+>>> kg = gongjian.load(examples)            # a ledger folder (or a .gjg graph file)
+>>> gongjian.islands(kg, as_of="2025-06-30")["id"].head(3).tolist()
+['XW-HY-01', 'XW-LH-01', 'XW-SQ-03']
 """
 
 from __future__ import annotations

@@ -180,7 +180,7 @@ def summary_command(graph: GraphArg, seed: _SeedOpt = 0, as_of: AsOfOpt = None,
     """
     from gongjian.output import json_records, write_text
     from gongjian.queries import summary
-    from gongjian.queries.labels import SECTIONS
+    from gongjian.queries.labels import SUMMARY_SECTIONS
 
     day = parse_as_of(as_of)
     kg = open_graph(graph)
@@ -198,7 +198,7 @@ def summary_command(graph: GraphArg, seed: _SeedOpt = 0, as_of: AsOfOpt = None,
         target = None if output is None else output.with_name(
             f"{output.stem}-{name}{output.suffix}")
         _show(df, name, fmt=fmt, output=target, lang=lang,
-              title=pick(lang, *SECTIONS[name]))
+              title=pick(lang, *SUMMARY_SECTIONS[name]))
 
 
 def register(app: typer.Typer) -> None:

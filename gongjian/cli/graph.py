@@ -38,13 +38,14 @@ def build_command(ledger: _LedgerArg, output: _GraphOut = None, strict: _StrictO
 
     例 Example:  gongjian build 台账/ -o 图.gjg
     """
-    from gongjian.graph.info import LABELS, summarize
+    from gongjian.graph.info import INFO_LABELS, summarize
     from gongjian.graph.io import GRAPH_SUFFIX, load, save
 
     kg = load(ledger, config=config, strict=strict)
     resolved = ledger.resolve()
     target = save(kg, output or resolved.with_name(resolved.name + GRAPH_SUFFIX))
-    emit(summarize(kg, lang=lang)["tables"], fmt="table", output=None, labels=LABELS, lang=lang)
+    emit(summarize(kg, lang=lang)["tables"], fmt="table", output=None, labels=INFO_LABELS,
+         lang=lang)
     err_console.print(pick(lang, f"已写入 {target}", f"wrote {target}"))
     rejected, problems = kg.meta.get("rejected_rows", 0), kg.meta.get("problems", {})
     warnings = problems.get("warnings", 0)
@@ -66,12 +67,12 @@ def info_command(graph: GraphArg, fmt: FormatOpt = "table", output: OutputOpt = 
 
     例 Example:  gongjian info 图.gjg   ·   gongjian info 台账/ -f xlsx -o 概况.xlsx
     """
-    from gongjian.graph.info import LABELS, SECTIONS, flatten, summarize
+    from gongjian.graph.info import INFO_LABELS, INFO_SECTIONS, flatten, summarize
 
     kg = open_graph(graph)
     parts = summarize(kg, lang=lang)
     if fmt != "table" or output is not None:
-        emit(flatten(parts, lang=lang), fmt=fmt, output=output, labels=LABELS, lang=lang)
+        emit(flatten(parts, lang=lang), fmt=fmt, output=output, labels=INFO_LABELS, lang=lang)
         return
     meta = kg.meta
     if meta.get("source") or meta.get("built"):
@@ -80,8 +81,8 @@ def info_command(graph: GraphArg, fmt: FormatOpt = "table", output: OutputOpt = 
                                f"source {meta.get('source', '?')} · built "
                                f"{meta.get('built', '?')}"), markup=False)
     for name, df in parts.items():
-        emit(df, fmt="table", output=None, labels=LABELS, lang=lang,
-             title=pick(lang, *SECTIONS[name]))
+        emit(df, fmt="table", output=None, labels=INFO_LABELS, lang=lang,
+             title=pick(lang, *INFO_SECTIONS[name]))
 
 
 def register(app: typer.Typer) -> None:

@@ -39,8 +39,8 @@ def check(
 
     例 Example: gongjian check 台账/ --problems 问题清单.xlsx --rejects rejects/
     """
-    from gongjian.loaders import read_ledger, summary, write_problems, write_rejects
-    from gongjian.loaders.ledger import PROBLEM_COLUMNS
+    from gongjian.loaders import read_ledger, table_counts, write_problems, write_rejects
+    from gongjian.loaders.labels import PROBLEM_COLUMNS
     from gongjian.loaders.problems import localized, problems_frame
 
     book = read_ledger(ledger, config=config, strict=strict)
@@ -55,7 +55,7 @@ def check(
     if rejects is not None:
         for path in write_rejects(book, rejects):
             err_console.print(pick(lang, f"已写入 {path}", f"wrote {path}"))
-    table = summary(book, lang=lang)
+    table = table_counts(book, lang=lang)
     console = err_console if (fmt != "table" and output is None) else out_console
     for row in table.itertuples(index=False):
         console.print(pick(
@@ -70,22 +70,50 @@ def check(
 
 
 def init(
-    folder: Annotated[Path, typer.Argument(help="写入模板的目录 Folder for the templates.",
-                                           show_default=False)],
+    folder: Annotated[Optional[Path], typer.Argument(
+        help="写入模板的目录 Folder for the templates.", show_default=False)] = None,
     lang: LangOpt = "zh",
     fmt: Annotated[Literal["xlsx", "csv"], typer.Option(
         "--format", "-f", help="模板格式 Template format: xlsx or csv.")] = "xlsx",
     force: Annotated[bool, typer.Option(
         "--force", help="覆盖已有文件 Overwrite existing files.")] = False,
+    spec: Annotated[bool, typer.Option(
+        "--spec", help="打印台账格式约定（ledgers.md）Print the ledger contract.")] = False,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="与 --spec 合用：写入此文件 With --spec: write it to this file.")
+    ] = None,
 ) -> None:
-    """生成空白台账模板（每张表一个文件，带下拉列表和说明）。
+    """生成空白台账模板（每张表一个文件，带下拉列表和说明）；--spec 打印台账格式约定。
 
-    Write empty ledger templates, one file per table, with drop-down lists and notes.
+    Write empty ledger templates, one file per table, with drop-down lists and notes; with
+    --spec, print the ledger contract (or write it with -o).
 
-    例 Example: gongjian init 台账/
+    例 Example: gongjian init 台账/ ; gongjian init --spec -o 台账格式.md
     """
-    from gongjian.loaders.templates import write_templates
+    from gongjian.errors import LedgerError
+    from gongjian.loaders.templates import ledger_spec, write_templates
 
+    if spec:
+        if folder is not None:
+            raise LedgerError(pick(lang, f"--spec 不生成模板，请去掉目录 {folder}",
+                                   f"--spec writes no templates; leave out {folder}"))
+        text = ledger_spec()
+        if output is None:
+            typer.echo(text, nl=False)
+            return
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise LedgerError(pick(lang, f"无法写入 {output}：{err.strerror}",
+                                   f"cannot write {output}: {err.strerror}")) from err
+        out_console.print(pick(lang, f"已写入 {output}", f"wrote {output}"), markup=False)
+        return
+    if output is not None:
+        raise LedgerError(pick(lang, "-o 只能与 --spec 合用；模板写入目录参数",
+                               "-o goes with --spec; templates go to the folder argument"))
+    if folder is None:
+        raise LedgerError(pick(lang, "请给出写入模板的目录，例如 gongjian init 台账/",
+                               "give a folder for the templates, e.g. gongjian init 台账/"))
     for path in write_templates(folder, lang=lang, fmt=fmt, force=force):
         out_console.print(pick(lang, f"已写入 {path}", f"wrote {path}"), markup=False)
 

@@ -85,13 +85,13 @@ def push_command(
 
     例 Example:  gongjian push 图.gjg --to embedded   ·   gongjian push 图.gjg --to neo4j://localhost:7687
     """
-    from gongjian.stores.push import SUMMARY_LABELS, push
+    from gongjian.stores.push import PUSH_LABELS, push
 
     kg = open_graph(graph)
     with _open(to, graph, user, database) as store:
         summary = push(kg, store, batch_size=batch_size, replace=replace,
                        include_personal=personal)
-    emit(summary.frame(lang), fmt=fmt, output=output, labels=SUMMARY_LABELS, lang=lang)
+    emit(summary.frame(lang), fmt=fmt, output=output, labels=PUSH_LABELS, lang=lang)
     err_console.print(summary.text(lang), markup=False)
 
 
@@ -113,16 +113,14 @@ def cypher_list_command(reports: _ReportsOpt = None,
 
     例 Example:  gongjian cypher list   ·   gongjian cypher list --format json
     """
-    from gongjian.stores.reports import list_reports, reports_frame
+    from gongjian.stores.reports import REPORT_LIST_LABELS, list_reports, reports_frame
 
     df = reports_frame(list_reports(reports), lang=lang)
     if fmt == "table":
         df = df.assign(parameters=[
             [f"{p['name']}:{p['type']}={p['default']}" for p in ps] for ps in df["parameters"]])
-    labels = {"name": ("名称", "name"), "title": ("标题", "title"),
-              "description": ("说明", "description"), "parameters": ("参数", "parameters"),
-              "variants": ("版本", "variants")}
-    emit(df, fmt=fmt, output=output, labels=labels if fmt != "json" else None, lang=lang)
+    emit(df, fmt=fmt, output=output, labels=REPORT_LIST_LABELS if fmt != "json" else None,
+         lang=lang)
 
 
 def cypher_run_command(

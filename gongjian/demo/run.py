@@ -8,9 +8,9 @@ page per district (``各区/index.html``) and the report (``报告.html``), all 
 Examples
 --------
 >>> import tempfile
->>> result = run_demo(tempfile.mkdtemp())   # doctest: +SKIP
->>> result.errors, result.counts["party_orgs"]  # doctest: +SKIP
-(0, 838)
+>>> result = run_demo(tempfile.mkdtemp())   # the whole demo: a few seconds
+>>> result.errors, result.counts["party_orgs"], result.graph_path.name
+(0, 835, 'graph.gjg')
 """
 
 from __future__ import annotations
@@ -24,7 +24,12 @@ from gongjian.i18n import pick
 from gongjian.progress import progress
 from gongjian.synth.writer import check_folder
 
-__all__ = ["GRAPH_NAME", "DemoResult", "run_demo"]
+__all__ = ["GRAPH_NAME", "OUTPUT_TITLES", "DemoResult", "run_demo"]
+
+#: What the demo made, for :meth:`DemoResult.lines`: output → (中文, English).
+OUTPUT_TITLES: dict[str, tuple[str, str]] = {
+    "analyses": ("分析结果", "analyses"), "page": ("网络页面", "network page"),
+    "districts": ("各区页面", "district pages"), "report": ("分析报告", "report")}
 
 #: File name of the saved demo graph inside the demo folder.
 GRAPH_NAME = "graph.gjg"
@@ -69,10 +74,8 @@ class DemoResult:
                               f"{DEMO_AS_OF}）",
                         f"  planted answers: {self.folder / 'ground_truth.json'} (as of "
                         f"{DEMO_AS_OF})"))
-        names = {"analyses": ("分析结果", "analyses"), "page": ("网络页面", "network page"),
-                 "districts": ("各区页面", "district pages"), "report": ("分析报告", "report")}
         for key, path in self.outputs.items():
-            zh, en = names[key]
+            zh, en = OUTPUT_TITLES[key]
             out.append(f"  {pick(lang, zh, en)}{pick(lang, '：', ': ')}{path}")
         target = self.graph_path or self.folder
         out += [pick(lang, "下一步可以试试：", "Try next:"),

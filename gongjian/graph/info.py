@@ -24,10 +24,10 @@ from gongjian.graph.model import NODE_TABLES, KnowledgeGraph
 from gongjian.i18n import pick
 from gongjian.loaders.tables import TABLES
 
-__all__ = ["LABELS", "SECTIONS", "flatten", "summarize"]
+__all__ = ["INFO_LABELS", "INFO_SECTIONS", "flatten", "summarize"]
 
 #: Section → (Chinese title, English title), in the order they are shown.
-SECTIONS: dict[str, tuple[str, str]] = {
+INFO_SECTIONS: dict[str, tuple[str, str]] = {
     "tables": ("图谱各表", "tables"),
     "party_kinds": ("党组织按类别", "Party organizations by kind"),
     "relation_types": ("共建关系按类型", "co-building ties by type"),
@@ -35,8 +35,8 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "districts": ("按区", "by district"),
 }
 
-#: Column → (Chinese header, English header) for output.
-LABELS: dict[str, tuple[str, str]] = {
+#: Column (and edge table) → (Chinese header, English header) for output.
+INFO_LABELS: dict[str, tuple[str, str]] = {
     "section": ("部分", "section"),
     "key": ("代码", "code"),
     "label": ("名称", "name"),
@@ -45,16 +45,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "ended": ("已到期", "ended"),
     "party_orgs": ("党组织", "Party organizations"),
     "organizations": ("两新组织", "new-economy organizations"),
-    "relations": ("共建关系", "co-building ties"),
+    "relations": (TABLES["relations"].zh, "co-building ties"),
+    "links": ("纵向关系", "vertical links"),
     "cross_district": ("跨区共建关系", "cross-district ties"),
 }
 
-_EDGE_LABELS = {"relations": (TABLES["relations"].zh, "co-building ties"),
-                "links": ("纵向关系", "vertical links")}
-
 
 def summarize(kg: KnowledgeGraph, *, lang: str = "zh") -> dict[str, pd.DataFrame]:
-    """Counts for ``gongjian info``: one frame per section of :data:`SECTIONS`.
+    """Counts for ``gongjian info``: one frame per section of :data:`INFO_SECTIONS`.
 
     Every frame has ``key`` (table name, kind code or district) and ``label`` (what people
     read, in ``lang``). ``tables``, ``party_kinds``, ``relation_types`` and ``link_types``
@@ -85,7 +83,7 @@ def flatten(parts: dict[str, pd.DataFrame], *, lang: str = "zh") -> pd.DataFrame
     >>> flatten(summarize(KnowledgeGraph()))["section"].iloc[0]
     '图谱各表'
     """
-    frames = [df.assign(section=pick(lang, *SECTIONS[name]))
+    frames = [df.assign(section=pick(lang, *INFO_SECTIONS[name]))
               for name, df in parts.items() if len(df)]
     if not frames:
         return pd.DataFrame({c: [] for c in ("section", "key", "label", "count")})
@@ -98,7 +96,7 @@ def flatten(parts: dict[str, pd.DataFrame], *, lang: str = "zh") -> pd.DataFrame
 def _tables(kg: KnowledgeGraph, lang: str) -> pd.DataFrame:
     node_label = {table: schema.label(schema.NODE_LABELS, label, lang)
                   for label, (table, _) in NODE_TABLES.items()}
-    rows = [(name, node_label.get(name) or pick(lang, *_EDGE_LABELS[name]), len(df))
+    rows = [(name, node_label.get(name) or pick(lang, *INFO_LABELS[name]), len(df))
             for name, df in kg.tables()]
     return pd.DataFrame(rows, columns=["key", "label", "count"])
 

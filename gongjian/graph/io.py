@@ -228,8 +228,14 @@ def load(path: str | os.PathLike, *, config: str | os.PathLike | None = None,
 
     Examples
     --------
-    >>> kg = load("examples/ledger")        # doctest: +SKIP
-    >>> kg = load("图.gjg")                  # doctest: +SKIP
+    >>> import tempfile
+    >>> import gongjian
+    >>> kg = load(Path(gongjian.__file__).parents[1] / "examples" / "ledger")  # a folder
+    >>> kg.counts()["party_orgs"], kg.meta["problems"]["errors"]
+    (13, 0)
+    >>> path = save(kg, Path(tempfile.mkdtemp()) / "图.gjg")
+    >>> load(path).counts() == kg.counts()                                  # a graph file
+    True
     """
     path = Path(path)
     if path.is_dir():
@@ -260,7 +266,9 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
 
     Examples
     --------
-    >>> read_manifest("图.gjg")["version"]   # doctest: +SKIP
+    >>> import tempfile
+    >>> path = save(KnowledgeGraph(), Path(tempfile.mkdtemp()) / "图.gjg")
+    >>> read_manifest(path)["version"]
     1
     """
     path = Path(path)
@@ -277,9 +285,19 @@ def read_graph(path: str | os.PathLike, *,
 
     Examples
     --------
-    >>> kg = read_graph("图.gjg")                                          # doctest: +SKIP
-    >>> kg = read_graph("图.gjg", tables=["party_orgs", "relations"])       # doctest: +SKIP
-    >>> kg = read_graph("图.gjg", tables={"relations": ["source_id", "end"]})  # doctest: +SKIP
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> kg = KnowledgeGraph.from_frames(
+    ...     party_orgs=pd.DataFrame({"id": ["a", "b"], "name": ["甲", "乙"]}),
+    ...     relations=pd.DataFrame({"source_id": ["a"], "target_id": ["b"],
+    ...                             "type": ["pairing"]}))
+    >>> path = save(kg, Path(tempfile.mkdtemp()) / "图.gjg")
+    >>> read_graph(path).counts()["relations"]
+    1
+    >>> read_graph(path, tables=["party_orgs"]).counts()["relations"]  # the others empty
+    0
+    >>> read_graph(path, tables={"relations": ["source_id", "type"]}).relations["type"].tolist()
+    ['pairing']
     """
     path = Path(path)
     template = KnowledgeGraph()

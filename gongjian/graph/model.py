@@ -41,9 +41,9 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -76,6 +76,8 @@ NODE_TABLES: dict[str, tuple[str, str]] = {
     "Region": ("regions", "key"),
 }
 EDGE_TABLES: tuple[str, ...] = ("relations", "links")
+
+T = TypeVar("T")
 
 _REGION_COLUMNS = {"key": "str", "code": "str", "name": "str", "level": "str",
                    "parent": "str", "district": "str"}
@@ -144,12 +146,30 @@ class CoBuildingLayer:
         return g
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class KnowledgeGraph:
     """The knowledge graph of regional joint building, held as typed tables.
 
     Build one with :func:`gongjian.build` (from a ledger) or :func:`gongjian.load` (from a
     ledger folder or a graph file). See the module docstring for the tables.
+
+    A graph is immutable: its tables cannot be replaced (``kg.relations = …`` raises
+    :class:`dataclasses.FrozenInstanceError`). A graph with other tables is a new graph,
+    made with :meth:`with_tables` (or :func:`dataclasses.replace`), with an empty cache of
+    its own, so no analysis can answer from the tables of another graph. The frames
+    themselves are not copied; change them in place only before the first analysis.
+
+    Examples
+    --------
+    >>> kg = KnowledgeGraph.from_frames(
+    ...     party_orgs=pd.DataFrame({"id": ["a", "b"], "name": ["甲", "乙"],
+    ...                              "kind": ["community", "unit"]}))
+    >>> kg.co_building_arrays("2025-01-01").source.tolist()
+    []
+    >>> tied = kg.with_tables(relations=pd.DataFrame(
+    ...     {"source_id": ["a"], "target_id": ["b"], "type": ["pairing"]}))
+    >>> tied.co_building_arrays("2025-01-01").source.tolist(), len(kg.relations)
+    ([0], 0)
     """
 
     party_orgs: pd.DataFrame = field(default_factory=lambda: empty_table("party_orgs"))
@@ -159,7 +179,10 @@ class KnowledgeGraph:
     relations: pd.DataFrame = field(default_factory=lambda: empty_table("relations"))
     links: pd.DataFrame = field(default_factory=lambda: _frame(_LINK_COLUMNS))
     meta: dict[str, Any] = field(default_factory=dict)
-    _cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    # Derived views (the co-building layer per day, what the analyses share), computed on
+    # first use. Not an argument: every new graph, from __init__ or replace, starts empty.
+    _cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False,
+                                   compare=False)
 
     @classmethod
     def from_frames(cls, **frames: pd.DataFrame) -> KnowledgeGraph:
@@ -175,6 +198,47 @@ class KnowledgeGraph:
         if frames:
             raise TypeError(f"unknown tables: {sorted(frames)}")
         return kg
+
+    def with_tables(self, **tables: pd.DataFrame) -> KnowledgeGraph:
+        """A new graph with some tables (or ``meta``) replaced; this one is unchanged.
+
+        Missing columns of the new tables are added empty, as in :meth:`from_frames`.
+
+        Examples
+        --------
+        >>> kg = KnowledgeGraph()
+        >>> kg.with_tables(party_orgs=pd.DataFrame({"id": ["a"]})).counts()["party_orgs"]
+        1
+        """
+        names = {name for name, _ in self.tables()}
+        unknown = sorted(set(tables) - names - {"meta"})
+        if unknown:
+            raise TypeError(f"unknown tables: {unknown}")
+        template = type(self)()
+        changes: dict[str, Any] = {
+            name: conform(df, getattr(template, name)) for name, df in tables.items()
+            if name != "meta"}
+        if "meta" in tables:
+            changes["meta"] = tables["meta"]
+        return replace(self, **changes)
+
+    def cached(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The value cached on this graph under ``key``, made with ``make()`` on first use.
+
+        For views derived from the tables (the co-building layer of a day, what the analyses
+        share). The graph is immutable, so a cached value never outlives its tables. Keys
+        are tuples that start with the owner's module name, e.g.
+        ``("queries.layer", day)``.
+
+        Examples
+        --------
+        >>> kg = KnowledgeGraph()
+        >>> kg.cached(("doc", 1), lambda: [1, 2]) is kg.cached(("doc", 1), list)
+        True
+        """
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
 
     # --- tables ----------------------------------------------------------------------
 
@@ -228,9 +292,9 @@ class KnowledgeGraph:
         (['a', 'b'], [0], [1])
         """
         day = as_date(as_of)
-        key = ("layer", day)
-        if key in self._cache:
-            return self._cache[key]
+        return self.cached(("graph.model.layer", day), lambda: self._layer_arrays(day))
+
+    def _layer_arrays(self, day: pd.Timestamp) -> CoBuildingLayer:
         orgs = self.active_orgs()
         ids = orgs["id"].astype(str).to_numpy(dtype=object)
         live, s, t = self._active_ends(day, ids)
@@ -238,9 +302,7 @@ class KnowledgeGraph:
         lo, hi = np.minimum(s, t), np.maximum(s, t)
         types = self.relations["type"].astype(str)[live]
         src, dst, types, count = _collapse_ties(lo, hi, types, len(ids))
-        layer = CoBuildingLayer(ids, orgs.index.to_numpy(), src, dst, types, count, day)
-        self._cache[key] = layer
-        return layer
+        return CoBuildingLayer(ids, orgs.index.to_numpy(), src, dst, types, count, day)
 
     def co_building_layer(self, as_of: dt.date | str | None = None) -> nx.Graph:
         """The co-building layer as an undirected networkx graph.

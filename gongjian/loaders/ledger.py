@@ -24,24 +24,12 @@ from typing import Literal
 
 import pandas as pd
 
+from gongjian.loaders.labels import PROBLEM_COLUMNS  # re-exported: its home is labels
 from gongjian.loaders.tables import TABLE_ORDER, TABLES
 
 __all__ = ["PROBLEM_COLUMNS", "Ledger", "Problem", "empty_table"]
 
 Severity = Literal["error", "warning"]
-
-#: Column order (and Chinese / English headers) of the problem list people work through.
-PROBLEM_COLUMNS: dict[str, tuple[str, str]] = {
-    "severity": ("级别", "severity"),
-    "file": ("文件", "file"),
-    "row": ("行号", "row"),
-    "column": ("列", "column"),
-    "value": ("值", "value"),
-    "code": ("原因代码", "reason code"),
-    "message": ("说明", "message"),
-    "message_en": ("说明（英文）", "message (English)"),
-}
-
 
 @dataclass(frozen=True)
 class Problem:

@@ -2,9 +2,11 @@
 
 Examples
 --------
->>> ledger = read_ledger("examples/ledger")                  # doctest: +SKIP
->>> len(ledger.party_orgs), len(ledger.errors)               # doctest: +SKIP
-(12, 0)
+>>> from pathlib import Path
+>>> import gongjian
+>>> ledger = read_ledger(Path(gongjian.__file__).parents[1] / "examples" / "ledger")
+>>> len(ledger.party_orgs), len(ledger.errors)
+(13, 0)
 """
 
 from __future__ import annotations
@@ -84,8 +86,20 @@ def read_ledger(path: Path | str, *, config: Config = None, strict: bool = False
 
     Examples
     --------
-    >>> ledger = read_ledger("examples/ledger")                  # doctest: +SKIP
-    >>> ledger.relations[["source_id", "target_id", "type"]]     # doctest: +SKIP
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "党组织.csv").write_text(
+    ...     "组织编码,组织名称,组织类别,所属区\\nA1,甲社区党委,社区党委,玄武区\\n"
+    ...     "A2,乙单位党支部,单位党组织,玄武区\\n", encoding="utf-8")
+    >>> _ = (folder / "共建关系.csv").write_text(
+    ...     "甲方编码,乙方名称,关系类型\\nA1,乙单位党支部,结对共建\\nA1,丙,双报到\\n",
+    ...     encoding="gbk")
+    >>> ledger = read_ledger(folder)
+    >>> ledger.relations[["source_id", "target_id", "type"]]
+      source_id target_id     type
+    0        A1        A2  pairing
+    >>> [(p.row, p.column, p.code) for p in ledger.errors]   # 丙 is not in 党组织
+    [(3, '乙方名称', 'unknown_name')]
     """
     folder = Path(path)
     files = find_tables(folder)
@@ -138,7 +152,9 @@ def check(path: Path | str, *, config: Config = None) -> list[Problem]:
 
     Examples
     --------
-    >>> [p.text() for p in check("examples/ledger") if p.is_error]   # doctest: +SKIP
+    >>> import gongjian
+    >>> examples = Path(gongjian.__file__).parents[1] / "examples" / "ledger"
+    >>> [p.text() for p in check(examples) if p.is_error]
     []
     """
     return read_ledger(path, config=config).problems

@@ -2,8 +2,9 @@
 
 Headers are bold, required ones end in ``*``, the header row is frozen, every choice
 column has a drop-down list of the accepted values (from :mod:`gongjian.schema`), and a
-``说明`` sheet explains each column. The templates read back with
-:func:`~gongjian.loaders.read.read_ledger`.
+``说明`` sheet explains each column and carries the table's section of the ledger contract
+(:func:`ledger_spec`, the ``ledgers.md`` shipped in the package and printed by ``gongjian
+init --spec``). The templates read back with :func:`~gongjian.loaders.read.read_ledger`.
 
 Examples
 --------
@@ -14,33 +15,54 @@ Examples
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 from gongjian.errors import LedgerError
 from gongjian.loaders.headers import ONE_OF
+from gongjian.loaders.labels import TEMPLATE_NOTES, TYPE_NOTES
 from gongjian.loaders.tables import CHOICES, TABLES, Column, Table
 
-__all__ = ["NOTES", "template_header", "write_templates"]
+__all__ = ["SPEC_FILE", "ledger_spec", "spec_section", "template_header",
+           "write_templates"]
 
-_TYPE_NOTES = {
-    "zh": {"int": "非负整数", "date": "日期，如 2023-05-01", "list": "可填多个，用 、 分隔",
-           "uscc": "18位统一社会信用代码", "personal": "个人信息，默认不公开显示"},
-    "en": {"int": "non-negative integer", "date": "date, e.g. 2023-05-01",
-           "list": "several values separated by 、", "uscc": "18-character credit code",
-           "personal": "personal data, masked by default"},
-}
-#: Notes on single columns for the 说明 sheet.
-NOTES = {
-    "id": ("本表内唯一的组织编码", "unique in this file"),
-    "source_id": ("甲方组织编码；为空时按甲方名称查找",
-                  "first end's id; when empty, its name is used"),
-    "target_id": ("乙方组织编码；为空时按乙方名称查找",
-                  "second end's id; when empty, its name is used"),
-    "parent_id": ("上级党组织的组织编码", "id of the superior organization"),
-    "covering_org_id": ("覆盖该组织的党组织编码", "id of the covering Party organization"),
-    "end": ("结束日期早于分析日期的关系视为已结束", "a tie that ended is inactive"),
-}
+#: The ledger contract shipped in the package (the same text as ``docs/ledgers.md``).
+SPEC_FILE = "ledgers.md"
+
+
+def ledger_spec() -> str:
+    """The ledger contract (``ledgers.md``, shipped in the package): what ``init --spec`` prints.
+
+    Examples
+    --------
+    >>> ledger_spec().splitlines()[0]
+    '# Ledger format (数据台账格式) — the input contract'
+    """
+    return resources.files("gongjian.loaders").joinpath(SPEC_FILE).read_text(encoding="utf-8")
+
+
+def spec_section(key: str) -> list[str]:
+    """The lines of the contract's section for table ``key`` (heading first), or ``[]``.
+
+    Examples
+    --------
+    >>> spec_section("sites")[0]
+    '### 楼宇园区 / sites'
+    >>> spec_section("nothing")
+    []
+    """
+    lines = ledger_spec().splitlines()
+    start = next((i for i, line in enumerate(lines)
+                  if line.startswith("### ") and line.rstrip().endswith(f"/ {key}")), None)
+    if start is None:
+        return []
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith(("## ", "### "))),
+               len(lines))
+    section = lines[start:end]
+    while section and not section[-1].strip():
+        section.pop()
+    return section
 
 
 def _required(table: Table, col: Column) -> bool:
@@ -66,13 +88,13 @@ def _choice_values(col: Column, lang: str) -> list[str]:
 def _note(table: Table, col: Column, lang: str) -> str:
     i = 1 if lang == "en" else 0
     parts = []
-    if col.name in NOTES:
-        parts.append(NOTES[col.name][i])
+    if col.name in TEMPLATE_NOTES:
+        parts.append(TEMPLATE_NOTES[col.name][i])
     if col.type == "choice":
         parts.append(("one of: " if lang == "en" else "可选：")
                      + ("、".join(_choice_values(col, lang))))
-    elif col.type in _TYPE_NOTES[lang]:
-        parts.append(_TYPE_NOTES[lang][col.type])
+    elif col.type in TYPE_NOTES[lang]:
+        parts.append(TYPE_NOTES[lang][col.type])
     pair = next((p for p in ONE_OF.get(table.key, ()) if col.name in p), None)
     if pair:
         parts.append("编码与名称至少填一个" if lang != "en" else "give the id or the name")
@@ -118,6 +140,16 @@ def _xlsx(table: Table, path: Path, lang: str) -> None:
         notes.column_dimensions[letter].width = width
     for row in notes.iter_rows(min_row=2):
         row[2].alignment = Alignment(wrap_text=True, vertical="top")
+    # The table's section of the contract, one line a row in column A (no row looks like a
+    # header row: every cell of it is in one column).
+    notes.append(())
+    notes.append((("完整格式约定：运行 gongjian init --spec 查看，或 gongjian init --spec -o "
+                   "台账格式.md 保存；以下为本表一节。") if lang != "en" else
+                  ("The whole ledger contract: gongjian init --spec (or gongjian init --spec -o "
+                   "ledgers.md). This table's section follows."),))
+    notes.cell(row=notes.max_row, column=1).font = bold
+    for line in spec_section(table.key):
+        notes.append((line,) if line.strip() else ())
     tmp = path.with_name(path.name + ".part")
     book.save(tmp)
     tmp.replace(path)

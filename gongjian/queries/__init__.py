@@ -8,10 +8,16 @@ Chinese and English headers. The heavy parts run on igraph built from
 
 Examples
 --------
+>>> from pathlib import Path
 >>> import gongjian
->>> kg = gongjian.load("examples/ledger")                    # doctest: +SKIP
->>> islands(kg, as_of="2025-06-30")                           # doctest: +SKIP
->>> coverage_plan(kg).query("plan == 'joint_branch'")        # doctest: +SKIP
+>>> examples = Path(gongjian.__file__).parents[1] / "examples" / "ledger"
+>>> kg = gongjian.load(examples)
+>>> islands(kg, as_of="2025-06-30")[["id", "reason"]].head(2)
+         id    reason
+0  XW-HY-01  isolated
+1  XW-LH-01  isolated
+>>> coverage_plan(kg)["plan"].value_counts().sort_index().to_dict()
+{'instructor': 1, 'own_branch': 1}
 """
 
 from gongjian.graph.model import LAYER_RELATION_COLUMNS

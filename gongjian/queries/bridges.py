@@ -152,9 +152,7 @@ def cut_off_counts(view: LayerView) -> tuple[np.ndarray, np.ndarray]:
     >>> ap.tolist(), cut.tolist()
     ([False, True, True, False], [0, 1, 1, 0])
     """
-    if "cut_off" not in view._extra:
-        view._extra["cut_off"] = _cut_off_counts(view)
-    return view._extra["cut_off"]
+    return view.cached(("bridges.cut_off",), lambda: _cut_off_counts(view))
 
 
 def _cut_off_counts(view: LayerView) -> tuple[np.ndarray, np.ndarray]:

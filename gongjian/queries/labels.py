@@ -22,7 +22,7 @@ import pandas as pd
 from gongjian import schema
 from gongjian.i18n import pick
 
-__all__ = ["LABELS", "SECTIONS", "VALUES", "for_people"]
+__all__ = ["ANALYSIS_FILES", "LABELS", "SUMMARY_SECTIONS", "VALUES", "for_people"]
 
 _ORG = {
     "id": ("组织编码", "id"), "name": ("组织名称", "name"), "kind": ("组织类别", "kind"),
@@ -137,9 +137,18 @@ def for_people(df: pd.DataFrame, analysis: str, lang: str = "zh") -> pd.DataFram
     return out
 
 #: Titles of the parts of :func:`gongjian.queries.summary`: (中文, English).
-SECTIONS: dict[str, tuple[str, str]] = {
+SUMMARY_SECTIONS: dict[str, tuple[str, str]] = {
     "overview": ("概览（按区）", "overview by district"),
     "kinds": ("党组织类别", "Party organizations by kind"),
     "relation_types": ("有效共建关系类型", "active ties by type"),
     "coverage": ("两新组织覆盖（按区）", "coverage of 两新组织 by district"),
+}
+
+#: Analysis → (中文 file stem, English file stem) of :func:`gongjian.queries.write_analyses`.
+ANALYSIS_FILES: dict[str, tuple[str, str]] = {
+    "islands": ("党建孤岛", "islands"),
+    "bridges": ("关键联结单位", "bridging_units"),
+    "clusters": ("跨区片区", "cross_district_clusters"),
+    "coverage": ("两新组织覆盖率（按街道）", "coverage_by_street"),
+    "coverage_list": ("覆盖组建建议", "coverage_plan"),
 }

@@ -23,9 +23,10 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     import igraph
 
 __all__ = ["LayerView", "codes", "distinct_per_vertex", "layer_view"]
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -94,12 +97,26 @@ class LayerView:
         has_axis = np.bincount(self.component, weights=self.is_axis) > 0
         return has_axis[self.component]
 
+    def cached(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The value kept on this view under ``key``, made with ``make()`` on first use.
+
+        For what several analyses of one day share (codes, partners' districts, cut-off
+        counts). Keys are tuples that start with a name of the owner.
+
+        Examples
+        --------
+        >>> from gongjian.graph.model import KnowledgeGraph
+        >>> view = layer_view(KnowledgeGraph(), "2025-01-01")
+        >>> view.cached(("doc",), lambda: 42), view.cached(("doc",), lambda: 0)
+        (42, 42)
+        """
+        if key not in self._extra:
+            self._extra[key] = make()
+        return self._extra[key]
+
     def codes(self, column: str) -> tuple[np.ndarray, pd.Index]:
         """Integer codes of an organization column (``-1`` where missing) and the values."""
-        key = ("codes", column)
-        if key not in self._extra:
-            self._extra[key] = codes(self.orgs[column])
-        return self._extra[key]
+        return self.cached(("codes", column), lambda: codes(self.orgs[column]))
 
 
 def codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -135,10 +152,8 @@ def distinct_per_vertex(view: LayerView, column: str, *, include_self: bool = Tr
     >>> v.tolist(), c.tolist()
     ([0, 0, 1, 1], [0, 1, 0, 1])
     """
-    key = ("distinct", column, include_self)
-    if key not in view._extra:
-        view._extra[key] = _distinct_per_vertex(view, column, include_self)
-    return view._extra[key]
+    return view.cached(("distinct", column, include_self),
+                       lambda: _distinct_per_vertex(view, column, include_self))
 
 
 def _distinct_per_vertex(view: LayerView, column: str, include_self: bool
@@ -161,6 +176,9 @@ def _distinct_per_vertex(view: LayerView, column: str, include_self: bool
 def layer_view(kg: KnowledgeGraph, as_of: dt.date | str | None = None) -> LayerView:
     """The shared view of ``kg``'s co-building layer on ``as_of`` (cached on the graph).
 
+    The view is kept with :meth:`KnowledgeGraph.cached`: a graph is immutable, so a graph
+    with other tables (:meth:`KnowledgeGraph.with_tables`) gets a view of its own.
+
     Examples
     --------
     >>> from gongjian.graph.model import KnowledgeGraph
@@ -168,10 +186,9 @@ def layer_view(kg: KnowledgeGraph, as_of: dt.date | str | None = None) -> LayerV
     0
     """
     day = as_date(as_of)
-    key = ("queries.layer_view", day)
-    cache = kg._cache  # the graph's own per-day cache, shared with co_building_arrays
-    if key not in cache:
+
+    def make() -> LayerView:
         arrays = kg.co_building_arrays(day)
-        orgs = kg.party_orgs.loc[arrays.rows].reset_index(drop=True)
-        cache[key] = LayerView(arrays, orgs)
-    return cache[key]
+        return LayerView(arrays, kg.party_orgs.loc[arrays.rows].reset_index(drop=True))
+
+    return kg.cached(("queries.layer", day), make)

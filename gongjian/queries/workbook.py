@@ -21,19 +21,9 @@ from gongjian.queries.bridges import bridges
 from gongjian.queries.clusters import clusters
 from gongjian.queries.coverage import coverage, coverage_plan
 from gongjian.queries.islands import islands
-from gongjian.queries.labels import LABELS, for_people
+from gongjian.queries.labels import ANALYSIS_FILES, LABELS, for_people
 
-__all__ = ["ANALYSIS_FILES", "write_analyses"]
-
-#: Analysis → (中文 file stem, English file stem).
-ANALYSIS_FILES: dict[str, tuple[str, str]] = {
-    "islands": ("党建孤岛", "islands"),
-    "bridges": ("关键联结单位", "bridging_units"),
-    "clusters": ("跨区片区", "cross_district_clusters"),
-    "coverage": ("两新组织覆盖率（按街道）", "coverage_by_street"),
-    "coverage_list": ("覆盖组建建议", "coverage_plan"),
-}
-
+__all__ = ["write_analyses"]
 
 def write_analyses(kg: KnowledgeGraph, folder: str | Path, *,
                    as_of: dt.date | str | None = None, lang: str = "zh",

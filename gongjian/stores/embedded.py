@@ -14,9 +14,10 @@ died without stopping it is shut down (with a save) and replaced.
 
 Examples
 --------
->>> with EmbeddedServer("/tmp/graph.falkordb") as server:   # doctest: +SKIP
-...     server.client().ping()
-True
+>>> import tempfile
+>>> with EmbeddedServer(Path(tempfile.mkdtemp()) / "graph.falkordb") as server:
+...     server.client().list_graphs()
+[]
 """
 
 from __future__ import annotations

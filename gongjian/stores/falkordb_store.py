@@ -8,9 +8,16 @@ writer), not by a constraint.
 
 Examples
 --------
->>> store = FalkorDBStore.connect("localhost", 6379)          # doctest: +SKIP
->>> store.execute("RETURN 1 AS one")                           # doctest: +SKIP
+>>> import tempfile
+>>> from gongjian.stores.embedded import EmbeddedServer
+>>> with EmbeddedServer(f"{tempfile.mkdtemp()}/g.falkordb") as server:
+...     FalkorDBStore(server.client(), graph="doc").execute("RETURN 1 AS one")
 [{'one': 1}]
+>>> try:                                              # nothing listens on port 9
+...     FalkorDBStore.connect("127.0.0.1", 9, timeout=1)
+... except StoreError as err:
+...     print(str(err).startswith("无法连接 FalkorDB"))
+True
 """
 
 from __future__ import annotations

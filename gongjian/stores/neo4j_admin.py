@@ -248,8 +248,15 @@ def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
 
     Examples
     --------
-    >>> export_neo4j_admin(kg, "out/neo4j").command        # doctest: +SKIP
-    'neo4j-admin database import full --nodes=out/neo4j/nodes_PartyOrg.csv ...'
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(
+    ...     {"id": ["a"], "name": ["甲"], "kind": ["community"], "district": ["玄武区"]}))
+    >>> out = export_neo4j_admin(kg, Path(tempfile.mkdtemp()) / "neo4j")
+    >>> out.command.startswith("neo4j-admin database import full")
+    True
+    >>> (out.folder / "nodes_PartyOrg.csv").read_text(encoding="utf-8").splitlines()[1][:9]
+    'a,甲,commu'
     """
     out = AdminExport(Path(folder), database=database)
     out.folder.mkdir(parents=True, exist_ok=True)

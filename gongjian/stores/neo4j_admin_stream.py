@@ -510,9 +510,12 @@ def export_ledger_neo4j_admin(ledger: str | os.PathLike[str], folder: str | os.P
 
     Examples
     --------
-    >>> out = export_ledger_neo4j_admin("全国台账/", "neo4j导入/")     # doctest: +SKIP
-    >>> out.node_rows, out.relationship_rows                          # doctest: +SKIP
-    (35512345, 61234567)
+    >>> import tempfile
+    >>> import gongjian
+    >>> examples = Path(gongjian.__file__).parents[1] / "examples" / "ledger"
+    >>> out = export_ledger_neo4j_admin(examples, Path(tempfile.mkdtemp()) / "neo4j导入")
+    >>> out.node_rows > 0 and out.relationship_rows > 0
+    True
     """
     source = Path(ledger)
     target = Path(folder)

@@ -9,10 +9,11 @@ gives ``MERGE`` its index.
 
 Examples
 --------
->>> store = Neo4jStore("neo4j://localhost:7687", user="neo4j",
-...                    password="secret")                       # doctest: +SKIP
->>> store.execute("RETURN 1 AS one")                            # doctest: +SKIP
-[{'one': 1}]
+>>> try:                                      # no server here: the message keeps no secret
+...     Neo4jStore("bolt://127.0.0.1:9", password="s3cret-word", timeout=2)
+... except StoreError as err:
+...     print("s3cret-word" in str(err), str(err).startswith("无法连接"))
+False True
 """
 
 from __future__ import annotations

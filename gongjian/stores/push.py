@@ -32,9 +32,10 @@ Examples
 >>> plan = plan_push(kg)
 >>> [(step.kind, step.name, len(step.rows)) for step in plan if step.rows]
 [('node', 'PartyOrg', 1)]
->>> with open_store("embedded") as store:                    # doctest: +SKIP
-...     push(kg, store).created
-1
+>>> from gongjian.stores.store import open_store
+>>> with open_store("embedded") as store:          # a temporary embedded FalkorDB
+...     push(kg, store).created, push(kg, store).created
+(1, 0)
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ from gongjian.stores.store import Store, open_store
 
 __all__ = [
     "MAX_TEXT",
-    "SUMMARY_LABELS",
+    "PUSH_LABELS",
     "PushStep",
     "PushSummary",
     "open_store",
@@ -82,7 +83,7 @@ _RELATION_FIELDS = ("type", "source_id", "target_id", "start", "end", "reporting
                     "projects", "note")
 
 #: Column → (中文表头, English header) of :meth:`PushSummary.frame`.
-SUMMARY_LABELS: dict[str, tuple[str, str]] = {
+PUSH_LABELS: dict[str, tuple[str, str]] = {
     "kind": ("类别", "kind"),
     "name": ("标签/关系类型", "label or type"),
     "title": ("名称", "title"),
@@ -156,7 +157,7 @@ class PushSummary:
               "name": s.name, "title": s.title, "rows": len(s.rows), "created": s.created,
               "matched": s.matched, "skipped": s.skipped}
              for s in self.steps if s.rows or s.skipped],
-            columns=list(SUMMARY_LABELS))
+            columns=list(PUSH_LABELS))
 
     def text(self, lang: str = "zh") -> str:
         """One line for people."""
@@ -236,12 +237,12 @@ def _column_values(df: pd.DataFrame, col: str) -> tuple[list[Any], np.ndarray]:
         bad = (s.str.contains("\x00", regex=False).fillna(False)
                | (s.str.len() > MAX_TEXT).fillna(False)).to_numpy(dtype=bool)
         return [v if isinstance(v, str) else None for v in s.tolist()], bad
-    values = [_plain(v) for v in s.tolist()]
+    values = [_python_value(v) for v in s.tolist()]
     bad = np.array([_value_problem(v) is not None for v in values], dtype=bool)
     return values, bad
 
 
-def _plain(value: Any) -> Any:
+def _python_value(value: Any) -> Any:
     """One cell of an object column as a value a database takes (None for missing)."""
     value = to_jsonable(value)
     if isinstance(value, list):
@@ -438,8 +439,15 @@ def push(kg: KnowledgeGraph, store: Store, *, batch_size: int = 5000, replace: b
 
     Examples
     --------
-    >>> with open_store("embedded") as store:                    # doctest: +SKIP
-    ...     print(push(kg, store).text())
+    >>> import pandas as pd
+    >>> from gongjian.stores.store import open_store
+    >>> kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(
+    ...     {"id": ["a", "b"], "name": ["甲", "乙"], "kind": ["community", "unit"],
+    ...      "district": ["玄武区"] * 2}))
+    >>> with open_store("embedded") as store:
+    ...     summary = push(kg, store)
+    >>> summary.created, summary.skipped
+    (2, 0)
     """
     if batch_size < 1:
         raise StoreError(f"批量大小必须是正整数 batch size must be positive: {batch_size}")

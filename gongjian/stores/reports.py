@@ -34,7 +34,18 @@ Examples
 >>> report = get_report("agreements_ending")
 >>> report.params["days"].parse("30"), report.title
 (30, '即将到期的共建协议')
->>> run_report("isolated_organizations", store, {"as_of": "2025-06-30"})  # doctest: +SKIP
+>>> import pandas as pd
+>>> from gongjian.graph.model import KnowledgeGraph
+>>> from gongjian.stores.push import push
+>>> from gongjian.stores.store import open_store
+>>> kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(
+...     {"id": ["a", "b"], "name": ["甲", "乙"], "kind": ["community", "unit"],
+...      "district": ["玄武区"] * 2}))
+>>> with open_store("embedded") as store:
+...     _ = push(kg, store)
+...     rows = run_report("isolated_organizations", store, {"as_of": "2025-06-30"})
+>>> sorted(rows["id"])
+['a', 'b']
 """
 
 from __future__ import annotations
@@ -340,7 +351,20 @@ def run_report(name: str, store: Store, params: Mapping[str, Any] | None = None,
 
     Examples
     --------
-    >>> run_report("agreements_ending", store, {"days": "30"})   # doctest: +SKIP
+    >>> import pandas as pd
+    >>> from gongjian.graph.model import KnowledgeGraph
+    >>> from gongjian.stores.push import push
+    >>> from gongjian.stores.store import open_store
+    >>> kg = KnowledgeGraph.from_frames(
+    ...     party_orgs=pd.DataFrame({"id": ["a", "b"], "name": ["甲", "乙"],
+    ...                              "kind": ["community", "unit"], "district": ["玄武区"] * 2}),
+    ...     relations=pd.DataFrame({"source_id": ["a"], "target_id": ["b"], "type": ["agreement"],
+    ...                             "end": [pd.Timestamp("2025-07-15")]}))
+    >>> with open_store("embedded") as store:
+    ...     _ = push(kg, store)
+    ...     rows = run_report("agreements_ending", store, {"as_of": "2025-06-30", "days": "30"})
+    >>> len(rows)
+    1
     """
     report = get_report(name, folder)
     values = report.values(params)
@@ -363,6 +387,13 @@ def run_report(name: str, store: Store, params: Mapping[str, Any] | None = None,
         store.table(statement, values)
     return pd.DataFrame(rows, columns=keys)
 
+
+#: Column → (中文表头, English header) of :func:`reports_frame` (``gongjian cypher list``).
+REPORT_LIST_LABELS: dict[str, tuple[str, str]] = {
+    "name": ("名称", "name"), "title": ("标题", "title"),
+    "description": ("说明", "description"), "parameters": ("参数", "parameters"),
+    "variants": ("版本", "variants"),
+}
 
 #: Headers people see for the columns the library's reports return: (中文, English).
 REPORT_LABELS: dict[str, tuple[str, str]] = {

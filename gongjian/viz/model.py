@@ -35,8 +35,8 @@ import pandas as pd
 
 from gongjian import schema
 from gongjian.i18n import pick
-from gongjian.loaders.tables import TABLES
 from gongjian.viz.context import BRIDGE, ISLAND, KEY_BRIDGE, Context, VizError, key_bridge_limit
+from gongjian.viz.labels import PAGE_WORDS, words
 from gongjian.viz.layout import positions, territory
 from gongjian.viz.privacy import mask_name, mask_phone
 
@@ -55,67 +55,7 @@ CATEGORY_COLORS: tuple[str, ...] = (
 
 def ui_text(lang: str) -> dict[str, str]:
     """The page's own words (buttons, headings) in ``lang``; ledger columns from TABLES."""
-    col = TABLES["party_orgs"].column
-    rel = TABLES["relations"].column
-    words = {
-        "search": ("查找组织（名称或编码）", "Find an organization (name or id)"),
-        "filters": ("筛选", "Filters"),
-        "kinds": ("组织类别", "Kinds"),
-        "districts": ("所属区", "Districts"),
-        "types": ("关系类型", "Relation types"),
-        "legend": ("图例", "Legend"),
-        "details": ("详细信息", "Details"),
-        "hint": ("点击节点查看详细信息", "Click a node to see its details"),
-        "physics": ("开启力学布局", "Start physics"),
-        "physicsOff": ("停止力学布局", "Stop physics"),
-        "fit": ("全图", "Fit"),
-        "shown": ("显示", "Shown"),
-        "orgs": ("个组织", "organizations"),
-        "ties": ("条关系", "ties"),
-        "units": ("个节点", "nodes"),
-        "noMatch": ("没有找到", "No match"),
-        "island": ("党建孤岛", "Party-building island"),
-        "bridge": ("关键联结单位", "bridging unit"),
-        "keyBridge": ("重点联结单位（前 {0} 个）", "key bridging unit (top {0})"),
-        "bridgeRule": ("按切断的组织数、连接的区数、连接的系统数排序，标出前 5%（至少 20 个）；"
-                       "全部 {0} 个联结单位可在“分析标注”中筛选",
-                       "ranked by organizations cut off, districts joined, systems joined; "
-                       "the top 5% (at least 20) are marked; all {0} are under "
-                       "'Analysis marks'"),
-        "showAll": ("全部组织", "all organizations"),
-        "onlyIslands": ("只看党建孤岛", "islands only"),
-        "onlyKey": ("只看重点联结单位", "key bridging units only"),
-        "onlyBridges": ("只看全部联结单位（{0} 个）", "all bridging units only ({0})"),
-        "islandArea": ("党建孤岛", "Islands"),
-        "labelsNote": ("全图只标注街道、社区、重点联结单位和孤岛；放大后显示全部名称",
-                       "At full view only streets, communities, key bridging units and islands "
-                       "are named; zoom in for every name"),
-        "crossCluster": ("跨区片区成员", "member of a cross-district cluster"),
-        "crossTie": ("跨区关系（粗线）", "cross-district tie (thick line)"),
-        "flags": ("分析标注", "Analysis marks"),
-        "areas": ("区域", "Areas"),
-        "place": ("位置", "Place"),
-        "kind": (col("kind").zh, "Kind"),
-        "members": (col("members").zh, "Party members"),
-        "secretary": (col("secretary").zh, "Secretary"),
-        "phone": (col("phone").zh, "Phone"),
-        "id": (col("id").zh, "Id"),
-        "start": (rel("start").zh, "start"),
-        "end": (rel("end").zh, "end"),
-        "tieList": ("共建关系", "Co-building ties"),
-        "orgCount": ("党组织数", "Party organizations"),
-        "tieCount": ("关系数", "Ties"),
-        "inner": ("内部关系", "ties inside"),
-        "cluster": ("片区", "Cluster"),
-        "aggregated": ("组织数超过上限，已按{0}汇总；节点大小表示组织数",
-                       "Too many organizations: grouped by {0}; node size = organizations"),
-        "street": ("街道", "street"),
-        "district": ("区", "district"),
-        "noStreet": ("（未填街道）", "(no street)"),
-        "asOf": ("分析日期", "as of"),
-        "otherColor": ("其他", "other"),
-    }
-    return {k: pick(lang, zh, en) for k, (zh, en) in words.items()}
+    return words(PAGE_WORDS, lang)
 
 
 def _clean(values: Sequence[Any]) -> list[Any]:

@@ -165,9 +165,18 @@ def render(kg: KnowledgeGraph, path: Path | str | None = None, *,
 
     Examples
     --------
+    >>> import tempfile
     >>> import gongjian
-    >>> gongjian.render(kg, "玄武区.html", district="玄武区")    # doctest: +SKIP
-    PosixPath('玄武区.html')
+    >>> import pandas as pd
+    >>> kg = gongjian.KnowledgeGraph.from_frames(
+    ...     party_orgs=pd.DataFrame({"id": ["a", "b", "c"], "name": ["甲社区", "乙单位", "丙单位"],
+    ...                              "kind": ["community", "unit", "unit"],
+    ...                              "district": ["玄武区"] * 3, "street": ["新街口街道"] * 3}),
+    ...     relations=pd.DataFrame({"source_id": ["a"], "target_id": ["b"], "type": ["pairing"]}))
+    >>> path = gongjian.render(kg, Path(tempfile.mkdtemp()) / "玄武区.html", district="玄武区",
+    ...                        as_of="2025-06-30")
+    >>> path.name, "vis-network" in path.read_text(encoding="utf-8")
+    ('玄武区.html', True)
     """
     ctx = prepare(kg, as_of=as_of, lang=lang, highlight=tuple(highlight),
                   need_clusters=cluster is not None or color_by == "cluster", seed=seed)
@@ -201,9 +210,18 @@ def write_split(kg: KnowledgeGraph, folder: Path | str, *,
 
     Examples
     --------
+    >>> import tempfile
     >>> import gongjian
-    >>> gongjian.viz.write_split(kg, "网络/", by="street")     # doctest: +SKIP
-    PosixPath('网络/index.html')
+    >>> import pandas as pd
+    >>> kg = gongjian.KnowledgeGraph.from_frames(
+    ...     party_orgs=pd.DataFrame({"id": ["a", "b", "c"], "name": ["甲社区", "乙单位", "丙单位"],
+    ...                              "kind": ["community", "unit", "unit"],
+    ...                              "district": ["玄武区"] * 3, "street": ["新街口街道"] * 3}),
+    ...     relations=pd.DataFrame({"source_id": ["a"], "target_id": ["b"], "type": ["pairing"]}))
+    >>> index = write_split(kg, Path(tempfile.mkdtemp()) / "网络", by="street",
+    ...                     as_of="2025-06-30")
+    >>> index.name, sorted(p.suffix for p in index.parent.iterdir())
+    ('index.html', ['.html', '.html'])
     """
     from gongjian.progress import progress
 

@@ -9,9 +9,18 @@ interactive network view at the end.
 
 Examples
 --------
+>>> import tempfile
+>>> from pathlib import Path
 >>> import gongjian
->>> gongjian.write_report(kg, "报告.html", as_of="2025-06-30")   # doctest: +SKIP
-PosixPath('报告.html')
+>>> import pandas as pd
+>>> kg = gongjian.KnowledgeGraph.from_frames(
+...     party_orgs=pd.DataFrame({"id": ["a", "b", "c"], "name": ["甲社区", "乙单位", "丙单位"],
+...                              "kind": ["community", "unit", "unit"],
+...                              "district": ["玄武区"] * 3, "street": ["新街口街道"] * 3}),
+...     relations=pd.DataFrame({"source_id": ["a"], "target_id": ["b"], "type": ["pairing"]}))
+>>> path = gongjian.write_report(kg, Path(tempfile.mkdtemp()) / "报告.html", as_of="2025-06-30")
+>>> "乙单位" in path.read_text(encoding="utf-8")
+True
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ from gongjian.i18n import pick
 from gongjian.viz.charts import bar_chart
 from gongjian.viz.context import Context, prepare, rank_bridges, select
 from gongjian.viz.findings import findings
+from gongjian.viz.labels import REPORT_WORDS, words
 from gongjian.viz.model import page_model
 from gongjian.viz.page import _context_vars, _env, node_anchor, write_html
 from gongjian.viz.static import network_picture
@@ -162,23 +172,4 @@ def write_report(kg: KnowledgeGraph, path: Path | str, *, as_of: dt.date | str |
 
 
 def _report_words(lang: str) -> dict[str, str]:
-    words = {
-        "summary": ("概况", "Summary"), "charts": ("图表", "Charts"),
-        "findings": ("主要发现", "Main findings"),
-        "picture": ("共建关系网络全图", "The co-building network"),
-        "picture_note": ("按区、街道、社区分组；只标注街道、社区、重点联结单位和孤岛",
-                         "grouped by district, street and community; only streets, "
-                         "communities, key bridging units and islands are named"),
-        "interactive": ("共建关系网络（可交互）", "Co-building network (interactive)"),
-        "islands": ("党建孤岛", "Party-building islands"),
-        "bridges": ("关键联结单位", "Bridging units"),
-        "clusters": ("跨区片区", "Cross-district clusters"),
-        "plan": ("两新组织覆盖计划", "Coverage plan"), "network": ("共建关系网络", "Network"),
-        "name": ("名称", "Name"), "district": ("所属区", "District"),
-        "street": ("所属街道", "Street"), "why": ("说明", "Why"),
-        "size": ("组织数", "Organizations"), "districts": ("涉及区", "Districts"),
-        "ties": ("跨区关系", "Cross-district ties"), "members": ("成员", "Members"),
-        "none": ("无", "None"), "more": ("等", "and more"), "cluster": ("片区", "Cluster"),
-        "top": ("前 {0} 项", "top {0}"),
-    }
-    return {k: pick(lang, zh, en) for k, (zh, en) in words.items()} | {"top_n": str(TOP)}
+    return words(REPORT_WORDS, lang) | {"top_n": str(TOP)}

@@ -6,7 +6,7 @@ import pandas as pd
 
 from gongjian import schema
 from gongjian.graph.build import build
-from gongjian.graph.info import SECTIONS, flatten, summarize
+from gongjian.graph.info import INFO_SECTIONS, flatten, summarize
 
 from .helpers import make_ledger, org
 
@@ -23,7 +23,7 @@ def test_counts_on_a_hand_made_ledger():
         ],
         organizations=[{"uscc": "1", "name": "x", "type": "private_firm", "district": "秦淮区"}]))
     parts = summarize(kg)
-    assert list(parts) == list(SECTIONS)
+    assert list(parts) == list(INFO_SECTIONS)
     kinds = parts["party_kinds"].set_index("key")
     assert kinds["count"].to_dict() == {"community": 1, "unit": 2, "temporary": 1}
     assert kinds.loc["unit", "dissolved"] == 1

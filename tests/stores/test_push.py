@@ -95,8 +95,8 @@ def test_replace_clears_first(store, small_kg):
 
 def test_dangling_ends_are_skipped_and_counted(store, small_kg):
     extra = pd.DataFrame({"source_id": ["U1"], "target_id": ["NOPE"], "type": ["pairing"]})
-    small_kg.relations = pd.concat([small_kg.relations, extra], ignore_index=True)
-    summary = push(small_kg, store)
+    kg = small_kg.with_tables(relations=pd.concat([small_kg.relations, extra]))
+    summary = push(kg, store)
     assert summary.skipped == 1
 
 
