@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from gongjian.cli.common import LangOpt, err_console, out_console
+from gongjian.cli.common import LangOpt, out_console
 from gongjian.i18n import pick
 
 
@@ -28,7 +28,7 @@ def synth(
         help="区划名称或代码 Region name or code, e.g. 南京市, 江苏省, 320102.")] = None,
     divisions: Annotated[Optional[Path], typer.Option(
         "--divisions", help="区划数据目录 Folder of the divisions files (villages.csv.gz …); "
-                            "default $GONGJIAN_DIVISIONS or ../shared/data/divisions.")] = None,
+                            "default $GONGJIAN_DIVISIONS, else the copy in the package.")] = None,
     fmt: Annotated[Literal["csv", "xlsx"], typer.Option(
         "--format", "-f", help="文件格式 File format: csv (any scale) or xlsx (small scales).")
     ] = "csv",
@@ -46,8 +46,6 @@ def synth(
 
     info = synthesize(output, scale=scale, seed=seed, region=region, divisions=divisions,
                       fmt=fmt, limit=limit, lang=lang)
-    if info["notice"]:
-        err_console.print(info["notice"], markup=False, highlight=False, soft_wrap=True)
     c = info["counts"]
     out_console.print(pick(
         lang,

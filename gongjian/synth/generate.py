@@ -31,10 +31,8 @@ same seed writes the same files.
 
 Examples
 --------
->>> import tempfile
->>> info = synthesize(tempfile.mkdtemp(), scale="district", limit=1)  # doctest: +SKIP
->>> info["counts"]["party_orgs"] > 1000                                # doctest: +SKIP
-True
+>>> SCALES["city"].party_orgs
+100000
 """
 
 from __future__ import annotations
@@ -59,7 +57,6 @@ from gongjian.synth.divisions import (
     Skeleton,
     find_divisions,
     load_skeleton,
-    synthetic_skeleton,
 )
 from gongjian.synth.writer import EXCEL_MAX_ROWS, TableSink, check_folder
 
@@ -75,15 +72,13 @@ class Target:
     party_orgs: int
     organizations: int
     relations: int
-    #: the made-up skeleton used without divisions data: districts, streets, communities
-    shape: tuple[int, int, int]
 
 
 SCALES: dict[str, Target] = {
-    "district": Target(2_000, 20_000, 10_000, (1, 10, 12)),
-    "city": Target(100_000, 1_000_000, 500_000, (11, 9, 12)),
-    "province": Target(600_000, 6_000_000, 3_000_000, (95, 12, 15)),
-    "nation": Target(5_000_000, 30_000_000, 20_000_000, (2800, 14, 15)),
+    "district": Target(2_000, 20_000, 10_000),
+    "city": Target(100_000, 1_000_000, 500_000),
+    "province": Target(600_000, 6_000_000, 3_000_000),
+    "nation": Target(5_000_000, 30_000_000, 20_000_000),
 }
 #: Ledger table → file name without extension.
 FILES: dict[str, str] = {key: TABLES[key].zh for key in TABLES}
@@ -134,21 +129,23 @@ def synthesize(folder: str | Path, *, scale: Scale, seed: int = 0, region: str |
     """Write a synthetic ledger folder of the given ``scale`` and return what was written.
 
     ``region`` names the province, city or district whose real streets and communities to
-    use (default per scale: 玄武区, 南京市, 江苏省, the whole country); ``divisions`` is the
-    folder of the divisions files. ``limit`` keeps only the first ``limit`` districts (with
+    use (default per scale: 玄武区, 南京市, 江苏省, the whole country; an unknown one is a
+    :class:`~gongjian.errors.GongjianError`); ``divisions`` is a folder of divisions files
+    other than the package's own (see :func:`~gongjian.synth.divisions.find_divisions`).
+    ``limit`` keeps only the first ``limit`` districts (with
     their share of the totals), for tests. ``fmt="xlsx"`` writes Excel files (write-only,
     for what fits in a sheet); CSV is the format for large scales. ``lang`` is the
     language of the progress bar.
 
-    Returns a dict with ``folder``, ``scale``, ``seed``, ``region``, ``skeleton``
-    (``divisions`` or ``synthetic``), ``notice`` (a message when the divisions data was
-    missing), ``counts`` (rows per table), ``files`` and ``seconds``.
+    Returns a dict with ``folder``, ``scale``, ``seed``, ``region``, ``divisions`` (the
+    divisions folder used), ``counts`` (rows per table), ``files`` and ``seconds``.
 
     Examples
     --------
     >>> import tempfile
-    >>> info = synthesize(tempfile.mkdtemp(), scale="district", divisions=None,
-    ...                   limit=1)                                     # doctest: +SKIP
+    >>> info = synthesize(tempfile.mkdtemp(), scale="district")
+    >>> info["region"], 1_500 < info["counts"]["party_orgs"] < 2_500
+    ('玄武区', True)
     """
     if scale not in SCALES:
         raise GongjianError(f"未知规模 {scale}：可选 {'、'.join(SCALES)} (unknown scale)")
@@ -157,24 +154,14 @@ def synthesize(folder: str | Path, *, scale: Scale, seed: int = 0, region: str |
     started = time.perf_counter()
     target = SCALES[scale]
     found = find_divisions(divisions)
-    notice = None
-    if found is None:
-        notice = ("没有找到区划数据（villages.csv.gz 等），改用虚构的区、街道、社区；"
-                  "请用 --divisions DIR 或环境变量 GONGJIAN_DIVISIONS 指定 "
-                  "(divisions data not found: using a made-up skeleton; "
-                  "pass --divisions DIR or set GONGJIAN_DIVISIONS)")
-        skeleton = synthetic_skeleton(districts=target.shape[0], streets=target.shape[1],
-                                      communities=target.shape[2])
-    else:
-        default = DEFAULT_REGIONS[scale]
-        skeleton = load_skeleton(region if region is not None else default, found)
+    skeleton = load_skeleton(region if region is not None else DEFAULT_REGIONS[scale], found)
     folder = Path(folder)
     check_folder(folder, {f"{stem}.{fmt}" for stem in FILES.values()}, lang)
     folder.mkdir(parents=True, exist_ok=True)
     sink = TableSink(folder, fmt, FILES)
     counts = _stream(sink, skeleton, target, seed, limit, lang)
     return {"folder": folder, "scale": scale, "seed": seed, "region": skeleton.name,
-            "skeleton": skeleton.source, "notice": notice, "counts": counts,
+            "divisions": found, "counts": counts,
             "files": sink.close(),
             "seconds": round(time.perf_counter() - started, 2)}
 

@@ -1,4 +1,5 @@
-"""Synthetic ledgers: spec format on real divisions, valid codes, the fallback skeleton, the CLI."""
+"""Synthetic ledgers: spec format on the real divisions shipped with the package, valid codes,
+unknown regions and divisions folders as errors, the CLI, an installed wheel."""
 
 from __future__ import annotations
 
@@ -14,17 +15,13 @@ from gongjian.cli import app
 from gongjian.errors import GongjianError
 from gongjian.loaders import read_ledger
 from gongjian.loaders.tables import TABLES
-from gongjian.synth.divisions import find_divisions
+from gongjian.synth.divisions import PACKAGED, find_divisions
 from gongjian.synth.generate import synthesize
 from gongjian.synth.names import is_valid_uscc
-
-DIVISIONS = find_divisions()
 
 
 @pytest.fixture(scope="module")
 def district(tmp_path_factory) -> dict:
-    if DIVISIONS is None:
-        pytest.fail("the divisions data (../shared/data/divisions) is needed for these tests")
     return synthesize(tmp_path_factory.mktemp("synth"), scale="district", seed=3)
 
 
@@ -34,7 +31,7 @@ def _read(info, table) -> pd.DataFrame:
 
 
 def test_district_scale_on_real_divisions(district):
-    assert district["skeleton"] == "divisions" and district["region"] == "玄武区"
+    assert district["divisions"] == find_divisions() and district["region"] == "玄武区"
     counts = district["counts"]
     assert 1_700 <= counts["party_orgs"] <= 2_300
     regions = _read(district, "regions")
@@ -85,30 +82,37 @@ def test_xlsx_format(tmp_path):
         synthesize(tmp_path, scale="district", fmt="csv")
 
 
-def test_fallback_without_divisions(tmp_path, monkeypatch):
+def test_divisions_travel_with_the_package_and_can_be_overridden(tmp_path, monkeypatch):
+    monkeypatch.delenv("GONGJIAN_DIVISIONS", raising=False)
+    assert find_divisions() == PACKAGED
+    assert (PACKAGED / "LICENSE").is_file() and (PACKAGED / "README.md").is_file()
+    other = tmp_path / "other"
+    other.mkdir()
+    for path in PACKAGED.glob("*.csv.gz"):
+        (other / path.name).symlink_to(path)
+    monkeypatch.setenv("GONGJIAN_DIVISIONS", str(other))
+    assert find_divisions() == other
+    assert find_divisions(PACKAGED) == PACKAGED  # --divisions wins over the variable
     monkeypatch.setenv("GONGJIAN_DIVISIONS", str(tmp_path / "nowhere"))
-    monkeypatch.chdir(tmp_path)
-    import gongjian.synth.divisions as divisions
-
-    monkeypatch.setattr(divisions, "__file__", str(tmp_path / "a" / "b" / "c.py"))
-    info = synthesize(tmp_path / "out", scale="district")
-    assert info["skeleton"] == "synthetic" and "--divisions" in info["notice"]
-    assert read_ledger(info["folder"]).errors == []
+    with pytest.raises(GongjianError, match="GONGJIAN_DIVISIONS"):
+        synthesize(tmp_path / "out", scale="district")  # no made-up places instead
+    assert not (tmp_path / "out").exists()
 
 
 def test_bad_divisions_folder_and_region(tmp_path):
     with pytest.raises(GongjianError, match=r"villages\.csv\.gz"):
         synthesize(tmp_path, scale="district", divisions=tmp_path)
-    if DIVISIONS is not None:
-        with pytest.raises(GongjianError, match="南京市鼓楼区"):
-            synthesize(tmp_path, scale="district", region="鼓楼区")
-        with pytest.raises(GongjianError, match="找不到区划"):
-            synthesize(tmp_path, scale="district", region="不存在市")
+    with pytest.raises(GongjianError, match="南京市鼓楼区"):
+        synthesize(tmp_path, scale="district", region="鼓楼区")
+    for scale in ("district", "city", "province", "nation"):
+        with pytest.raises(GongjianError, match="找不到区划「不存在市」"):
+            synthesize(tmp_path, scale=scale, region="不存在市")
+    with pytest.raises(GongjianError, match=r"相近的有：.*南京市"):
+        synthesize(tmp_path, scale="district", region="南京")
+    assert list(tmp_path.iterdir()) == []  # nothing written
 
 
 def test_city_scale_is_streamed_with_limit(tmp_path):
-    if DIVISIONS is None:
-        pytest.fail("the divisions data is needed")
     info = synthesize(tmp_path, scale="city", region="南京市", limit=2)
     n = info["counts"]
     # two districts of 南京市 with their share of the city's totals
@@ -124,8 +128,6 @@ def test_city_scale_is_streamed_with_limit(tmp_path):
 @pytest.fixture(scope="module")
 def three(tmp_path_factory) -> dict:
     """玄武, 秦淮 and 建邺 at district scale: the smallest ledger with district borders."""
-    if DIVISIONS is None:
-        pytest.fail("the divisions data is needed")
     return synthesize(tmp_path_factory.mktemp("three"), scale="district", region="南京市",
                       limit=3, seed=3)
 
@@ -208,9 +210,11 @@ def test_synth_command(tmp_path):
     assert out.exit_code == 0, out.output
     assert "Party organizations" in out.output
     assert (Path(tmp_path) / "s" / "党组织.csv").is_file()
-    bad = CliRunner().invoke(app, ["synth", "--scale", "district", "-o", str(tmp_path / "x"),
-                                   "--region", "不存在市"])
-    assert bad.exit_code == 1 and "找不到区划" in bad.output
+    for scale in ("district", "city"):
+        bad = CliRunner().invoke(app, ["synth", "--scale", scale, "-o", str(tmp_path / "x"),
+                                       "--region", "不存在市"])
+        assert bad.exit_code == 1 and "找不到区划「不存在市」" in bad.output
+        assert "Traceback" not in bad.output and not (tmp_path / "x").exists()
 
 
 def test_usccs_vectorized_match_scalar_check():
@@ -231,7 +235,7 @@ def test_tiny_batches_and_districts_without_communities(tmp_path, communities):
 
     skeleton = synthetic_skeleton(districts=6, streets=2, communities=communities)
     sink = TableSink(tmp_path, "csv", synth.FILES)
-    counts = synth._stream(sink, skeleton, synth.Target(60, 40, 80, (0, 0, 0)), 0, None, "zh")
+    counts = synth._stream(sink, skeleton, synth.Target(60, 40, 80), 0, None, "zh")
     sink.close()
     assert counts["regions"] == 6 * (1 + 2 + 2 * communities)
     ledger = read_ledger(tmp_path)
