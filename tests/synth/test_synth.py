@@ -235,7 +235,7 @@ def test_tiny_batches_and_districts_without_communities(tmp_path, communities):
 
     skeleton = synthetic_skeleton(districts=6, streets=2, communities=communities)
     sink = TableSink(tmp_path, "csv", synth.FILES)
-    counts = synth._stream(sink, skeleton, synth.Target(60, 40, 80), 0, None, "zh")
+    counts = synth.stream(sink, skeleton, synth.Target(60, 40, 80), 0)
     sink.close()
     assert counts["regions"] == 6 * (1 + 2 + 2 * communities)
     ledger = read_ledger(tmp_path)
