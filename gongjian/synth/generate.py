@@ -16,7 +16,9 @@ parts with one job each, all drawing from the batch's random stream
 - :mod:`~gongjian.synth.firms`: 两新组织 with valid credit codes and every kind of
   coverage, and the new-economy organizations and joint branches covering them;
 - :mod:`~gongjian.synth.relations`: ties up to the target, with dates (some expired),
-  reporting members and projects.
+  reporting members and projects;
+- :mod:`~gongjian.synth.lists`: the three lists and the activity record (需求清单, 资源清单,
+  项目清单, 活动记录), drawn last.
 
 Ties are local: most of an organization's ties go to communities of its own street. Every
 batch is generated with numpy and appended to the CSV files, so memory stays flat at any
@@ -51,6 +53,7 @@ from gongjian.synth.divisions import (
     find_divisions,
     load_skeleton,
 )
+from gongjian.synth.lists import HEADERS, LIST_FILES, lists
 from gongjian.synth.writer import EXCEL_MAX_ROWS, TableSink, check_folder
 
 __all__ = ["SCALES", "Scale", "Target", "batch_tables", "stream", "synthesize"]
@@ -73,8 +76,9 @@ SCALES: dict[str, Target] = {
     "province": Target(600_000, 6_000_000, 3_000_000),
     "nation": Target(5_000_000, 30_000_000, 20_000_000),
 }
-#: Ledger table → file name without extension.
-FILES: dict[str, str] = {key: TABLES[key].zh for key in TABLES}
+#: Ledger table → file name without extension: the five tables of 党组织 and their ties.
+FILES: dict[str, str] = {key: TABLES[key].zh for key in
+                         ("party_orgs", "relations", "organizations", "sites", "regions")}
 #: Rows (party organizations and 两新组织) per generated batch.
 BATCH_ROWS = 200_000
 
@@ -85,7 +89,7 @@ _SHARES = {"unit": 0.40, "grid": 0.22, "new_economy": 0.22, "joint": 0.04, "temp
 
 def synthesize(folder: str | Path, *, scale: Scale, seed: int = 0, region: str | None = None,
                divisions: str | Path | None = None, fmt: Literal["csv", "xlsx"] = "csv",
-               limit: int | None = None, lang: str = "zh") -> dict:
+               limit: int | None = None, lang: str = "zh", with_lists: bool = True) -> dict:
     """Write a synthetic ledger folder of the given ``scale`` and return what was written.
 
     ``region`` names the province, city or district whose real streets and communities to
@@ -95,7 +99,8 @@ def synthesize(folder: str | Path, *, scale: Scale, seed: int = 0, region: str |
     ``limit`` keeps only the first ``limit`` districts (with
     their share of the totals), for tests. ``fmt="xlsx"`` writes Excel files (write-only,
     for what fits in a sheet); CSV is the format for large scales. ``lang`` is the
-    language of the progress bar.
+    language of the progress bar. ``with_lists`` also writes 需求清单, 资源清单, 项目清单 and
+    活动记录 (:mod:`gongjian.synth.lists`); the other tables are the same without them.
 
     Returns a dict with ``folder``, ``scale``, ``seed``, ``region``, ``divisions`` (the
     divisions folder used), ``counts`` (rows per table), ``files`` and ``seconds``.
@@ -116,10 +121,11 @@ def synthesize(folder: str | Path, *, scale: Scale, seed: int = 0, region: str |
     found = find_divisions(divisions)
     skeleton = load_skeleton(region if region is not None else DEFAULT_REGIONS[scale], found)
     folder = Path(folder)
-    check_folder(folder, {f"{stem}.{fmt}" for stem in FILES.values()}, lang)
+    stems = {**FILES, **(LIST_FILES if with_lists else {})}
+    check_folder(folder, {f"{stem}.{fmt}" for stem in {**FILES, **LIST_FILES}.values()}, lang)
     folder.mkdir(parents=True, exist_ok=True)
-    sink = TableSink(folder, fmt, FILES)
-    counts = stream(sink, skeleton, target, seed, limit, lang)
+    sink = TableSink(folder, fmt, stems, extra=HEADERS)
+    counts = stream(sink, skeleton, target, seed, limit, lang, with_lists=with_lists)
     return {"folder": folder, "scale": scale, "seed": seed, "region": skeleton.name,
             "divisions": found, "counts": counts,
             "files": sink.close(),
@@ -127,9 +133,10 @@ def synthesize(folder: str | Path, *, scale: Scale, seed: int = 0, region: str |
 
 
 def stream(sink: TableSink, sk: Skeleton, target: Target, seed: int, limit: int | None = None,
-           lang: str = "zh") -> dict[str, int]:
+           lang: str = "zh", *, with_lists: bool = False) -> dict[str, int]:
     """Generate the ledger of skeleton ``sk`` batch after batch, appending each to ``sink``;
-    return the rows written per table.
+    return the rows written per table (with the four lists of
+    :mod:`gongjian.synth.lists` when ``with_lists``; ``sink`` must then know their headers).
 
     The totals of ``target`` are shared among the districts by their streets and
     communities; ``limit`` keeps only the first districts.
@@ -156,7 +163,8 @@ def stream(sink: TableSink, sk: Skeleton, target: Target, seed: int, limit: int 
     streets_of = dict(tuple(sk.streets.groupby("district", sort=False)))
     comms_of = dict(tuple(sk.communities.groupby("district", sort=False)))
     streets = [_district_streets(d, streets_of) for d in districts.itertuples(index=False)]
-    counts = dict.fromkeys(FILES, 0)
+    keys = [*FILES, *(LIST_FILES if with_lists else ())]
+    counts = dict.fromkeys(keys, 0)
     serial = 0
     plan = []
     for i, d in enumerate(districts.itertuples(index=False)):
@@ -184,9 +192,12 @@ def stream(sink: TableSink, sk: Skeleton, target: Target, seed: int, limit: int 
             batch = Batch(rng, d, streets[i], comms, part, parts, links)
             tables = batch_tables(batch, orgs_d // parts, firms_d // parts, rel_d // parts,
                                   serial)
+            if with_lists:
+                tables.update(lists(batch, tables["party_orgs"], tables["relations"]))
             serial += len(tables["organizations"])
-            for key in FILES:
-                df = tables[key].reindex(columns=[c.name for c in TABLES[key].columns])
+            for key in keys:
+                df = tables[key].reindex(columns=list(HEADERS[key]) if key in LIST_FILES
+                                         else [c.name for c in TABLES[key].columns])
                 if len(df) or key not in sink.started:
                     sink.write(key, df)
                     counts[key] += len(df)

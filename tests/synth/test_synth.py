@@ -76,6 +76,9 @@ def test_xlsx_format(tmp_path):
     ledger = read_ledger(tmp_path)
     assert ledger.errors == []
     assert len(ledger.organizations) == info["counts"]["organizations"]
+    projects = pd.read_excel(tmp_path / "项目清单.xlsx", sheet_name="项目清单", dtype=str)
+    assert list(projects.columns)[:3] == ["项目编号", "项目名称", "牵头组织编码"]
+    assert len(projects) == info["counts"]["projects"] > 10
     with pytest.raises(GongjianError, match="Excel"):
         synthesize(tmp_path / "big", scale="province", fmt="xlsx")
     with pytest.raises(GongjianError, match=r"党组织\.xlsx"):  # no CSV beside the Excel files
@@ -119,6 +122,12 @@ def test_city_scale_is_streamed_with_limit(tmp_path):
     assert 5_000 < n["party_orgs"] < 50_000
     assert 8 < n["organizations"] / n["party_orgs"] < 13
     assert 4 < n["relations"] / n["party_orgs"] < 6
+    # the lists in the city's proportions (≈ 50k needs, 150k resources, 30k projects and
+    # 300k activities for 100k organizations and 500k ties)
+    assert 0.4 < n["needs"] / n["party_orgs"] < 0.6
+    assert 1.3 < n["resources"] / n["party_orgs"] < 1.7
+    assert 0.5 < n["projects"] / n["needs"] < 0.7
+    assert 0.5 < n["activities"] / n["relations"] < 0.7
     orgs = _read(info, "party_orgs").set_index("组织编码")["所属区"]
     rel = _read(info, "relations")
     across = orgs.loc[rel["甲方编码"]].to_numpy() != orgs.loc[rel["乙方编码"]].to_numpy()
@@ -208,8 +217,17 @@ def test_synth_command(tmp_path):
     out = CliRunner().invoke(app, ["synth", "--scale", "district", "-o", str(tmp_path / "s"),
                                    "--seed", "1", "--lang", "en"])
     assert out.exit_code == 0, out.output
-    assert "Party organizations" in out.output
+    assert "Party organizations" in out.output and "activities" in out.output
     assert (Path(tmp_path) / "s" / "党组织.csv").is_file()
+    assert (Path(tmp_path) / "s" / "活动记录.csv").is_file()
+    bare = CliRunner().invoke(app, ["synth", "--scale", "district", "-o", str(tmp_path / "b"),
+                                    "--seed", "1", "--no-lists"])
+    assert bare.exit_code == 0, bare.output
+    assert sorted(p.stem for p in (tmp_path / "b").iterdir()) == sorted(
+        ["党组织", "共建关系", "两新组织", "楼宇园区", "区域"])
+    for stem in ("党组织", "共建关系", "两新组织"):  # the lists are drawn last
+        assert filecmp.cmp(tmp_path / "s" / f"{stem}.csv", tmp_path / "b" / f"{stem}.csv",
+                           shallow=False)
     for scale in ("district", "city"):
         bad = CliRunner().invoke(app, ["synth", "--scale", scale, "-o", str(tmp_path / "x"),
                                        "--region", "不存在市"])
@@ -241,3 +259,114 @@ def test_tiny_batches_and_districts_without_communities(tmp_path, communities):
     ledger = read_ledger(tmp_path)
     assert ledger.errors == []
     assert len(ledger.party_orgs) == counts["party_orgs"]
+
+
+# --- the three lists and the activity record (spec: 三张清单与活动记录) -------------------
+
+#: The spec's headers, written out here on purpose (not taken from the generator).
+LIST_HEADERS = {
+    "需求清单": ["需求编号", "提出组织编码", "类别", "需求内容", "提出日期", "状态"],
+    "资源清单": ["资源编号", "提供组织编码", "类别", "资源内容", "数量", "服务范围", "有效期至"],
+    "项目清单": ["项目编号", "项目名称", "牵头组织编码", "参与组织", "对应需求", "使用资源",
+             "开始日期", "结束日期", "状态"],
+    "活动记录": ["活动日期", "活动名称", "活动类型", "参与组织", "项目编号", "参与人数"],
+}
+CATEGORIES = {"场地", "活动场地", "阵地", "资金", "经费", "人才", "专业人才", "志愿服务",
+              "志愿者", "专业服务", "法律服务", "医疗服务", "技术服务", "物资", "就业", "岗位",
+              "文化", "文体", "其他"}
+
+
+def _list(info: dict, stem: str) -> pd.DataFrame:
+    return pd.read_csv(Path(info["folder"]) / f"{stem}.csv", dtype=str, keep_default_na=False,
+                       encoding="utf-8-sig")
+
+
+def _split(cells: pd.Series) -> pd.Series:
+    """Every id named in cells of 、-separated ids (empty cells name none)."""
+    return cells[cells != ""].str.split("、").explode()
+
+
+def _is_date(cells: pd.Series) -> bool:
+    cells = cells[cells != ""]
+    return bool(cells.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+                and pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce").notna().all())
+
+
+def test_lists_have_the_spec_headers_values_and_dates(district):
+    counts = district["counts"]
+    for stem, columns in LIST_HEADERS.items():
+        df = _list(district, stem)
+        assert list(df.columns) == columns, stem
+        assert len(df) > 100
+    needs, resources = _list(district, "需求清单"), _list(district, "资源清单")
+    projects, acts = _list(district, "项目清单"), _list(district, "活动记录")
+    assert len(needs) == counts["needs"] and len(acts) == counts["activities"]
+    for df, column in ((needs, "需求编号"), (resources, "资源编号"), (projects, "项目编号")):
+        assert df[column].is_unique and (df[column] != "").all()
+    assert set(needs["类别"]) <= CATEGORIES and set(resources["类别"]) <= CATEGORIES
+    assert len(set(needs["类别"])) >= 9  # every category, several spellings
+    assert set(needs["状态"]) <= {"待认领", "已认领", "已完成", "已关闭", ""}
+    assert set(resources["服务范围"]) <= {"本社区", "本街道", "本区", "全市", ""}
+    assert set(projects["状态"]) == {"计划", "实施中", "已完成", "已终止"}
+    assert set(acts["活动类型"]) == {"联席会议", "共建活动", "志愿服务", "报到服务", "其他"}
+    quantity = pd.to_numeric(resources["数量"][resources["数量"] != ""])
+    attendees = pd.to_numeric(acts["参与人数"][acts["参与人数"] != ""])
+    assert (quantity >= 0).all() and (attendees >= 0).all()
+    assert (attendees == attendees.round()).all()
+    for df, column in ((needs, "提出日期"), (resources, "有效期至"), (projects, "开始日期"),
+                       (projects, "结束日期"), (acts, "活动日期")):
+        assert _is_date(df[column]), column
+    assert (acts["活动日期"] <= "2025-06-30").all()
+
+
+def test_lists_refer_to_ids_of_the_ledger(district):
+    ids = set(_read(district, "party_orgs")["组织编码"])
+    needs, resources = _list(district, "需求清单"), _list(district, "资源清单")
+    projects, acts = _list(district, "项目清单"), _list(district, "活动记录")
+    assert needs["提出组织编码"].isin(ids).all()
+    assert resources["提供组织编码"].isin(ids).all()
+    assert projects["牵头组织编码"].isin(ids).all()
+    assert _split(projects["参与组织"]).isin(ids).all()
+    assert (projects["参与组织"] != "").all()
+    assert _split(projects["对应需求"]).isin(set(needs["需求编号"])).all()
+    assert _split(projects["使用资源"]).isin(set(resources["资源编号"])).all()
+    people = acts["参与组织"].str.split("、")
+    assert people.map(lambda p: len(set(p)) >= 2).all()
+    assert people.explode().isin(ids).all()
+    assert acts["项目编号"][acts["项目编号"] != ""].isin(set(projects["项目编号"])).all()
+    # a project's activities fall between its start and its end
+    on = acts[acts["项目编号"] != ""].merge(projects, left_on="项目编号", right_on="项目编号")
+    assert len(on) > 100 and (on["活动日期"] >= on["开始日期"]).all()
+    ended = on[on["结束日期"] != ""]
+    assert (ended["活动日期"] <= ended["结束日期"]).all()
+
+
+def test_lists_in_realistic_proportions(district):
+    orgs = _read(district, "party_orgs")
+    needs, resources = _list(district, "需求清单"), _list(district, "资源清单")
+    projects, acts = _list(district, "项目清单"), _list(district, "活动记录")
+    rel = _read(district, "relations")
+    # every community raises a few needs a year (2018 to mid-2025)
+    communities = orgs["组织编码"][orgs["组织类别"].str.startswith("社区")]
+    per = needs["提出组织编码"].value_counts().reindex(communities, fill_value=0)
+    assert (per > 0).mean() > 0.95 and 1 < per.median() / 7.5 < 6
+    # most resident units offer one to three resources
+    unit_kinds = ["机关党组织", "事业单位党组织", "国有企业党组织"]
+    units = orgs["组织编码"][orgs["组织类别"].isin(unit_kinds)]
+    offered = resources["提供组织编码"].value_counts()
+    assert 0.8 < units.isin(offered.index).mean() < 0.95 and offered.max() <= 3
+    # a bit over half of the needs answered by projects; the answer gives the need's status
+    answered = set(_split(projects["对应需求"]))
+    assert 0.5 < len(answered) / len(needs) < 0.62
+    assert 0.5 < len(projects) / len(needs) < 0.7
+    done = _split(projects["对应需求"][projects["状态"] == "已完成"])
+    assert (needs.set_index("需求编号").loc[done, "状态"] == "已完成").all()
+    assert (needs["状态"][~needs["需求编号"].isin(answered)] != "已完成").all()
+    # activities for most but not all ties
+    pairs = {frozenset(p) for people in acts["参与组织"].str.split("、")
+             for p in zip(people[:1] * (len(people) - 1), people[1:], strict=True)}
+    ties = [frozenset(p) for p in zip(rel["甲方编码"], rel["乙方编码"], strict=True)]
+    evidenced = np.mean([t in pairs for t in ties])
+    assert 0.7 < evidenced < 0.95
+    assert 0.45 < len(acts) / len(rel) < 0.75
+    assert 2.5 < len(resources) / len(needs) < 3.5
