@@ -249,16 +249,22 @@ def test_tiny_batches_and_districts_without_communities(tmp_path, communities):
     """Many districts with a handful of rows each (as at nation scale): no empty-array trouble."""
     from gongjian.synth import generate as synth
     from gongjian.synth.divisions import synthetic_skeleton
+    from gongjian.synth.lists import HEADERS, LIST_FILES
     from gongjian.synth.writer import TableSink
 
     skeleton = synthetic_skeleton(districts=6, streets=2, communities=communities)
-    sink = TableSink(tmp_path, "csv", synth.FILES)
-    counts = synth.stream(sink, skeleton, synth.Target(60, 40, 80), 0)
+    sink = TableSink(tmp_path, "csv", {**synth.FILES, **LIST_FILES}, extra=HEADERS)
+    counts = synth.stream(sink, skeleton, synth.Target(60, 40, 80), 0, with_lists=True)
     sink.close()
     assert counts["regions"] == 6 * (1 + 2 + 2 * communities)
     ledger = read_ledger(tmp_path)
     assert ledger.errors == []
     assert len(ledger.party_orgs) == counts["party_orgs"]
+    ids = set(ledger.party_orgs["id"])
+    info = {"folder": tmp_path}
+    assert counts["needs"] > 0 and counts["activities"] > 0
+    assert _list(info, "需求清单")["提出组织编码"].isin(ids).all()
+    assert _list(info, "活动记录")["参与组织"].str.split("、").explode().isin(ids).all()
 
 
 # --- the three lists and the activity record (spec: 三张清单与活动记录) -------------------
