@@ -24,11 +24,7 @@ def regions(batch: Batch) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from gongjian.synth.divisions import synthetic_skeleton
-    >>> sk = synthetic_skeleton(districts=1, streets=1, communities=2)
-    >>> batch = Batch(np.random.default_rng(0), next(sk.districts.itertuples()), sk.streets,
-    ...               sk.communities, part=0, parts=1)
-    >>> regions(batch)["level"].tolist()
+    >>> regions(Batch.made_up(streets=1, communities=2))["level"].tolist()
     ['区', '街道', '社区', '社区']
     """
     level = {k: schema.REGION_LEVELS[k].zh for k in schema.REGION_LEVELS}
@@ -49,6 +45,14 @@ def axis(batch: Batch) -> tuple[pd.DataFrame, pd.DataFrame]:
     borders (:func:`gongjian.synth.borders.border_meetings`).
 
     Returns the 党组织 rows and the ties (``source_id, target_id, type``).
+
+    Examples
+    --------
+    >>> orgs, ties = axis(Batch.made_up())
+    >>> orgs["name"].head(3).tolist()
+    ['金陵区金陵路街道党工委', '金陵区紫金路街道党工委', '金陵路街道金陵里社区党委']
+    >>> sorted(set(ties["type"]))
+    ['joint_meeting']
     """
     rng = batch.rng
     ns, nc = len(batch.streets), len(batch.comms)
@@ -78,4 +82,5 @@ def axis(batch: Batch) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _suffix(spelling: np.ndarray) -> np.ndarray:
+    """The end of a community organization's name for its 组织类别 (社区党委 → 党委)."""
     return pd.Series(spelling, dtype="str").str.replace("社区", "", regex=False).to_numpy()

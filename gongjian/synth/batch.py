@@ -72,19 +72,18 @@ class Batch:
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from gongjian.synth.divisions import synthetic_skeleton
-    >>> sk = synthetic_skeleton(districts=1, streets=2, communities=3)
-    >>> batch = Batch(np.random.default_rng(0), next(sk.districts.itertuples()), sk.streets,
-    ...               sk.communities, part=0, parts=1)
+    >>> batch = Batch.made_up()  # 金陵区: 2 streets of 3 communities
     >>> batch.ids("unit", 2).tolist()
     ['U9900010000001', 'U9900010000002']
     >>> batch.community_ids(np.array([0, 1]), np.array([0, -1])).tolist()
     ['C990001001001', 'S990001002']
     """
 
-    def __init__(self, rng, district, streets: pd.DataFrame, comms: pd.DataFrame, part: int,
-                 parts: int, links: Links | None = None) -> None:
+    def __init__(self, rng: np.random.Generator, district, streets: pd.DataFrame,
+                 comms: pd.DataFrame, part: int, parts: int, links: Links | None = None
+                 ) -> None:
+        """``district``: a row of the skeleton's districts (``code, name, label, city``);
+        ``streets`` and ``comms``: its streets and communities; ``part`` of ``parts``."""
         self.rng = rng
         self.d = district
         self.streets = streets.reset_index(drop=True)
@@ -104,10 +103,32 @@ class Batch:
         order, self.pool_start, self.pool_count = _groups(own[known].astype(int).to_numpy(), ns)
         self.pool = self.pool[order]
 
+    @classmethod
+    def made_up(cls, streets: int = 2, communities: int = 3, seed: int = 0) -> Batch:
+        """A batch on a made-up district (金陵区), for examples and tests.
+
+        Examples
+        --------
+        >>> Batch.made_up().streets["name"].tolist()
+        ['金陵路街道', '紫金路街道']
+        """
+        from gongjian.synth.divisions import synthetic_skeleton
+
+        sk = synthetic_skeleton(districts=1, streets=streets, communities=communities)
+        return cls(np.random.default_rng(seed), next(sk.districts.itertuples(index=False)),
+                   sk.streets, sk.communities, part=0, parts=1)
+
     # --- helpers ---------------------------------------------------------------------
 
     def place(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """Random (street index, community index or -1) for ``n`` rows."""
+        """Random (street index, community index or -1) for ``n`` rows.
+
+        Examples
+        --------
+        >>> s, c = Batch.made_up().place(4)
+        >>> bool(((c // 3) == s).all())  # each community lies in its street
+        True
+        """
         if len(self.comms):
             c = self.rng.integers(0, len(self.comms), n)
             s = self.comms["street"].map(self.street_index).fillna(0).astype(int).to_numpy()[c]
@@ -115,7 +136,13 @@ class Batch:
         return self.rng.integers(0, len(self.streets), n), np.full(n, -1)
 
     def in_street(self, s: np.ndarray) -> np.ndarray:
-        """A random community of each street in ``s`` (-1 for a street without any)."""
+        """A random community of each street in ``s`` (-1 for a street without any).
+
+        Examples
+        --------
+        >>> (Batch.made_up().in_street(np.array([1, 1])) // 3).tolist()
+        [1, 1]
+        """
         count = self.street_count[s]
         k = self.street_start[s] + (self.rng.random(len(s)) * count).astype(int)
         return np.where(count > 0, self.by_street[np.minimum(k, max(len(self.by_street) - 1, 0))]
@@ -124,7 +151,13 @@ class Batch:
     def targets(self, s: np.ndarray, across: float) -> pd.Series:
         """Community ids for one tie of each organization in streets ``s``: in its own street
         with probability ``LOCAL``, else anywhere in the district; from a border street,
-        over the border with probability ``across``."""
+        over the border with probability ``across``.
+
+        Examples
+        --------
+        >>> Batch.made_up().targets(np.array([0, 0]), 0.0).str[:10].tolist()
+        ['C990001001', 'C990001001']
+        """
         n = len(s)
         s2, c2 = self.place(n)
         c = self.in_street(s)
@@ -134,7 +167,14 @@ class Batch:
 
     def across(self, s: np.ndarray, ids: pd.Series, p: float) -> pd.Series:
         """``ids`` with each one from a border street in ``s`` replaced, with probability
-        ``p``, by a random community over the border (毗邻党建)."""
+        ``p``, by a random community over the border (毗邻党建).
+
+        Examples
+        --------
+        >>> ids = pd.Series(["C1"])
+        >>> Batch.made_up().across(np.array([0]), ids, 1.0).tolist()  # no border: unchanged
+        ['C1']
+        """
         if len(self.pool) == 0 or len(s) == 0:
             return ids
         count = self.pool_count[s]
@@ -144,25 +184,51 @@ class Batch:
         return pd.Series(np.where(go, self.pool[k], ids.to_numpy(dtype=object)), dtype="str")
 
     def dates(self, n: int, first: str = "2016-01-01", last: str = "2025-03-31") -> pd.Series:
+        """``n`` random days from ``first`` to ``last``, as ``YYYY-MM-DD`` text.
+
+        Examples
+        --------
+        >>> days = Batch.made_up().dates(3, "2020-01-01", "2020-01-31")
+        >>> bool(days.between("2020-01-01", "2020-01-31").all())
+        True
+        """
         lo, hi = np.datetime64(first), np.datetime64(last)
         days = self.rng.integers(0, int((hi - lo).astype(int)) + 1, n)
         return pd.Series(np.datetime_as_string(lo + days, unit="D"), dtype="str")
 
     def ids(self, kind: str, n: int) -> pd.Series:
+        """``n`` new ids of 党组织 of ``kind``: prefix, district code, part, sequence."""
         start = self.part * 10_000_000
         seq = pd.Series(np.arange(start + 1, start + n + 1)).astype(str).str.zfill(7)
         return f"{PREFIX[kind]}{self.d.code}" + seq.astype("str")
 
     def street_ids(self, s: np.ndarray) -> pd.Series:
+        """The street organizations' ids of streets ``s`` (positions): ``S`` + code."""
         return "S" + pd.Series(self.streets["code"].to_numpy()[s], dtype="str")
 
     def community_ids(self, s: np.ndarray, c: np.ndarray) -> pd.Series:
+        """The community organizations' ids of communities ``c`` (``C`` + code), or of
+        streets ``s`` where ``c`` is -1."""
         codes = np.where(c >= 0, "C" + self.comms["code"].to_numpy()[np.maximum(c, 0)]
                          if len(self.comms) else "", "S" + self.streets["code"].to_numpy()[s])
         return pd.Series(codes, dtype="str")
 
     def org_frame(self, kind: str, ids, names_, s, c, *, members, spelling=None, fld=None,
-                   site=None, parent=None, system=None) -> pd.DataFrame:
+                  site=None, parent=None, system=None) -> pd.DataFrame:
+        """党组织 rows of ``kind``: ``ids``, names, streets ``s`` and communities ``c``
+        (positions, -1 for none), ``members``; the 组织类别 ``spelling`` (checked to be one
+        of ``kind``), field ``fld`` (a key of ``schema.FIELDS`` or cells), site, superior
+        and system; level, status, secretary, phone and founding date are drawn.
+
+        Examples
+        --------
+        >>> batch = Batch.made_up()
+        >>> at = np.array([0])
+        >>> rows = batch.org_frame("grid", ["G1"], ["金陵里第1网格党支部"], at, at,
+        ...                        members=np.array([5]))
+        >>> rows[["kind", "level", "street", "community"]].iloc[0].tolist()
+        ['网格党组织', '党支部', '金陵路街道', '金陵里社区']
+        """
         n = len(ids)
         rng = self.rng
         members = np.asarray(members)
@@ -217,12 +283,25 @@ def _values(v):
 
 
 def tie_frame(source, target, type_) -> pd.DataFrame:
+    """Ties (``source_id, target_id, type``: a code of ``schema.RELATION_TYPES``).
+
+    Examples
+    --------
+    >>> tie_frame(["U1", "U2"], ["C1", "C1"], "pairing")["type"].tolist()
+    ['pairing', 'pairing']
+    """
     return pd.DataFrame({"source_id": np.asarray(source, dtype=object),
                          "target_id": np.asarray(target, dtype=object), "type": type_})
 
 
 def dedupe(names_: pd.Series, part: int) -> pd.Series:
-    """Suffixes that make names unique in the ledger: none, then 2号, 3号 … (and the part)."""
+    """Suffixes that make names unique in the ledger: none, then 2号, 3号 … (and the part).
+
+    Examples
+    --------
+    >>> dedupe(pd.Series(["甲楼", "甲楼", "乙楼"]), 0).tolist(), dedupe(pd.Series(["甲楼"]), 1)[0]
+    (['', '2号', ''], '2期')
+    """
     k = names_.groupby(names_).cumcount().to_numpy()
     suffix = np.where(k == 0, "", np.char.add((k + 1).astype(str), "号"))
     if part:

@@ -24,9 +24,26 @@ to rows of another batch, so each batch is written on its own.
 
 Examples
 --------
->>> a, b = neighbours(np.array(["3201", "3201", "3202"]))
->>> list(zip(a.tolist(), b.tolist()))
-[(0, 1)]
+Three made-up districts of one city: every pair borders, one business district or park
+lies across two or three of them, the city has an industry committee.
+
+>>> from gongjian.synth.divisions import synthetic_skeleton
+>>> sk = synthetic_skeleton(districts=3, streets=3, communities=2)
+>>> streets = [g for _, g in sk.streets.groupby("district")]
+>>> plan = plan_links(sk.districts, streets, np.array([1, 1, 1]), seed=0)
+>>> sorted(set(zip(plan.pairs["a"].tolist(), plan.pairs["b"].tolist())))
+[(0, 1), (0, 2), (1, 2)]
+>>> plan.committees["name"].tolist()
+['示例市教育系统党委']
+
+The second district's share, and the joint meetings it writes across its borders:
+
+>>> comms_of = dict(tuple(sk.communities.groupby("district")))
+>>> d = next(sk.districts.iloc[1:].itertuples(index=False))
+>>> batch = Batch(np.random.default_rng(0), d, streets[1], comms_of[d.code], 0, 1,
+...               links_of(plan, 1, sk.districts, comms_of))
+>>> border_meetings(batch).head(1).values.tolist()
+[['S990002002', 'S990001001', 'joint_meeting']]
 """
 
 from __future__ import annotations

@@ -31,6 +31,17 @@ def firms(batch: Batch, n: int, n_ne: int, n_joint: int, serial: int, b_ids: pd.
 
     Returns the 两新组织 rows, the new-economy 党组织 rows, the joint-branch 党组织 rows and
     the ties.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> batch = Batch.made_up()
+    >>> none = pd.Series([], dtype="str")
+    >>> rows, ne, joint, ties = firms(batch, 20, 3, 0, 0, none, none, np.zeros(0, dtype=int))
+    >>> len(rows), ne["id"].tolist()
+    (20, ['N9900010000001', 'N9900010000002', 'N9900010000003'])
+    >>> bool((rows["covering_org_id"][:3] == ne["id"]).all())  # the first three: their own
+    True
     """
     rng = batch.rng
     n_ne = min(n_ne, n)
@@ -125,6 +136,7 @@ def firms(batch: Batch, n: int, n_ne: int, n_joint: int, serial: int, b_ids: pd.
 
 
 def _city_word(city: str) -> str:
+    """The city's name without 市, 地区, 自治州 or 盟 (for firm names)."""
     for ending in ("市", "地区", "自治州", "盟"):
         if city.endswith(ending) and len(city) > len(ending) + 1:
             return city[: -len(ending)]

@@ -63,7 +63,13 @@ Scale = Literal["district", "city", "province", "nation"]
 
 @dataclass(frozen=True)
 class Target:
-    """Approximate totals of a scale: Party organizations, 两新组织, co-building relations."""
+    """Approximate totals of a scale: Party organizations, 两新组织, co-building relations.
+
+    Examples
+    --------
+    >>> SCALES["district"]
+    Target(party_orgs=2000, organizations=20000, relations=10000)
+    """
 
     party_orgs: int
     organizations: int
@@ -220,6 +226,12 @@ def batch_tables(batch: Batch, n_orgs: int, n_firms: int, n_rel: int,
     axis, ``n_firms`` 两新组织 (credit codes numbered from ``serial``) and ``n_rel`` ties.
 
     The parts are called in a fixed order, as they all draw from ``batch.rng``.
+
+    Examples
+    --------
+    >>> tables = batch_tables(Batch.made_up(), 50, 40, 80, serial=0)
+    >>> {k: len(v) for k, v in tables.items()}["relations"], len(tables["organizations"])
+    (80, 40)
     """
     frames: dict[str, list[pd.DataFrame]] = {k: [] for k in FILES}
     rels: list[pd.DataFrame] = []

@@ -44,14 +44,28 @@ _ACROSS_DUAL = 0.15
 
 
 def n_industry(n_orgs: int) -> int:
-    """Industry committees of a district (or a city) with ``n_orgs`` other organizations."""
+    """Industry committees of a district (or a city) with ``n_orgs`` other organizations.
+
+    Examples
+    --------
+    >>> n_industry(120)
+    2
+    """
     return min(len(SYSTEMS), max(1, n_orgs // 60))
 
 
 def industry_committees(batch: Batch, n_ind: int, street_ids: pd.Series
                         ) -> tuple[pd.DataFrame, list[pd.DataFrame], dict[str, str]]:
     """``n_ind`` industry committees: they guide the units of their system and agree with
-    three streets. Returns their 党组织 rows, their ties and the id of each system's one."""
+    three streets. Returns their 党组织 rows, their ties and the id of each system's one.
+
+    Examples
+    --------
+    >>> batch = Batch.made_up()
+    >>> rows, ties, system_of = industry_committees(batch, 2, batch.street_ids(np.arange(2)))
+    >>> rows["name"].tolist(), sorted(system_of.values())
+    (['金陵区教育系统党委', '金陵区卫生健康系统党委'], ['I9900010000001', 'I9900010000002'])
+    """
     rng = batch.rng
     ties = []
     ind_ids = batch.ids("industry", n_ind)
@@ -73,7 +87,16 @@ def sites(batch: Batch, counts: dict[str, int], street_ids: pd.Series
     """Buildings, parks and business districts (``counts`` of each) with their Party
     organizations, which meet with their street and pair with their community. Returns the
     党组织 rows, the 楼宇园区 rows, the ties, and the buildings' organization ids, names and
-    street positions (where 两新组织 may be)."""
+    street positions (where 两新组织 may be).
+
+    Examples
+    --------
+    >>> batch = Batch.made_up()
+    >>> counts = {"building": 2, "park": 1, "business_district": 0}
+    >>> orgs, rows, ties, (ids, names_, s) = sites(batch, counts, batch.street_ids(np.arange(2)))
+    >>> [r["kind"].iloc[0] for r in rows if len(r)], ids.tolist()
+    (['楼宇', '园区'], ['B9900010000001', 'B9900010000002'])
+    """
     rng = batch.rng
     frames, ties = [], []
     site_rows, site_orgs = [], {}
@@ -105,7 +128,15 @@ def units(batch: Batch, n: int, industry_of: dict[str, str], street_ids: pd.Seri
     committee, with pairings, dual reports (双报到) and committee seats; about 1% have no tie
     at all (党建孤岛) and one in 400 are in groups of three tied only among themselves (both
     kept in ``batch.apart``). Returns the 党组织 rows, the ties and a table of the units
-    (``id, s, system, ok``: active and tied) for the cross-district parts."""
+    (``id, s, system, ok``: active and tied) for the cross-district parts.
+
+    Examples
+    --------
+    >>> batch = Batch.made_up()
+    >>> rows, ties, table = units(batch, 10, {}, batch.street_ids(np.arange(2)))
+    >>> len(rows), len(batch.apart), list(table.columns)  # one island among ten
+    (10, 1, ['id', 's', 'system', 'ok'])
+    """
     rng = batch.rng
     ties = []
     s, c = batch.place(n)
@@ -156,7 +187,14 @@ def units(batch: Batch, n: int, industry_of: dict[str, str], street_ids: pd.Seri
 
 
 def grids(batch: Batch, n: int) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    """``n`` grid branches (网格党支部) under communities, meeting with them."""
+    """``n`` grid branches (网格党支部) under communities, meeting with them.
+
+    Examples
+    --------
+    >>> rows, ties = grids(Batch.made_up(), 2)
+    >>> rows["kind"].unique().tolist(), ties[0]["type"].unique().tolist()
+    (['网格党支部'], ['joint_meeting'])
+    """
     rng = batch.rng
     s, c = batch.place(n)
     g_ids = batch.ids("grid", n)
@@ -172,7 +210,15 @@ def grids(batch: Batch, n: int) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
 
 def temporary(batch: Batch, n: int, street_ids: pd.Series
               ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    """``n`` temporary branches (临时党支部) of projects under streets, paired with them."""
+    """``n`` temporary branches (临时党支部) of projects under streets, paired with them.
+
+    Examples
+    --------
+    >>> batch = Batch.made_up()
+    >>> rows, ties = temporary(batch, 1, batch.street_ids(np.arange(2)))
+    >>> bool(rows["name"].str.endswith("临时党支部").all()), ties[0]["target_id"].str[0].tolist()
+    (True, ['S'])
+    """
     rng = batch.rng
     s, _ = batch.place(n)
     t_ids = batch.ids("temporary", n)

@@ -27,7 +27,18 @@ _ACROSS_EXTRA = 0.03
 def extra(batch: Batch, n: int, orgs: pd.DataFrame) -> pd.DataFrame:
     """``n`` more ties between the batch's organizations ``orgs`` (units, sites, new-economy
     organizations, but not the planted islands and cut-off groups) and communities, mostly
-    of their own street, now and then across the district border."""
+    of their own street, now and then across the district border.
+
+    Examples
+    --------
+    >>> batch = Batch.made_up()
+    >>> at = np.zeros(3, dtype=int)
+    >>> units = batch.org_frame("unit", batch.ids("unit", 3), ["甲", "乙", "丙"], at, at,
+    ...                         members=np.full(3, 10), spelling="机关党组织", fld="agency")
+    >>> ties = extra(batch, 4, units)
+    >>> len(ties), bool(ties["source_id"].isin(units["id"]).all())
+    (4, True)
+    """
     if n == 0 or len(orgs) == 0:
         return tie_frame(pd.Series([], dtype="str"), pd.Series([], dtype="str"), "pairing")
     rng = batch.rng
@@ -51,7 +62,14 @@ def extra(batch: Batch, n: int, orgs: pd.DataFrame) -> pd.DataFrame:
 def finish(batch: Batch, rel: pd.DataFrame) -> pd.DataFrame:
     """The 共建关系 rows of the ties ``rel`` (``source_id, target_id, type`` codes): Chinese
     types, start dates, end dates for half the agreements (a fifth of those expired),
-    members reporting for dual reports, projects for some."""
+    members reporting for dual reports, projects for some.
+
+    Examples
+    --------
+    >>> rows = finish(Batch.made_up(), tie_frame(["U1"], ["C1"], "agreement"))
+    >>> rows["type"].tolist(), len(rows["start"][0])
+    (['共建协议'], 10)
+    """
     rng = batch.rng
     n = len(rel)
     code = rel["type"].to_numpy()
