@@ -116,14 +116,14 @@ def neighbours(city: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def plan_links(districts: pd.DataFrame, streets: list[pd.DataFrame], n_ind: np.ndarray,
-                seed: int) -> Plan:
+               seed: int) -> Plan:
     """Draw the cross-district structure: street pairs, shared sites, city committees."""
     rng = np.random.default_rng([seed, 2**31 - 1])  # a stream of its own: batches unchanged
     city = _city_keys(districts)
     a, b = neighbours(city)
     pairs = _street_pairs(rng, a, b, [s["code"].to_numpy(dtype=str) for s in streets])
     return Plan(pairs, _cross_sites(rng, pairs, districts, city, streets),
-                 _city_committees(districts, city, n_ind), city)
+                _city_committees(districts, city, n_ind), city)
 
 
 def _street_pairs(rng, a: np.ndarray, b: np.ndarray, codes: list[np.ndarray]) -> pd.DataFrame:
@@ -215,7 +215,7 @@ def _city_committees(districts: pd.DataFrame, city: np.ndarray,
 
 
 def links_of(plan: Plan, i: int, districts: pd.DataFrame,
-              comms_of: dict[str, pd.DataFrame]) -> Links:
+             comms_of: dict[str, pd.DataFrame]) -> Links:
     """District ``i``'s share of the plan, with the ids of the communities over its border."""
     a, b = plan.pairs["a"].to_numpy(), plan.pairs["b"].to_numpy()
     sa, sb = plan.pairs["sa"].to_numpy(), plan.pairs["sb"].to_numpy()
@@ -232,9 +232,9 @@ def links_of(plan: Plan, i: int, districts: pd.DataFrame,
     across["partner"] = np.where(across["code"].notna(), "C" + across["code"].astype(str),
                                  "S" + across["partner_street"].astype(str))
     return Links(across[["street", "partner_street", "partner", "writes"]],
-                  plan.sites[(plan.sites["pos"] == i).to_numpy()].reset_index(drop=True),
-                  plan.committees[(plan.committees["city"] == plan.city[i]).to_numpy()]
-                  .reset_index(drop=True), i)
+                 plan.sites[(plan.sites["pos"] == i).to_numpy()].reset_index(drop=True),
+                 plan.committees[(plan.committees["city"] == plan.city[i]).to_numpy()]
+                 .reset_index(drop=True), i)
 
 
 # --- each district's part ---------------------------------------------------------
@@ -247,7 +247,7 @@ def border_meetings(batch: Batch) -> pd.DataFrame:
     across = across[across["street"].isin(batch.street_index).to_numpy()]
     pairs = across.drop_duplicates(["street", "partner_street"])
     ties = [tie_frame("S" + pairs["street"].astype(str), "S" + pairs["partner_street"].astype(str),
-                  "joint_meeting")]
+                      "joint_meeting")]
     comm = across[across["partner"].str.startswith("C").to_numpy()]
     size = comm.groupby(["street", "partner_street"])["partner"].transform("size").to_numpy()
     pick = rng.random(len(comm)) < np.minimum(1.0, 1.5 / np.maximum(size, 1))
@@ -255,12 +255,12 @@ def border_meetings(batch: Batch) -> pd.DataFrame:
     s = comm["street"].map(batch.street_index).astype(int).to_numpy()
     c = batch.in_street(s)
     ties.append(tie_frame(batch.community_ids(s, c)[c >= 0], comm["partner"][c >= 0],
-                      "joint_meeting"))
+                          "joint_meeting"))
     return pd.concat(ties, ignore_index=True)
 
 
 def alliance(batch: Batch, units: pd.DataFrame, industry_of: dict[str, str],
-              street_ids: pd.Series) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+             street_ids: pd.Series) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
     """City-level industry committees: the first district of the city writes them; each
     agrees with a street of every district (条块结合) and leads an alliance (党建联盟) of
     the district committee and a few units of its system in every district."""
@@ -275,7 +275,7 @@ def alliance(batch: Batch, units: pd.DataFrame, industry_of: dict[str, str],
         np.full(own.sum(), -1), members=rng.integers(300, 1500, own.sum()), fld="agency",
         system=com["system"][own].to_numpy(), spelling="系统党委")] if own.any() else []
     ties = [tie_frame(com["id"], street_ids.to_numpy()[rng.integers(0, len(street_ids), n)],
-                  "agreement")]
+                      "agreement")]
     district = com["system"].map(industry_of)
     ties.append(tie_frame(com["id"][district.notna()], district.dropna(), "joint_meeting"))
     ok = units[units["ok"].to_numpy()]
@@ -313,7 +313,7 @@ def councils(batch: Batch, units: pd.DataFrame, street_ids: pd.Series
                                   "street": sites["streets"][mine].to_numpy()}))
     ties = [tie_frame(street_ids.to_numpy()[s], sites["id"], "joint_meeting"),
             tie_frame(street_ids.to_numpy()[s][~own], "S" + sites["owner_street"][~own],
-                  "joint_meeting")]
+                      "joint_meeting")]
     k = _COUNCIL[0]
     c = batch.in_street(np.repeat(s, k))
     ids = np.repeat(sites["id"].to_numpy(dtype=object), k)

@@ -122,7 +122,7 @@ def firms(batch: Batch, n: int, n_ne: int, n_joint: int, serial: int, b_ids: pd.
                                       schema.FIELDS["private_enterprise"].zh),
                          site=site[own], parent=ne_parent)
     ties = [tie_frame(ne_ids, pd.Series(ne_parent, dtype="str"),
-                  np.where(at[own], "joint_meeting", "pairing"))]
+                      np.where(at[own], "joint_meeting", "pairing"))]
     j_members = np.maximum(np.bincount(j_of, weights=members[take], minlength=n_joint), 3)
     j_site = b_site.to_numpy()[j_site_idx] if n_joint else np.zeros(0, dtype=object)
     j_street = np.asarray(b_street)[j_site_idx] if n_joint else np.zeros(0, dtype=int)
@@ -131,7 +131,7 @@ def firms(batch: Batch, n: int, n_ne: int, n_joint: int, serial: int, b_ids: pd.
                             fld="private_enterprise", site=j_site, spelling="联合党支部",
                             parent=np.asarray(b_ids)[j_site_idx] if n_joint else None)
     ties.append(tie_frame(j_ids, pd.Series(np.asarray(b_ids)[j_site_idx], dtype="str"),
-                      "joint_meeting"))
+                          "joint_meeting"))
     return firms, ne, joint, ties
 
 
