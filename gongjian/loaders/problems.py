@@ -28,6 +28,7 @@ __all__ = [
     "MESSAGES",
     "REJECT_REASON",
     "REJECT_ROW",
+    "REJECT_SHEET",
     "SUMMARY_LABELS",
     "WARNINGS",
     "make",
@@ -43,6 +44,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "missing_end": ("{side}方编码和{side}方名称都为空", "both {side_en} id and name are empty"),
     "control_char": ("含有不可见的控制字符（如 NUL），请删除后重新保存",
                      "contains control characters (such as NUL)"),
+    "too_long": ("文字太长（{length:,} 个字符，上限 {limit:,}），请核对",
+                 "the text is too long ({length:,} characters, at most {limit:,})"),
+    "formula_no_value": ("单元格 {cell} 是公式，但文件中没有计算结果；请在 Excel 或 WPS 中打开、"
+                         "重新计算后保存，或改填数值",
+                         "cell {cell} holds a formula with no saved result; open the file "
+                         "in Excel or WPS, recalculate and save, or type the value"),
+    "formula_error": ("单元格 {cell} 的公式结果是错误值 {error}，请改正公式或改填数值",
+                      "cell {cell} holds the error value {error}; fix the formula or type "
+                      "the value"),
+    # rows and sheets that are not data (warnings)
+    "skipped_total": ("合计行，不是数据，已跳过", "a totals row, not data: skipped"),
+    "skipped_note": ("说明或签名行（如填表说明、制表人），不是数据，已跳过",
+                     "a note or signature row (填表说明, 制表人 …), not data: skipped"),
+    "skipped_unit": ("表头下的单位行，不是数据，已跳过", "a unit row under the header: skipped"),
+    "skipped_eof": ("文件末尾的结束符（Ctrl-Z），已跳过",
+                    "an end-of-file mark (Ctrl-Z) at the end: skipped"),
+    "hidden_sheet": ("隐藏的工作表，未读取", "a hidden sheet: not read"),
+    "foreign_sheet": ("这个工作表没有「{table_zh}」表的表头（如说明页），未读取",
+                      "the sheet has no header of table {table_en} (e.g. instructions): "
+                      "not read"),
+    "other_sheet": ("已读取与表同名的工作表「{named}」，这个工作表未读取",
+                    "the sheet named like the table ({named}) was read instead: not read"),
+    "stray_cell": ("单元格 {cell} 远在表格之外，已忽略",
+                   "cell {cell} lies far outside the table: ignored"),
     "extra_cells": ("这一行的单元格比表头多，可能多了逗号",
                     "the row has more cells than the header"),
     "bad_int": ("不是非负整数（应填写如 12）", "not a non-negative integer (e.g. 12)"),
@@ -53,7 +78,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                  "a credit code has 18 digits or capital letters (no I, O, S, V, Z)"),
     "bad_uscc_check": ("统一社会信用代码校验位不对（按 GB 32100-2015 应为「{expected}」），请核对",
                        "the check character is wrong (GB 32100-2015 gives '{expected}')"),
-    "duplicate": ("与第{first}行重复", "duplicates row {first}"),
+    "duplicate": ("与{where}第{first}行重复", "duplicates row {first}{where_en}"),
     "end_before_start": ("结束日期早于开始日期（{start}）", "ends before it starts ({start})"),
     "unknown_id": ("党组织表中没有这个组织编码", "no Party organization has this id"),
     "rejected_end": ("这个组织在党组织表第{org_row}行，但该行有错误未载入；请先改正那一行",
@@ -90,13 +115,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "the organization is its own superior; the link is dropped"),
     "unknown_parent_code": ("区域表中没有这个上级代码", "no region has this code"),
 }
-WARNINGS = frozenset({"name_mismatch", "self_relation", "level_members", "uncovered_members",
+WARNINGS = frozenset({"skipped_total", "skipped_note", "skipped_unit", "skipped_eof",
+                      "hidden_sheet", "foreign_sheet", "other_sheet", "stray_cell",
+                      "name_mismatch", "self_relation", "level_members", "uncovered_members",
                       "coverage_host", "unknown_covering_org", "unknown_parent",
                       "rejected_covering_org", "rejected_parent", "self_parent",
                       "unknown_parent_code"})
 REJECT_ROW = "行号"
-_VISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_VISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Longest value a problem repeats (a longer one is cut, with its length).
+VALUE_SHOWN = 200
 REJECT_REASON = "原因"
+REJECT_SHEET = "工作表"
 
 
 class _Blank(dict):
@@ -105,15 +135,30 @@ class _Blank(dict):
 
 
 def make(code: str, file: str, table: str, row: int | None, column: str | None,
-         value: object, **fields: object) -> Problem:
-    """Build the :class:`Problem` for reason ``code`` (error or warning by its code)."""
+         value: object, *, sheet: str | None = None, **fields: object) -> Problem:
+    """Build the :class:`Problem` for reason ``code`` (error or warning by its code).
+
+    Control characters in the value are shown escaped (``\\x00``, ``\\x9b``); a value
+    longer than :data:`VALUE_SHOWN` characters is cut, with its length.
+
+    Examples
+    --------
+    >>> p = make("too_long", "a.csv", "party_orgs", 2, "组织名称", "长" * 300,
+    ...          length=300, limit=10_000)
+    >>> p.value[-13:], p.message
+    ('长…（共 300 个字符）', '文字太长（300 个字符，上限 10,000），请核对')
+    >>> print(make("control_char", "a.csv", "party_orgs", 2, "组织名称", "甲" + chr(0x9b)).value)
+    甲\\x9b
+    """
     zh, en = MESSAGES[code]
     text = None if value is None or value is pd.NA or value != value else str(value)
     if text is not None:
+        if len(text) > VALUE_SHOWN:
+            text = f"{text[:VALUE_SHOWN]}…（共 {len(text):,} 个字符）"
         text = _VISIBLE.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
     return Problem(file, table, None if row is None else int(row), column, text, code,
                    zh.format_map(_Blank(fields)), en.format_map(_Blank(fields)),
-                   "warning" if code in WARNINGS else "error")
+                   "warning" if code in WARNINGS else "error", sheet)
 
 
 def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
