@@ -32,7 +32,7 @@ from gongjian.loaders.encodings import to_utf8
 from gongjian.loaders.excel import SheetGrid, read_sheets
 from gongjian.loaders.ledger import Problem
 from gongjian.loaders.problems import make
-from gongjian.loaders.workbook import CellIssue
+from gongjian.loaders.workbook import CellIssue, split_ref
 
 __all__ = ["RawSheet", "read_csv_bytes", "read_sheet"]
 
@@ -266,5 +266,5 @@ def _workbook_sheet(path: Path, table: str, mapping: Mapping[str, str] | None) -
 
 
 def _stray_notes(file: str, table: str, grid: SheetGrid) -> list[Problem]:
-    return [make("stray_cell", file, table, None, None, value or None, sheet=grid.name, cell=ref)
-            for ref, value in grid.stray]
+    return [make("stray_cell", file, table, split_ref(ref)[0], None, value or None,
+                 sheet=grid.name, cell=ref) for ref, value in grid.stray]

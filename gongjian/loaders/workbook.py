@@ -380,6 +380,7 @@ def _formula_tag(data: bytes) -> bool:
 
 _CELLS = re.compile(rb"<row\b([^>]*)>|<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _ATTR_R = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{0,3})([0-9]{1,7})["']""")
+_EMPTY_ROW = re.compile(rb"<row\b[^>]*?(?:/>|>\s*</row>)")
 _ATTR_T = re.compile(rb"""\bt\s*=\s*["']([A-Za-z]+)["']""")
 
 
@@ -424,7 +425,7 @@ def _drop_stray(data: bytes) -> tuple[bytes, list[tuple[str, str]]]:
         at = m.end()
     parts.append(data[at:])
     named = [(f"{column_letters(c)}{r}", _shown(m.group(3) or b"")) for r, c, m in stray]
-    return b"".join(parts), named
+    return _EMPTY_ROW.sub(b"", b"".join(parts)), named
 
 
 def _core(counts: dict[int, int], gap: int) -> tuple[int, int]:
