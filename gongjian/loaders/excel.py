@@ -324,8 +324,17 @@ def _pick(path: Path, table: str, sheets: list[SheetInfo], reader, package,
             source = reader
             if prepared is not None and isinstance(prepared.source, bytes):
                 source = fastexcel.read_excel(prepared.source)
-            cache[info.name] = SheetGrid(info.name, _load(source, info.name),
-                                         prepared.issues if prepared else [],
+            if prepared is not None and prepared.deferred:
+                # formula cells looked for (Python, zip) while calamine reads without the GIL
+                from concurrent.futures import ThreadPoolExecutor
+
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    found = pool.submit(package.formula_issues, info)
+                    grid = _load(source, info.name)
+                    prepared.issues = found.result()
+            else:
+                grid = _load(source, info.name)
+            cache[info.name] = SheetGrid(info.name, grid, prepared.issues if prepared else [],
                                          prepared.stray if prepared else [])
         return cache[info.name]
 

@@ -169,3 +169,21 @@ def test_shared_strings_as_excel_writes_them_are_read(tmp_path):
 
     with zipfile.ZipFile(path) as archive:  # the cells really are shared-string cells
         assert archive.read("xl/worksheets/sheet1.xml").count(b't="s"') == 4
+
+
+def test_a_large_sheet_is_read_as_it_is_and_its_formula_cells_still_found(tmp_path,
+                                                                         monkeypatch):
+    """Sheet XML over ``GUARD_LIMIT`` (a large real ledger) is not checked cell by cell
+    first; its formula cells are still found, while calamine reads it."""
+    from xlsx_files import set_cell_xml
+
+    from gongjian.loaders import workbook
+
+    folder = _folder(tmp_path)
+    path = _book(folder, lambda s: s.append(["A3", "=B2", "社区党委", "玄武区"]))
+    set_cell_xml(path, "B2", b'<c r="B2" t="e"><f>#REF!</f><v>#REF!</v></c>')
+    monkeypatch.setattr(workbook, "GUARD_LIMIT", 0)
+    ledger = read_ledger(folder)
+    assert ledger.party_orgs["id"].tolist() == ["A2"]
+    assert [(p.row, p.code, p.value) for p in ledger.errors] == [
+        (2, "formula_error", "#REF!"), (4, "formula_no_value", "=B2")]
