@@ -222,7 +222,14 @@ class Package:
 
     def prepare(self, sheet: SheetInfo) -> Prepared:
         """Check sheet ``sheet`` before calamine reads it; see the module's description."""
-        if sheet.part is None:
+        if sheet.part is None:  # not found through the workbook's relations: check them all
+            for info in self.archive.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.file_size <= GUARD_LIMIT:
+                    scan = _scan(self.read(info.filename))
+                    if scan.suspect or scan.max_row * scan.max_col > max(CELL_LIMIT,
+                                                                         8 * scan.cells):
+                        raise _refuse(self.name, f"的工作表「{sheet.name}」范围异常",
+                                      f"sheet {sheet.name} spans far more cells than it has")
             return Prepared(str(self.path))
         if self.archive.getinfo(sheet.part).file_size > GUARD_LIMIT:
             return Prepared(str(self.path), deferred=True)

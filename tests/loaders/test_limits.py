@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,17 @@ def test_a_large_sheet_is_read_as_it_is_and_its_formula_cells_still_found(tmp_pa
     assert ledger.party_orgs["id"].tolist() == ["A2"]
     assert [(p.row, p.code, p.value) for p in ledger.errors] == [
         (2, "formula_error", "#REF!"), (4, "formula_no_value", "=B2")]
+
+
+def test_a_sheet_hidden_from_the_relations_is_still_checked(tmp_path):
+    """A sheet the workbook's relations point to oddly is still checked before it is read."""
+    folder = _folder(tmp_path)
+    path = _book(folder, lambda s: s.__setitem__("XFD1048576", "误输入"))
+    rewrite_part(path, "xl/_rels/workbook.xml.rels",
+                 lambda d: d.replace(b'Target="/xl/worksheets/sheet1.xml"',
+                                     b'Target="/xl/worksheets/../worksheets/sheet1.xml"'))
+    with zipfile.ZipFile(path) as archive:
+        assert b"worksheets/../worksheets/sheet1.xml" in archive.read("xl/_rels/workbook.xml.rels")
+    out = _read_in_child(folder)
+    assert out["refused"].startswith("党组织.xlsx 的工作表「党组织」范围异常"), out
+    assert out["peak_mb"] < PEAK_MB, out
