@@ -48,7 +48,8 @@ import pandas as pd
 from gongjian.errors import LedgerError
 from gongjian.loaders.discovery import table_for_name
 from gongjian.loaders.encodings import sniff_binary
-from gongjian.loaders.workbook import CellIssue, SheetInfo, open_package
+from gongjian.loaders.workbook import CELL_LIMIT, CellIssue, SheetInfo, open_package
+from gongjian.loaders.xls import check_xls
 
 __all__ = ["SheetGrid", "cell_text", "read_excel", "read_sheets"]
 
@@ -293,6 +294,8 @@ def read_sheets(path: Path, table: str,
                 package = open_package(path)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
                 raise _not_a_workbook(path, err) from err
+        elif path.suffix.lower() == ".xls":
+            check_xls(path, CELL_LIMIT)
         reader = fastexcel.read_excel(str(path))
         names = reader.sheet_names
         if not names:

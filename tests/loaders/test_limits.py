@@ -202,3 +202,23 @@ def test_a_sheet_hidden_from_the_relations_is_still_checked(tmp_path):
     out = _read_in_child(folder)
     assert out["refused"].startswith("党组织.xlsx 的工作表「党组织」范围异常"), out
     assert out["peak_mb"] < PEAK_MB, out
+
+
+def test_an_xls_with_a_stray_cell_is_refused_in_little_memory(tmp_path):
+    import xlwt
+
+    folder = _folder(tmp_path)
+    book = xlwt.Workbook()
+    book.add_sheet("说明").write(0, 0, "填表说明")
+    sheet = book.add_sheet("党组织")
+    for c, h in enumerate(["组织编码", "组织名称", "组织类别", "所属区"]):
+        sheet.write(0, c, h)
+    for c, v in enumerate(["A1", "长江路社区党委", "社区党委", "玄武区"]):
+        sheet.write(1, c, v)
+    sheet.write(65535, 255, "误输入")
+    book.save(str(folder / "党组织.xls"))
+    assert (folder / "党组织.xls").stat().st_size < 100_000
+    out = _read_in_child(folder)
+    assert out["refused"].startswith(
+        "党组织.xls 的工作表「党组织」用到 IV65536，范围远大于其中的 9 个单元格"), out
+    assert out["peak_mb"] < PEAK_MB, out
