@@ -265,7 +265,7 @@ class Package:
         try:
             with self.archive.open(sheet.part) as fh:
                 while chunk := fh.read(1 << 20):
-                    if _has_issues(tail + chunk):
+                    if _has_issues(chunk) or _has_issues(tail + chunk[:8]):  # or cut in two
                         return _formula_issues(self.read(sheet.part))
                     tail = chunk[-8:]
         except (zipfile.BadZipFile, OSError, EOFError) as err:
