@@ -1,8 +1,10 @@
 """Ledger folders in, validated typed tables out (see ``spec/ledgers.md``).
 
 One module per job: :mod:`~.discovery` finds the files, :mod:`~.encodings` decodes CSV,
-:mod:`~.excel` reads workbooks, :mod:`~.sheet` gives raw text cells, :mod:`~.headers`
-matches headers, :mod:`~.values` parses values, :mod:`~.validate` and
+:mod:`~.workbook` checks an ``.xlsx`` before it is read (limits, stray cells, formula
+cells), :mod:`~.excel` reads workbooks, :mod:`~.sheet` gives raw text cells (every sheet
+holding the table), :mod:`~.headers` matches headers, :mod:`~.rows` tells rows that are not
+data (totals, notes) from data, :mod:`~.values` parses values, :mod:`~.validate` and
 :mod:`~.references` check rows and tables, :mod:`~.problems` words and writes problems,
 :mod:`~.templates` writes empty templates, :mod:`~.read` orchestrates.
 

@@ -3,8 +3,13 @@
 The first sheet is read unless a sheet is named like the table (``党组织`` or
 ``party_orgs``). Cells become text the way a person reads them: whole-number floats
 without ``.0`` (``12.0`` → ``12``, ``1001.0`` → ``1001``), date cells as ISO dates
-(``2023-05-01``), formula cells as their computed value, or as their formula text
-(``=1+1``) when the file holds no computed value (files written by scripts, not Excel).
+(``2023-05-01``), formula cells as their cached value (the value Excel computed and
+saved). A formula with no cached value (files written by scripts) and an error value
+(``#REF!``) read as empty cells and are listed apart (:class:`SheetGrid` ``issues``): the
+formula text is never taken as data.
+
+Every visible sheet may hold the table (:func:`read_sheets`); an ``.xlsx`` is checked by
+:mod:`~gongjian.loaders.workbook` before calamine reads it (size limits, stray cells).
 
 :func:`cell_text` says how each kind of cell reads. :func:`read_excel` gets the same text
 without a Python object per cell: fastexcel gives every cell as Arrow text in one pass,
@@ -32,6 +37,8 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +48,10 @@ import pandas as pd
 from gongjian.errors import LedgerError
 from gongjian.loaders.discovery import table_for_name
 from gongjian.loaders.encodings import sniff_binary
+from gongjian.loaders.workbook import CELL_LIMIT, CellIssue, SheetInfo, open_package
+from gongjian.loaders.xls import check_xls
 
-__all__ = ["cell_text", "read_excel"]
+__all__ = ["SheetGrid", "cell_text", "read_excel", "read_sheets"]
 
 
 def cell_text(value: Any) -> str:
@@ -195,117 +204,179 @@ def _typed(reader, name: str, dtypes: dict[str, str]):
     return reader.load_sheet(name, **_LOAD, use_columns=list(dtypes), dtypes=dtypes).to_arrow()
 
 
-def _formula_tag(data: bytes) -> bool:
-    """True when ``data`` holds ``<f>`` or ``<f …`` (a formula element of sheet XML).
+@dataclass
+class SheetGrid:
+    """One sheet read as text cells (see :func:`read_excel`), and what was found reading it.
 
-    ``f`` is rare in sheet XML, so it is looked for alone (``memchr``, far faster than
-    ``<f``, ``<`` being everywhere), then what stands around it; text full of ``f`` falls
-    back to looking for the tags.
+    ``issues`` are the cells whose value is not a value (formula without cached value,
+    error values); ``stray`` the far-away cells left out, as ``(reference, value)``.
+    """
+
+    name: str
+    grid: pd.DataFrame
+    issues: list[CellIssue] = field(default_factory=list)
+    stray: list[tuple[str, str]] = field(default_factory=list)
+
+
+#: Why a sheet was not read: reason code per :func:`read_sheets` note.
+SKIPPED = ("hidden_sheet", "foreign_sheet", "other_sheet")
+
+
+def _not_a_workbook(path: Path, err: BaseException) -> LedgerError:
+    with open(path, "rb") as fh:
+        what = sniff_binary(fh.read(8192))
+    looks = f"，看起来是{what}" if what else ""
+    return LedgerError(
+        f"{path.name} 不是有效的 Excel 文件{looks}；请用 Excel 或 WPS 打开后另存为 .xlsx "
+        f"({path.name} is not a readable Excel workbook: {type(err).__name__})")
+
+
+def _load(reader, name: str) -> pd.DataFrame:
+    """All cells of sheet ``name`` of an open fastexcel reader as a text grid."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    sheet = reader.load_sheet(name, **_LOAD, dtypes="string")
+    batch = sheet.to_arrow()
+    places = [c.absolute_index for c in sheet.selected_columns]
+    text = {col: pc.cast(batch.column(col), pa.string()).fill_null("")
+            for col in batch.schema.names}  # empty cells are null in fastexcel
+    text = _retype(reader, name, text)
+    if not text or batch.num_rows == 0:
+        return pd.DataFrame()
+    empty = pa.array([""] * batch.num_rows, pa.string())
+    columns = [empty] * (max(places) + 1)
+    for place, arr in zip(places, text.values(), strict=True):
+        columns[place] = arr
+    frame = pa.table(columns, names=[str(i) for i in range(len(columns))])
+    grid = frame.to_pandas(types_mapper={pa.string(): _STR}.get)
+    grid.columns = range(len(columns))
+    return grid
+
+
+def read_sheets(path: Path, table: str,
+                accept: Callable[[pd.DataFrame], bool] | None = None,
+                ) -> tuple[list[SheetGrid], list[tuple[str, str]]]:
+    """The sheets of a workbook that hold ``table``, and the sheets skipped with the reason.
+
+    A visible sheet named like the table (``党组织`` or ``party_orgs``) is the one read.
+    Otherwise every visible sheet for which ``accept(grid)`` holds is read, in the
+    workbook's order (without ``accept``, the first visible sheet only). When no sheet is
+    accepted, the first visible sheet is returned, for its header to be reported.
+    Skipped sheets come as ``(sheet name, reason)``, reasons of :data:`SKIPPED`:
+    ``hidden_sheet``, ``foreign_sheet`` (no header of the table), ``other_sheet`` (it holds
+    the table too, but a sheet named like the table was read instead; other sheets beside a
+    sheet named like the table, such as a template's 说明, go unmentioned).
 
     Examples
     --------
-    >>> _formula_tag(b'<c r="A1"><f>1+1</f></c>'), _formula_tag(b"<formula1>x</formula1>")
-    (True, False)
+    >>> import tempfile, pathlib
+    >>> from openpyxl import Workbook
+    >>> book = Workbook()
+    >>> book.active.title = "下拉选项"
+    >>> book.active.sheet_state = "hidden"
+    >>> book.create_sheet("新街口街道").append(["组织编码", "组织名称"])
+    >>> book.create_sheet("说明").append(["填表说明"])
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "党组织.xlsx"
+    >>> book.save(p)
+    >>> grids, skipped = read_sheets(p, "party_orgs", lambda g: g.iloc[0, 0] == "组织编码")
+    >>> [g.name for g in grids], skipped
+    (['新街口街道'], [('下拉选项', 'hidden_sheet'), ('说明', 'foreign_sheet')])
     """
-    at = data.find(b"f")
-    for _ in range(64):
-        if at < 0:
-            return False
-        if at and data[at - 1:at] == b"<" and data[at + 1:at + 2] in (b">", b" "):
-            return True
-        at = data.find(b"f", at + 1)
-    return b"<f>" in data or b"<f " in data
+    import fastexcel
 
-
-def _has_formulas(archive, name: str) -> bool:
-    """True when the sheet XML ``name`` holds a formula element, read in chunks."""
-    tail = b""
-    with archive.open(name) as fh:
-        while chunk := fh.read(1 << 20):
-            if _formula_tag(tail + chunk[:2]) or _formula_tag(chunk):  # or cut in two
-                return True
-            tail = chunk[-2:]
-    return False
-
-
-def _sheet_part(archive, sheet: str) -> str | None:
-    """The XML part of ``sheet`` in an ``.xlsx`` (``xl/worksheets/sheet1.xml``), or None."""
-    import posixpath
-    import xml.etree.ElementTree as ET
-
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    package = None
     try:
-        book = ET.fromstring(archive.read("xl/workbook.xml"))
-        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ET.ParseError):
-        return None
-    rid = next((s.get(rel) for s in book.iter(f"{main}sheet") if s.get("name") == sheet), None)
-    target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
-    if not target:
-        return None
-    part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-        posixpath.join("xl", target))
-    return part if part in archive.namelist() else None
+        if path.suffix.lower() == ".xlsx":
+            import zipfile
 
-
-def _formula_texts(path: Path, sheet: str) -> dict[tuple[int, int], str]:
-    """Formula text of the cells of ``sheet``, keyed by (row, column) from 0; ``{}`` if none."""
-    import zipfile
-
-    if path.suffix.lower() != ".xlsx":
-        return {}
-    try:
-        with zipfile.ZipFile(path) as archive:
-            part = _sheet_part(archive, sheet)
-            parts = [part] if part else [n for n in archive.namelist()
-                                         if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-            if not any(_has_formulas(archive, n) for n in parts):
-                return {}
-    except (zipfile.BadZipFile, OSError):
-        return {}
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True, data_only=False)
-    try:
-        out = {}
-        for r, row in enumerate(book[sheet].iter_rows(min_row=1, min_col=1, values_only=True)):
-            for c, value in enumerate(row):
-                if isinstance(value, str) and value.startswith("="):
-                    out[(r, c)] = value
-        return out
+            try:
+                package = open_package(path)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
+                raise _not_a_workbook(path, err) from err
+        elif path.suffix.lower() == ".xls":
+            check_xls(path, CELL_LIMIT)
+        reader = fastexcel.read_excel(str(path))
+        names = reader.sheet_names
+        if not names:
+            raise LedgerError(f"{path.name} 中没有工作表 (the workbook has no sheet)")
+        infos = {s.name: s for s in package.sheets} if package else {}
+        sheets = [infos.get(n, SheetInfo(n, None)) for n in names]
+        return _pick(path, table, sheets, reader, package, accept)
+    except LedgerError:
+        raise
+    except BaseException as err:  # fastexcel raises its own types; calamine may panic
+        if isinstance(err, (KeyboardInterrupt, SystemExit, MemoryError)):
+            raise
+        raise _not_a_workbook(path, err) from err
     finally:
-        book.close()
+        if package is not None:
+            package.close()
 
 
-def _fill_formulas(columns: list, formulas: dict[tuple[int, int], str]) -> list:
-    """``columns`` with empty cells that hold a formula set to the formula text."""
-    import pyarrow as pa
+def _pick(path: Path, table: str, sheets: list[SheetInfo], reader, package,
+          accept: Callable[[pd.DataFrame], bool] | None,
+          ) -> tuple[list[SheetGrid], list[tuple[str, str]]]:
+    import fastexcel
 
-    by_column: dict[int, dict[int, str]] = {}
-    for (r, c), text in formulas.items():
-        if c < len(columns) and r < len(columns[c]):
-            by_column.setdefault(c, {})[r] = text
-    out = list(columns)
-    for c, cells in by_column.items():
-        values = out[c].to_pylist()
-        for r, text in cells.items():
-            if values[r] == "":
-                values[r] = text
-        out[c] = pa.array(values, pa.string())
-    return out
+    cache: dict[str, SheetGrid] = {}
+
+    def load(info: SheetInfo) -> SheetGrid:
+        if info.name not in cache:
+            prepared = package.prepare(info) if package else None
+            source = reader
+            if prepared is not None and isinstance(prepared.source, bytes):
+                source = fastexcel.read_excel(prepared.source)
+            if prepared is not None and prepared.deferred:
+                # formula cells looked for (Python, zip) while calamine reads without the GIL
+                from concurrent.futures import ThreadPoolExecutor
+
+                with ThreadPoolExecutor(max_workers=1) as pool:
+                    found = pool.submit(package.formula_issues, info)
+                    grid = _load(source, info.name)
+                    prepared.issues = found.result()
+            else:
+                grid = _load(source, info.name)
+            cache[info.name] = SheetGrid(info.name, grid, prepared.issues if prepared else [],
+                                         prepared.stray if prepared else [])
+        return cache[info.name]
+
+    if package is None:  # .xls: whether a sheet is hidden is known once it is loaded
+        visible = []
+        for info in sheets:
+            shown = reader.load_sheet(info.name, n_rows=1, header_row=None).visible
+            visible.append(SheetInfo(info.name, None, shown == "visible"))
+        sheets = visible
+    shown = [s for s in sheets if s.visible] or sheets[:1]
+    skipped = [(s.name, "hidden_sheet") for s in sheets if s not in shown]
+    named = next((s for s in shown if table_for_name(s.name) == table), None)
+    if named is not None:  # other sheets holding the table too are named: not read
+        skipped += [(s.name, "other_sheet") for s in shown if s is not named
+                    and accept is not None and accept(load(s).grid)]
+        return [load(named)], _in_order(sheets, skipped)
+    if accept is None:
+        return [load(shown[0])], _in_order(sheets, skipped)
+    found = []
+    for info in shown:
+        grid = load(info)
+        if accept(grid.grid):
+            found.append(grid)
+        else:
+            skipped.append((info.name, "foreign_sheet"))
+    if not found:
+        return [load(shown[0])], []
+    return found, _in_order(sheets, skipped)
 
 
-def _pick_sheet(names: list[str], table: str) -> str:
-    for name in names:
-        if table_for_name(name) == table:
-            return name
-    return names[0]
+def _in_order(sheets: list[SheetInfo], skipped: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    order = {s.name: i for i, s in enumerate(sheets)}
+    return sorted(skipped, key=lambda s: order.get(s[0], 0))
 
 
 def read_excel(path: Path, table: str) -> pd.DataFrame:
     """All cells of the table's sheet as text: columns ``0..n-1``, one row per sheet row.
 
+    The sheet is the visible one named like the table, else the first visible one.
     Row ``i`` of the frame is spreadsheet row ``i + 1`` and column ``j`` is spreadsheet
     column ``j + 1`` (blank rows and columns before the first cell are kept, as ``""``);
     every row is as wide as the widest. Raises :class:`LedgerError` when the file is not a
@@ -325,47 +396,4 @@ def read_excel(path: Path, table: str) -> pd.DataFrame:
     >>> grid.iloc[0].tolist(), grid.iloc[2].tolist()
     (['', '', '', ''], ['A1', '2023-05-01', '12', 'TRUE'])
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    import fastexcel
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    # formulas are looked for (zip, in Python) while fastexcel reads the sheet without the GIL
-    pool = ThreadPoolExecutor(max_workers=1)
-    try:
-        reader = fastexcel.read_excel(str(path))
-        names = reader.sheet_names
-        if not names:
-            raise LedgerError(f"{path.name} 中没有工作表 (the workbook has no sheet)")
-        name = _pick_sheet(names, table)
-        formulas = pool.submit(_formula_texts, path, name)
-        sheet = reader.load_sheet(name, **_LOAD, dtypes="string")
-        batch = sheet.to_arrow()
-        places = [c.absolute_index for c in sheet.selected_columns]
-        text = {col: pc.cast(batch.column(col), pa.string()).fill_null("")
-                for col in batch.schema.names}  # empty cells are null in fastexcel
-        text = _retype(reader, name, text)
-    except LedgerError:
-        raise
-    except Exception as err:  # fastexcel raises its own error types (calamine's, wrapped)
-        with open(path, "rb") as fh:
-            what = sniff_binary(fh.read(8192))
-        looks = f"，看起来是{what}" if what else ""
-        raise LedgerError(
-            f"{path.name} 不是有效的 Excel 文件{looks}；请用 Excel 或 WPS 打开后另存为 .xlsx "
-            f"({path.name} is not a readable Excel workbook: {type(err).__name__})") from err
-    finally:
-        pool.shutdown()
-    if not text or batch.num_rows == 0:
-        return pd.DataFrame()
-    empty = pa.array([""] * batch.num_rows, pa.string())
-    columns = [empty] * (max(places) + 1)
-    for place, arr in zip(places, text.values(), strict=True):
-        columns[place] = arr
-    if formulas.result():
-        columns = _fill_formulas(columns, formulas.result())
-    frame = pa.table(columns, names=[str(i) for i in range(len(columns))])
-    grid = frame.to_pandas(types_mapper={pa.string(): _STR}.get)
-    grid.columns = range(len(columns))
-    return grid
+    return read_sheets(path, table)[0][0].grid

@@ -10,7 +10,7 @@ Examples
 >>> PROBLEM_COLUMNS["row"]
 ('行号', 'row')
 >>> MESSAGES["duplicate"][0]
-'与第{first}行重复'
+'与{where}第{first}行重复'
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ PROBLEM_COLUMNS: dict[str, tuple[str, str]] = {
     "code": ("原因代码", "reason code"),
     "message": ("说明", "message"),
     "message_en": ("说明（英文）", "message (English)"),
+    "sheet": ("工作表", "sheet"),
 }
 
 
@@ -58,7 +59,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                  "a credit code has 18 digits or capital letters (no I, O, S, V, Z)"),
     "bad_uscc_check": ("统一社会信用代码校验位不对（按 GB 32100-2015 应为「{expected}」），请核对",
                        "the check character is wrong (GB 32100-2015 gives '{expected}')"),
-    "duplicate": ("与第{first}行重复", "duplicates row {first}"),
+    "duplicate": ("与{where}第{first}行重复", "duplicates row {first}{where_en}"),
     "end_before_start": ("结束日期早于开始日期（{start}）", "ends before it starts ({start})"),
     "unknown_id": ("党组织表中没有这个组织编码", "no Party organization has this id"),
     "rejected_end": ("这个组织在党组织表第{org_row}行，但该行有错误未载入；请先改正那一行",
@@ -94,6 +95,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "self_parent": ("上级组织是它自己，不建立隶属关系",
                     "the organization is its own superior; the link is dropped"),
     "unknown_parent_code": ("区域表中没有这个上级代码", "no region has this code"),
+    "too_long": ("文字太长（{length:,} 个字符，上限 {limit:,}），请核对",
+                 "the text is too long ({length:,} characters, at most {limit:,})"),
+    "formula_no_value": ("单元格 {cell} 是公式，但文件中没有计算结果；请在 Excel 或 WPS 中打开、"
+                         "重新计算后保存，或改填数值",
+                         "cell {cell} holds a formula with no saved result; open the file "
+                         "in Excel or WPS, recalculate and save, or type the value"),
+    "formula_error": ("单元格 {cell} 的公式结果是错误值 {error}，请改正公式或改填数值",
+                      "cell {cell} holds the error value {error}; fix the formula or type "
+                      "the value"),
+    # rows and sheets that are not data (warnings)
+    "skipped_total": ("合计行，不是数据，已跳过", "a totals row, not data: skipped"),
+    "skipped_note": ("说明或签名行（如填表说明、制表人），不是数据，已跳过",
+                     "a note or signature row (填表说明, 制表人 …), not data: skipped"),
+    "skipped_unit": ("表头下的单位行，不是数据，已跳过", "a unit row under the header: skipped"),
+    "skipped_eof": ("文件末尾的结束符（Ctrl-Z），已跳过",
+                    "an end-of-file mark (Ctrl-Z) at the end: skipped"),
+    "hidden_sheet": ("隐藏的工作表，未读取", "a hidden sheet: not read"),
+    "foreign_sheet": ("这个工作表没有「{table_zh}」表的表头（如说明页），未读取",
+                      "the sheet has no header of table {table_en} (e.g. instructions): "
+                      "not read"),
+    "other_sheet": ("已读取与表同名的工作表「{named}」，这个工作表未读取",
+                    "the sheet named like the table ({named}) was read instead: not read"),
+    "stray_cell": ("单元格 {cell} 远在表格之外，已忽略",
+                   "cell {cell} lies far outside the table: ignored"),
 }
 
 

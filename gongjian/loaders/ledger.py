@@ -14,6 +14,9 @@ Examples
 True
 >>> p.text()
 '党组织.csv 第7行 「党员数」 值「十二」：不是整数：十二'
+>>> Problem("党组织.xlsx", "party_orgs", 7, "党员数", "十二", "bad_int", "不是整数",
+...         "not an integer", sheet="新街口街道").text()
+'党组织.xlsx 工作表「新街口街道」 第7行 「党员数」 值「十二」：不是整数'
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class Problem:
 
     ``row`` is the row number a spreadsheet shows (the header is row 1), or ``None``
     for a problem with a whole file. ``column`` is the header as written in the file.
+    ``sheet`` names the worksheet of an Excel file (``None`` for CSV).
     """
 
     file: str
@@ -48,6 +52,7 @@ class Problem:
     message: str
     message_en: str
     severity: Severity = "error"
+    sheet: str | None = None
 
     @property
     def is_error(self) -> bool:
@@ -57,6 +62,8 @@ class Problem:
     def text(self, lang: str = "zh") -> str:
         """One line a person can act on, naming file, row, column and value."""
         parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'" if lang == "en" else f"工作表「{self.sheet}」")
         if lang == "en":
             if self.row is not None:
                 parts.append(f"row {self.row}")

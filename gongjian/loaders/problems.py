@@ -28,6 +28,7 @@ from gongjian.output import write_frame, write_xlsx
 __all__ = [
     "REJECT_REASON",
     "REJECT_ROW",
+    "REJECT_SHEET",
     "WARNINGS",
     "make",
     "problems_frame",
@@ -36,13 +37,18 @@ __all__ = [
     "write_rejects",
 ]
 
-WARNINGS = frozenset({"name_mismatch", "self_relation", "level_members", "uncovered_members",
+WARNINGS = frozenset({"skipped_total", "skipped_note", "skipped_unit", "skipped_eof",
+                      "hidden_sheet", "foreign_sheet", "other_sheet", "stray_cell",
+                      "name_mismatch", "self_relation", "level_members", "uncovered_members",
                       "coverage_host", "unknown_covering_org", "unknown_parent",
                       "rejected_covering_org", "rejected_parent", "self_parent",
                       "unknown_parent_code"})
 REJECT_ROW = "行号"
-_VISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_VISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Longest value a problem repeats (a longer one is cut, with its length).
+VALUE_SHOWN = 200
 REJECT_REASON = "原因"
+REJECT_SHEET = "工作表"
 
 
 class _Blank(dict):
@@ -51,15 +57,30 @@ class _Blank(dict):
 
 
 def make(code: str, file: str, table: str, row: int | None, column: str | None,
-         value: object, **fields: object) -> Problem:
-    """Build the :class:`Problem` for reason ``code`` (error or warning by its code)."""
+         value: object, *, sheet: str | None = None, **fields: object) -> Problem:
+    """Build the :class:`Problem` for reason ``code`` (error or warning by its code).
+
+    Control characters in the value are shown escaped (``\\x00``, ``\\x9b``); a value
+    longer than :data:`VALUE_SHOWN` characters is cut, with its length.
+
+    Examples
+    --------
+    >>> p = make("too_long", "a.csv", "party_orgs", 2, "组织名称", "长" * 300,
+    ...          length=300, limit=10_000)
+    >>> p.value[-13:], p.message
+    ('长…（共 300 个字符）', '文字太长（300 个字符，上限 10,000），请核对')
+    >>> print(make("control_char", "a.csv", "party_orgs", 2, "组织名称", "甲" + chr(0x9b)).value)
+    甲\\x9b
+    """
     zh, en = MESSAGES[code]
     text = None if value is None or value is pd.NA or value != value else str(value)
     if text is not None:
+        if len(text) > VALUE_SHOWN:
+            text = f"{text[:VALUE_SHOWN]}…（共 {len(text):,} 个字符）"
         text = _VISIBLE.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
     return Problem(file, table, None if row is None else int(row), column, text, code,
                    zh.format_map(_Blank(fields)), en.format_map(_Blank(fields)),
-                   "warning" if code in WARNINGS else "error")
+                   "warning" if code in WARNINGS else "error", sheet)
 
 
 def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:

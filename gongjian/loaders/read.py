@@ -24,7 +24,7 @@ from gongjian.loaders.config import load_config
 from gongjian.loaders.discovery import find_tables
 from gongjian.loaders.headers import locate_columns
 from gongjian.loaders.ledger import Ledger, Problem
-from gongjian.loaders.problems import REJECT_REASON, REJECT_ROW
+from gongjian.loaders.problems import REJECT_REASON, REJECT_ROW, REJECT_SHEET
 from gongjian.loaders.references import (
     check_coverage,
     check_party_refs,
@@ -45,26 +45,33 @@ def _rejected_frame(c: Checked) -> pd.DataFrame:
     headers: list[str] = []
     for i, cell in enumerate(c.located.cells):
         name = cell or f"列{i + 1}"
-        while name in headers or name in (REJECT_ROW, REJECT_REASON):
+        while name in headers or name in (REJECT_ROW, REJECT_REASON, REJECT_SHEET):
             name += "_"
         headers.append(name)
     raw = c.raw.loc[c.bad]
     frame = pd.DataFrame({h: raw[i].to_numpy() for i, h in enumerate(headers)})
-    reasons: dict[int, list[str]] = {}
+    reasons: dict[tuple[str | None, int], list[str]] = {}
     for p in c.problems:
         if p.is_error and p.row is not None:
-            reasons.setdefault(p.row, []).append(f"「{p.column}」{p.message}" if p.column
-                                                 else p.message)
+            reasons.setdefault((p.sheet, p.row), []).append(
+                f"「{p.column}」{p.message}" if p.column else p.message)
     rows = c.rows[c.bad]
     frame.insert(0, REJECT_ROW, rows)
-    frame[REJECT_REASON] = ["；".join(reasons.get(int(r), [])) for r in rows]
+    if c.sheets is not None:
+        frame.insert(0, REJECT_SHEET, c.sheets[c.bad])
+    sheets = c.sheets[c.bad] if c.sheets is not None else [None] * len(rows)
+    frame[REJECT_REASON] = ["；".join(reasons.get((s, int(r)), []))
+                            for s, r in zip(sheets, rows, strict=True)]
     frame["source_row"] = pd.array(rows, dtype="Int64")
     return frame
 
 
 def _ordered(c: Checked) -> list[Problem]:
     order = {h: i for i, h in enumerate(c.located.cells)}
-    return sorted(c.problems, key=lambda p: (p.row or 0, order.get(p.column or "", -1)))
+    sheets = {s: i for i, s in enumerate(dict.fromkeys(
+        c.sheets.tolist() if c.sheets is not None else []))}
+    return sorted(c.problems, key=lambda p: (p.row is not None, sheets.get(p.sheet, -1),
+                                             p.row or 0, order.get(p.column or "", -1)))
 
 
 def read_ledger(path: Path | str, *, config: Config = None, strict: bool = False) -> Ledger:
@@ -105,7 +112,7 @@ def read_ledger(path: Path | str, *, config: Config = None, strict: bool = False
     files = find_tables(folder)
     cfg = load_config(folder, config)
     def read_and_check(key: str) -> Checked:
-        sheet = read_sheet(files[key], key, max_bytes=cfg.max_bytes)
+        sheet = read_sheet(files[key], key, max_bytes=cfg.max_bytes, mapping=cfg.mapping(key))
         return check_table(sheet, key, locate_columns(sheet, key, cfg.mapping(key)))
 
     # Tables are independent until the checks across them, and most of the work is in

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,10 @@ import pandas as pd
 from gongjian.errors import LedgerError
 from gongjian.loaders.config import DEFAULT_MAX_BYTES
 from gongjian.loaders.encodings import to_utf8
-from gongjian.loaders.excel import read_excel
+from gongjian.loaders.excel import SheetGrid, read_sheets
+from gongjian.loaders.ledger import Problem
+from gongjian.loaders.problems import make
+from gongjian.loaders.workbook import CellIssue, split_ref
 
 __all__ = ["RawSheet", "read_csv_bytes", "read_sheet"]
 
@@ -40,6 +44,12 @@ class RawSheet:
     ``grid`` has columns ``0..n-1``; ``rows[i]`` is the spreadsheet row number of
     ``grid`` row ``i``; ``extra`` holds, for CSV rows with more cells than the header, the
     text of the cells beyond it (joined by the delimiter), else None.
+
+    Read from a workbook, ``sheets[i]`` names the sheet of ``grid`` row ``i`` (several
+    sheets may hold the table: their data rows follow the first sheet's, under its header);
+    ``issues`` maps ``(grid row, grid column)`` to the cells whose value is not a value
+    (:class:`~gongjian.loaders.workbook.CellIssue`); ``notes`` are the warnings of the
+    reading (sheets skipped, stray cells left out).
     """
 
     file: str
@@ -47,6 +57,24 @@ class RawSheet:
     rows: np.ndarray
     encoding: str = ""
     extra: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    sheets: np.ndarray | None = None
+    issues: dict[tuple[int, int], CellIssue] = field(default_factory=dict)
+    notes: list[Problem] = field(default_factory=list)
+
+    def sheet(self, index: int) -> str | None:
+        """The sheet of grid row ``index`` (None for CSV)."""
+        return None if self.sheets is None or index >= len(self.sheets) else \
+            str(self.sheets[index])
+
+    def where(self, index: int | None = None) -> str:
+        """The file, sheet and (for ``index``) row of grid row ``index``, for messages."""
+        out = self.file
+        sheet = self.sheet(index or 0)
+        if sheet:
+            out += f" 工作表「{sheet}」"
+        if index is not None and index < len(self.rows):
+            out += f" 第{self.rows[index]}行"
+        return out
 
 
 def _delimiter(first_line: str) -> str:
@@ -143,11 +171,14 @@ def read_csv_bytes(data: bytes, name: str) -> tuple[pd.DataFrame, np.ndarray, st
     return grid, np.full(len(grid), None, dtype=object), encoding
 
 
-def read_sheet(path: Path, table: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawSheet:
+def read_sheet(path: Path, table: str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+               mapping: Mapping[str, str] | None = None) -> RawSheet:
     """Read the file of ledger table ``table`` as raw text cells.
 
-    Raises :class:`LedgerError` for a file over ``max_bytes``, a file that cannot be
-    read, or one that is empty (no header row).
+    From a workbook, every visible sheet whose header names the table's required columns
+    is read (``mapping``: other header names, as in ``gongjian.toml``); see
+    :func:`~gongjian.loaders.excel.read_sheets`. Raises :class:`LedgerError` for a file
+    over ``max_bytes``, a file that cannot be read, or one that is empty (no header row).
     """
     size = path.stat().st_size
     if size > max_bytes:
@@ -161,7 +192,7 @@ def read_sheet(path: Path, table: str, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
         if path.suffix.lower() == ".csv":
             grid, extra, encoding = read_csv_bytes(path.read_bytes(), path.name)
         else:
-            grid = read_excel(path, table)
+            return _workbook_sheet(path, table, mapping)
     except OSError as err:
         raise LedgerError(f"无法读取 {path.name}：{err.strerror} (cannot read file)") from err
     require_header(grid, path.name)
@@ -169,3 +200,71 @@ def read_sheet(path: Path, table: str, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     if extra is None:
         extra = np.full(len(grid), None, dtype=object)
     return RawSheet(path.name, grid, rows, encoding, extra)
+
+
+def _workbook_sheet(path: Path, table: str, mapping: Mapping[str, str] | None) -> RawSheet:
+    """The sheets of a workbook that hold ``table`` as one raw sheet (see :func:`read_sheet`)."""
+    from gongjian.loaders.headers import locate_columns
+    from gongjian.loaders.tables import TABLES
+
+    def located(grid: SheetGrid):
+        sheet = RawSheet(path.name, grid.grid, np.arange(1, len(grid.grid) + 1, dtype=np.int64),
+                         sheets=np.full(len(grid.grid), grid.name, dtype=object))
+        return locate_columns(sheet, table, mapping)
+
+    def accept(grid: pd.DataFrame) -> bool:
+        if grid.empty:
+            return False
+        try:
+            located(SheetGrid("", grid))
+        except LedgerError:
+            return False
+        return True
+
+    grids, skipped = read_sheets(path, table, accept)
+    notes = [make(code, path.name, table, None, None, None, sheet=name, table_zh=TABLES[table].zh,
+                  table_en=table, named=grids[0].name) for name, code in skipped]
+    first = grids[0]
+    require_header(first.grid, f"{path.name} 工作表「{first.name}」")
+    parts = [first.grid]
+    rows = [np.arange(1, len(first.grid) + 1, dtype=np.int64)]
+    sheets = [np.full(len(first.grid), first.name, dtype=object)]
+    issues = {(i.row, i.col): i for i in first.issues}
+    notes += _stray_notes(path.name, table, first)
+    if len(grids) > 1:
+        head = located(first)
+        grid = first.grid.copy()
+        places = dict(head.positions)
+        offset = len(grid)
+        for other in grids[1:]:
+            where = located(other)
+            for name in where.positions:
+                if name not in places:  # a column the first sheet lacks: added to its header
+                    places[name] = grid.shape[1]
+                    grid[grid.shape[1]] = ""
+                    grid.iloc[head.header_index, places[name]] = where.headers[name]
+            start = where.header_index + 1
+            data = other.grid.iloc[start:]
+            moved = pd.DataFrame({c: pd.Series([""] * len(data), dtype=grid[c].dtype)
+                                  for c in grid.columns})
+            for name, pos in where.positions.items():
+                moved[places[name]] = data[pos].to_numpy()
+            parts.append(moved)
+            rows.append(np.arange(start + 1, len(other.grid) + 1, dtype=np.int64))
+            sheets.append(np.full(len(data), other.name, dtype=object))
+            back = {pos: places[name] for name, pos in where.positions.items()}
+            for i in other.issues:
+                if i.row >= start and i.col in back:
+                    issues[(offset + i.row - start, back[i.col])] = i
+            offset += len(data)
+            notes += _stray_notes(path.name, table, other)
+        parts[0] = grid
+    grid = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    row_numbers = np.concatenate(rows)
+    return RawSheet(path.name, grid, row_numbers, "", np.full(len(grid), None, dtype=object),
+                    np.concatenate(sheets), issues, notes)
+
+
+def _stray_notes(file: str, table: str, grid: SheetGrid) -> list[Problem]:
+    return [make("stray_cell", file, table, split_ref(ref)[0], None, value or None,
+                 sheet=grid.name, cell=ref) for ref, value in grid.stray]

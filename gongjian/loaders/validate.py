@@ -19,6 +19,7 @@ import pandas as pd
 from gongjian.loaders.headers import Located
 from gongjian.loaders.ledger import Problem
 from gongjian.loaders.problems import make
+from gongjian.loaders.rows import non_data_rows
 from gongjian.loaders.sheet import RawSheet
 from gongjian.loaders.tables import CHOICES, TABLES
 from gongjian.loaders.values import (
@@ -32,7 +33,10 @@ from gongjian.loaders.values import (
 )
 from gongjian.schema import LEVELS
 
-__all__ = ["DROPPED", "UNIQUE", "Checked", "check_table"]
+__all__ = ["DROPPED", "MAX_TEXT", "UNIQUE", "Checked", "DataRows", "check_table", "data_rows"]
+
+#: Longest text a cell may hold (characters); a longer one is an error at check.
+MAX_TEXT = 10_000
 
 #: The column that must be unique in each table.
 UNIQUE: dict[str, str] = {"party_orgs": "id", "organizations": "uscc", "sites": "name",
@@ -55,6 +59,7 @@ class Checked:
     bad: np.ndarray
     problems: list[Problem] = field(default_factory=list)
     dropped: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sheets: np.ndarray | None = None
 
     def header(self, name: str) -> str:
         """The header of column ``name`` as written in the file."""
@@ -78,6 +83,7 @@ class Checked:
         for i in where:
             v = value(i) if value else (raw[i] if raw is not None else None)
             p = make(code, self.file, self.key, self.rows[i], header, v,
+                     sheet=None if self.sheets is None else self.sheets[i],
                      **(fields(i) if fields else {}))
             self.problems.append(p)
             if p.is_error:
@@ -96,25 +102,67 @@ def _choices_text(choices: str, lang: str) -> str:
     return "、".join(t.zh for t in terms) if lang == "zh" else ", ".join(t.code for t in terms)
 
 
-def _data_rows(sheet: RawSheet, located: Located) -> tuple[pd.DataFrame, np.ndarray,
-                                                           np.ndarray]:
+@dataclass
+class DataRows:
+    """The data rows of a sheet: cells, row numbers, extra cells, grid row indices, sheets,
+    and the rows skipped as not data (grid row index → reason code)."""
+
+    grid: pd.DataFrame
+    rows: np.ndarray
+    extra: np.ndarray
+    index: np.ndarray
+    sheets: np.ndarray | None
+    skipped: list[tuple[int, str]]
+
+
+def data_rows(sheet: RawSheet, located: Located) -> DataRows:
+    """The rows under the header that hold data: blank rows and rows that are not data
+    (:func:`~gongjian.loaders.rows.non_data_rows`) left out."""
     start = located.header_index + 1
     grid = sheet.grid.iloc[start:]
     filled = np.zeros(len(grid), dtype=bool)
     for col in grid.columns:
         filled |= grid[col].str.strip().ne("").fillna(False).to_numpy(dtype=bool)
+    extra = sheet.extra[start:] if len(sheet.extra) else np.full(len(grid), None, dtype=object)
+    filled |= pd.notna(extra)
+    index = np.flatnonzero(filled) + start
     grid = grid[filled].reset_index(drop=True)
-    return grid, sheet.rows[start:][filled], sheet.extra[start:][filled]
+    kinds = non_data_rows(grid, located.positions)
+    skip = pd.notna(kinds)
+    skipped = [(int(index[i]), str(kinds[i])) for i in np.flatnonzero(skip)]
+    if skip.any():
+        grid = grid[~skip].reset_index(drop=True)
+        index = index[~skip]
+    sheets = None if sheet.sheets is None else sheet.sheets[index]
+    return DataRows(grid, sheet.rows[index], np.asarray(sheet.extra)[index] if len(sheet.extra)
+                    else np.full(len(index), None, dtype=object), index, sheets, skipped)
+
+
+def _data_rows(sheet: RawSheet, located: Located) -> tuple[pd.DataFrame, np.ndarray,
+                                                           np.ndarray]:
+    d = data_rows(sheet, located)
+    return d.grid, d.rows, d.extra
 
 
 def check_table(sheet: RawSheet, key: str, located: Located) -> Checked:
-    """Read the data rows of ``sheet`` as table ``key``: typed values and row errors."""
-    raw, rows, extra = _data_rows(sheet, located)
+    """Read the data rows of ``sheet`` as table ``key``: typed values and row errors.
+
+    Warnings first name what was not read (sheets, stray cells, rows that are not data);
+    cells whose value is not a value (formula without result, error value) are errors.
+    """
+    d = data_rows(sheet, located)
+    raw, rows, extra = d.grid, d.rows, d.extra
     n = len(raw)
     out = Checked(key, sheet.file, located, pd.DataFrame(index=pd.RangeIndex(n)), raw, rows,
-                  np.zeros(n, dtype=bool))
+                  np.zeros(n, dtype=bool), sheets=d.sheets)
+    out.problems.extend(sheet.notes)
+    for at, code in d.skipped:
+        first = next((str(v) for v in sheet.grid.iloc[at] if str(v).strip()), "")
+        out.problems.append(make(code, sheet.file, key, sheet.rows[at], None,
+                                 first.strip() or first, sheet=sheet.sheet(at)))
     out.report(pd.notna(extra), "extra_cells", None, value=lambda i: extra[i],
                header=f"第{raw.shape[1] + 1}列起 (column {raw.shape[1] + 1} on)")
+    formula = _cell_issues(out, sheet, d)
     columns: dict[str, pd.Series] = {}
     for col in TABLES[key].columns:
         pos = located.positions.get(col.name)
@@ -126,6 +174,14 @@ def check_table(sheet: RawSheet, key: str, located: Located) -> Checked:
             continue
         text, control = clean_text(raw[pos])
         out.report(control, "control_char", col.name)
+        long = _too_long(text)
+        if long is not None:
+            out.report(long, "too_long", col.name, fields=lambda i, t=text: {
+                "length": len(t.iloc[i]), "limit": MAX_TEXT})
+            text = text.mask(long)
+            control |= long
+        if pos in formula:
+            control |= formula[pos]
         if col.required:
             out.report(text.isna() & ~control, "missing_value", col.name)
         if col.type == "int":
@@ -160,6 +216,34 @@ def check_table(sheet: RawSheet, key: str, located: Located) -> Checked:
     return out
 
 
+def _too_long(text: pd.Series) -> np.ndarray | None:
+    """Mask of the cells longer than :data:`MAX_TEXT` characters (None when there are none)."""
+    lengths = text.str.len()
+    if not (lengths > MAX_TEXT).any():
+        return None
+    return (lengths > MAX_TEXT).fillna(False).to_numpy(dtype=bool)
+
+
+def _cell_issues(out: Checked, sheet: RawSheet, d: DataRows) -> dict[int, np.ndarray]:
+    """Report the cells of table columns whose value is not a value; return, per grid
+    column, the mask of data rows holding one (they are not also "missing")."""
+    if not sheet.issues:
+        return {}
+    names = {pos: name for name, pos in out.located.positions.items()}
+    where = {int(g): i for i, g in enumerate(d.index)}
+    masks: dict[int, np.ndarray] = {}
+    for (g, c), issue in sorted(sheet.issues.items()):
+        i = where.get(g)
+        if i is None or c not in names:
+            continue
+        mask = np.zeros(len(d.index), dtype=bool)
+        mask[i] = True
+        out.report(mask, issue.code, names[c], value=lambda _, v=issue.value: v,
+                   fields=lambda _, x=issue: {"cell": x.ref, "error": x.value})
+        masks.setdefault(c, np.zeros(len(d.index), dtype=bool))[i] = True
+    return masks
+
+
 def _unique(out: Checked, data: pd.DataFrame) -> None:
     name = UNIQUE.get(out.key)
     if name is None or name not in out.located.positions:
@@ -168,9 +252,18 @@ def _unique(out: Checked, data: pd.DataFrame) -> None:
     repeated = values.duplicated(keep="first").to_numpy(dtype=bool) & values.notna().to_numpy()
     if repeated.any():
         first_pos = values.reset_index(drop=True).drop_duplicates(keep="first")
-        first_row = dict(zip(first_pos.to_numpy(), out.rows[first_pos.index], strict=True))
+        first_at = dict(zip(first_pos.to_numpy(), first_pos.index, strict=True))
         vals = values.to_numpy(dtype=object)
-        out.report(repeated, "duplicate", name, fields=lambda i: {"first": first_row[vals[i]]})
+
+        def fields(i: int) -> dict:
+            at = first_at[vals[i]]
+            other = None if out.sheets is None or out.sheets[at] == out.sheets[i] \
+                else out.sheets[at]
+            return {"first": out.rows[at],
+                    "where": f"工作表「{other}」" if other else "",
+                    "where_en": f" of sheet '{other}'" if other else ""}
+
+        out.report(repeated, "duplicate", name, fields=fields)
 
 
 def _row_rules(out: Checked, data: pd.DataFrame) -> None:

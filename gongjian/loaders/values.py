@@ -58,12 +58,18 @@ assert set(ALIASES) == set(CHOICES)
 
 LIST_SEPARATORS = "、,;；"
 _LIST_RE = re.compile(f"[{LIST_SEPARATORS}]")
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"  # C0 (but tab, line breaks), DEL, C1
 _WIDE = "[\u3000\uff01-\uff5e]"
 _CONTROL_OR_WIDE = f"{_CONTROL}|{_WIDE}"
 _DATE = (r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
          r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DATE8 = r"^(\d{4})(\d{2})(\d{2})$"
+_SERIAL = r"^(\d{5})(?:\.\d+)?$"
+#: Excel's day 0 (serial dates count from it; 1900 is wrongly a leap year in Excel, so
+#: serials from 61 on are one day ahead of a plain count from 1899-12-31).
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+#: Serial numbers read as dates: 1950-01-01 to 2100-12-31.
+SERIAL_RANGE = (18264, 73415)
 _INT = r"^\+?(\d{1,18}|\d{1,3}(?:,\d{3}){1,5})(?:\.0*)?$"
 
 # GB 32100-2015: 31 characters (no I, O, S, V, Z) and the weights of positions 1..17.
@@ -77,13 +83,16 @@ def parse_date(value: Any) -> dt.date | None:
     """A date from a ledger cell, or ``None`` when empty or not a date.
 
     Accepts ``2023-05-01``, ``2023/5/1``, ``2023年5月1日``, ``20230501`` (full-width
-    digits too), and Excel date cells (``datetime``/``date``/``Timestamp``).
+    digits too), Excel date cells (``datetime``/``date``/``Timestamp``), and Excel serial
+    numbers of days (a date cell that lost its date format, ``45047``) from 1950 to 2100.
 
     Examples
     --------
     >>> import datetime as dt
     >>> parse_date(dt.datetime(2023, 5, 1, 9)), parse_date("2023-02-30"), parse_date(" ")
     (datetime.date(2023, 5, 1), None, None)
+    >>> parse_date("45047"), parse_date("45047.75"), parse_date("12345"), parse_date(45047)
+    (datetime.date(2023, 5, 1), datetime.date(2023, 5, 1), None, datetime.date(2023, 5, 1))
     """
     if value is None or value is pd.NaT or value is pd.NA:
         return None
@@ -91,9 +100,12 @@ def parse_date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = schema.fold(str(value))
+    text = schema.fold(str(value)).strip()
     m = re.match(_DATE, text) or re.match(_DATE8, text)
     if not m:
+        serial = re.match(_SERIAL, text)
+        if serial and SERIAL_RANGE[0] <= int(serial[1]) <= SERIAL_RANGE[1]:
+            return EXCEL_EPOCH + dt.timedelta(days=int(serial[1]))
         return None
     try:
         return dt.date(int(m[1]), int(m[2]), int(m[3]))

@@ -48,16 +48,21 @@ def test_xlsx_with_date_cells_float_ints_formula_and_title_row(tmp_path):
     sheet.append([1001.0, "甲社区党委", "community", "玄武区", 12.0, dt.datetime(2023, 5, 1),
                   '=HYPERLINK("x")'])
     sheet.append(["A2", "乙", "unit", "玄武区", 3, "2023年5月1日", "<script>alert(1)</script>"])
-    sheet["G4"] = "=1+1"
+    sheet.append(["A3", "丙", "unit", "玄武区", 3, dt.datetime(2023, 5, 1), "张三"])
     book.save(folder / "party_orgs.xlsx")
     write_csv(folder / "relations.csv", REL_HEADER, [])
     ledger = read_ledger(folder)
     orgs = ledger.party_orgs
-    assert orgs["id"].tolist() == ["1001", "A2"]
-    assert orgs["members"].tolist() == [12, 3]
+    # a formula never computed is an error naming the cell, never data (formula text)
+    assert [(p.sheet, p.row, p.column, p.code, p.value) for p in ledger.errors] == [
+        ("党组织", 3, "书记", "formula_no_value", '=HYPERLINK("x")')]
+    assert "G3" in ledger.errors[0].message
+    assert orgs["id"].tolist() == ["A2", "A3"]
+    assert orgs["members"].tolist() == [3, 3]
     assert orgs["founded"].tolist() == [pd.Timestamp("2023-05-01")] * 2
-    assert orgs["secretary"].iloc[0] == '=HYPERLINK("x")'
-    assert orgs["source_row"].tolist() == [3, 4]
+    assert orgs["secretary"].tolist() == ["<script>alert(1)</script>", "张三"]
+    assert orgs["source_row"].tolist() == [4, 5]
+    assert ledger.rejected["party_orgs"]["组织编码＊"].tolist() == ["1001"]
     assert len(ledger.relations) == 0
 
 
