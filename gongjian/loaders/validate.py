@@ -32,7 +32,7 @@ from gongjian.loaders.values import (
 )
 from gongjian.schema import LEVELS
 
-__all__ = ["DROPPED", "UNIQUE", "Checked", "check_table"]
+__all__ = ["DROPPED", "UNIQUE", "Checked", "check_table", "check_unique", "data_rows"]
 
 #: The column that must be unique in each table.
 UNIQUE: dict[str, str] = {"party_orgs": "id", "organizations": "uscc", "sites": "name",
@@ -96,8 +96,9 @@ def _choices_text(choices: str, lang: str) -> str:
     return "、".join(t.zh for t in terms) if lang == "zh" else ", ".join(t.code for t in terms)
 
 
-def _data_rows(sheet: RawSheet, located: Located) -> tuple[pd.DataFrame, np.ndarray,
-                                                           np.ndarray]:
+def data_rows(sheet: RawSheet, located: Located) -> tuple[pd.DataFrame, np.ndarray,
+                                                          np.ndarray]:
+    """The non-empty rows under the header: raw cells, row numbers, extra cells."""
     start = located.header_index + 1
     grid = sheet.grid.iloc[start:]
     filled = np.zeros(len(grid), dtype=bool)
@@ -109,7 +110,7 @@ def _data_rows(sheet: RawSheet, located: Located) -> tuple[pd.DataFrame, np.ndar
 
 def check_table(sheet: RawSheet, key: str, located: Located) -> Checked:
     """Read the data rows of ``sheet`` as table ``key``: typed values and row errors."""
-    raw, rows, extra = _data_rows(sheet, located)
+    raw, rows, extra = data_rows(sheet, located)
     n = len(raw)
     out = Checked(key, sheet.file, located, pd.DataFrame(index=pd.RangeIndex(n)), raw, rows,
                   np.zeros(n, dtype=bool))
@@ -150,7 +151,7 @@ def check_table(sheet: RawSheet, key: str, located: Located) -> Checked:
             values = text
         columns[col.name] = values
     data = pd.DataFrame(columns)
-    _unique(out, data)
+    check_unique(out, data)
     _row_rules(out, data)
     out.dropped = data[list(DROPPED.get(key, ()))]
     data = data.drop(columns=list(DROPPED.get(key, ())))
@@ -160,7 +161,8 @@ def check_table(sheet: RawSheet, key: str, located: Located) -> Checked:
     return out
 
 
-def _unique(out: Checked, data: pd.DataFrame) -> None:
+def check_unique(out: Checked, data: pd.DataFrame) -> None:
+    """Report the repeats of the table's unique column (:data:`UNIQUE`) as ``duplicate``."""
     name = UNIQUE.get(out.key)
     if name is None or name not in out.located.positions:
         return

@@ -32,6 +32,7 @@ _DELETE_BATCH = 10_000
 
 def _plain(value: Any) -> Any:
     """Nodes, relationships, paths and temporal values from the driver as plain values."""
+    import neo4j.time
     from neo4j.graph import Node, Path, Relationship
 
     if isinstance(value, (Node, Relationship)):
@@ -42,6 +43,8 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, neo4j.time.Date):  # a DATE as FalkorDB's client gives it
+        return value.to_native()
     if hasattr(value, "iso_format"):
         return value.iso_format()
     return value

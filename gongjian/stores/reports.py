@@ -11,7 +11,9 @@ Each file starts with a comment block::
 
 ``@param NAME TYPE DEFAULT DESCRIPTION``: TYPE is ``date``, ``int``, ``float``, ``text``,
 ``bool`` or ``list`` (comma-separated text); DEFAULT is a value, ``today`` (the runner fills in
-today's date, as ``YYYY-MM-DD`` — dates are ISO strings in the stored graph),
+today's date, as ``YYYY-MM-DD`` text; stored dates are ``DATE`` values, and a report compares
+them as ``toString(r.end) >= $as_of``, which is right on both engines for any dates —
+FalkorDB 4.16 orders two DATE values more than about 68 years apart the wrong way round),
 ``schema:NAME`` (a constant of :mod:`gongjian.schema`, so kinds are never re-listed) or ``-``
 (required). A file may hold several statements, each ending with ``;`` at the end of a line;
 the rows of the one after a ``// @result`` line (else of the last) are the report, and the

@@ -90,11 +90,11 @@ def test_export_neo4j_admin(graph_file, tmp_path):
     with open(out / "rels_DUAL_REPORTING.csv", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert rows[0][:2] == [":START_ID(PartyOrg)", ":END_ID(PartyOrg)"]
-    assert "start:date" in rows[0] and "reporting_members:int" in rows[0]
+    assert "start:date" in rows[0] and "reporting_members:long" in rows[0]
     assert rows[0][-1] == ":TYPE" and rows[1][-1] == "DUAL_REPORTING"
     head = (out / "nodes_PartyOrg.csv").read_text(encoding="utf-8").splitlines()[0]
     assert head.startswith("id:ID(PartyOrg),") and head.endswith(",:LABEL")
-    assert "members:int" in head and "secretary" not in head
+    assert "members:long" in head and "secretary" not in head
     with open(out / "rels_PAIRING.csv", encoding="utf-8") as fh:
         pairing = list(csv.DictReader(fh))
     assert {r["projects:string[]"] for r in pairing} == {"", "助老;助学"}

@@ -9,18 +9,18 @@ WHERE coalesce(n.status, 'active') <> 'dissolved' AND NOT n.kind IN $axis
   AND EXISTS {
     MATCH (n)-[r:AGREEMENT|PAIRING|DUAL_REPORTING|COMMITTEE_SEAT|JOINT_MEETING]-(m:PartyOrg)
     WHERE m <> n AND coalesce(m.status, 'active') <> 'dissolved'
-      AND (r.start IS NULL OR r.start <= $as_of) AND (r.end IS NULL OR r.end >= $as_of)
+      AND (r.start IS NULL OR toString(r.start) <= $as_of) AND (r.end IS NULL OR toString(r.end) >= $as_of)
   }
   AND NOT EXISTS {
     MATCH ANY SHORTEST (n) (()-[r:AGREEMENT|PAIRING|DUAL_REPORTING|COMMITTEE_SEAT|JOINT_MEETING]-(x:PartyOrg)
       WHERE coalesce(x.status, 'active') <> 'dissolved'
-        AND (r.start IS NULL OR r.start <= $as_of) AND (r.end IS NULL OR r.end >= $as_of))+ (a:PartyOrg)
+        AND (r.start IS NULL OR toString(r.start) <= $as_of) AND (r.end IS NULL OR toString(r.end) >= $as_of))+ (a:PartyOrg)
     WHERE a.kind IN $axis
   }
 CALL (n) {
   MATCH (n) (()-[r:AGREEMENT|PAIRING|DUAL_REPORTING|COMMITTEE_SEAT|JOINT_MEETING]-(x:PartyOrg)
     WHERE coalesce(x.status, 'active') <> 'dissolved'
-      AND (r.start IS NULL OR r.start <= $as_of) AND (r.end IS NULL OR r.end >= $as_of))+ (m:PartyOrg)
+      AND (r.start IS NULL OR toString(r.start) <= $as_of) AND (r.end IS NULL OR toString(r.end) >= $as_of))+ (m:PartyOrg)
   WITH DISTINCT m
   RETURN collect(m.id) AS reach
 }
