@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gongjian.errors import StoreError
-from gongjian.stores.store import DEFAULT_GRAPH, Store, WriteCounts
+from gongjian.stores.store import DEFAULT_GRAPH, READ_ONLY_REFUSED, Store, WriteCounts
 
 if TYPE_CHECKING:
     from gongjian.stores.embedded import EmbeddedServer
@@ -182,4 +182,6 @@ class FalkorDBStore(Store):
                 hint = f"；服务器已退出 server exited. 日志 log:\n{self.server.log_tail(5)}"
             raise StoreError(f"与 {self.name} 的连接中断 connection lost: {err}{hint}") from err
         except redis.exceptions.RedisError as err:
+            if read_only and "read-only" in str(err):
+                raise StoreError(READ_ONLY_REFUSED) from err
             raise StoreError(f"{self.name} 拒绝了查询 refused the query: {err}") from err

@@ -23,7 +23,7 @@ from typing import Any
 
 from gongjian.errors import StoreError
 from gongjian.graph.model import NODE_TABLES
-from gongjian.stores.store import Store, WriteCounts
+from gongjian.stores.store import READ_ONLY_REFUSED, Store, WriteCounts
 
 __all__ = ["Neo4jStore"]
 
@@ -82,10 +82,25 @@ class Neo4jStore(Store):
         """Run ``query`` in its own transaction; columns and rows of plain values."""
         import neo4j
 
+        if read_only:  # a read transaction: the server refuses any write in it
+            def work(tx: Any) -> tuple[list[str], list[Any]]:
+                result = tx.run(query, dict(params or {}))
+                return list(result.keys()), list(result)
+
+            try:
+                with self.driver.session(database=self.database,
+                                         default_access_mode=neo4j.READ_ACCESS) as session:
+                    keys, records = session.execute_read(work)
+            except Exception as err:
+                if "AccessMode" in str(getattr(err, "code", "")) or \
+                        "read access mode" in str(err):
+                    raise StoreError(READ_ONLY_REFUSED) from None
+                raise self._error("查询失败 query failed on", err) from None
+            return keys, [[_plain(v) for v in r.values()] for r in records]
         try:
             records, _, keys = self.driver.execute_query(
                 query, dict(params or {}), database_=self.database,
-                routing_=neo4j.RoutingControl.READ if read_only else neo4j.RoutingControl.WRITE)
+                routing_=neo4j.RoutingControl.WRITE)
         except Exception as err:
             raise self._error("查询失败 query failed on", err) from None
         return list(keys), [[_plain(v) for v in r.values()] for r in records]

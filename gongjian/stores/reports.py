@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from gongjian import schema
-from gongjian.errors import ReportError
+from gongjian.errors import ReportError, StoreError
 
 if TYPE_CHECKING:
     from gongjian.stores.store import Store
@@ -79,7 +79,6 @@ USER_FILE = re.compile(r"^[A-Za-z0-9_\-\u4e00-\u9fa5]+\.cypher$")
 _LIBRARY_FILE = re.compile(r"^([A-Za-z0-9_]+)(?:\.(falkordb|neo4j|gds))?\.cypher$")
 _TAG = re.compile(r"^\s*//\s*@(\w+)\s*(.*?)\s*$")
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_STATEMENT_END = re.compile(r";[ \t]*(?:\n|$)")
 _TRUE = {"1", "true", "yes", "y", "是", "真"}
 _FALSE = {"0", "false", "no", "n", "否", "假"}
 
@@ -301,6 +300,35 @@ def _strip_comments(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
 
 
+def _chunks(text: str) -> list[str]:
+    """``text`` cut at every ``;`` outside quotes, backticks and comments."""
+    chunks, start, i, n = [], 0, 0, len(text)
+    quote = None
+    while i < n:
+        c = text[i]
+        if quote:
+            if c == "\\" and quote != "`":
+                i += 1
+            elif c == quote:
+                quote = None
+        elif c in "'\"`":
+            quote = c
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            continue
+        elif c == ";":
+            chunks.append(text[start:i])
+            start = i + 1
+        i += 1
+    chunks.append(text[start:])
+    return chunks
+
+
 def split_statements(text: str) -> tuple[list[str], int]:
     """Statements of a report file and the index of the result statement.
 
@@ -308,9 +336,11 @@ def split_statements(text: str) -> tuple[list[str], int]:
     --------
     >>> split_statements("CREATE (n);\\n// @result\\nMATCH (n) RETURN n;\\nMATCH (n) DELETE n")
     (['CREATE (n)', 'MATCH (n) RETURN n', 'MATCH (n) DELETE n'], 1)
+    >>> split_statements("MATCH (n) DETACH DELETE n; RETURN ';' AS x // a; b")
+    (['MATCH (n) DETACH DELETE n', "RETURN ';' AS x // a; b"], 1)
     """
     statements, result = [], None
-    for chunk in _STATEMENT_END.split(text):
+    for chunk in _chunks(text):
         if re.search(r"^\s*//\s*@result\b", chunk, re.MULTILINE):
             result = len(statements)
         body = _strip_comments(chunk).strip()
@@ -348,21 +378,34 @@ def run_report(name: str, store: Store, params: Mapping[str, Any] | None = None,
     values = report.values(params)
     path = report.file_for(store.dialect, gds=gds)
     statements, result_at = split_statements(path.read_text(encoding="utf-8-sig"))
+    # a user's report only reads, every statement of it; the library's single statements
+    # too (its multi-statement files make and drop temporary projections)
+    read_only = folder is not None or len(statements) == 1
+
+    def run(i: int) -> tuple[list[str], list[list[Any]]]:
+        try:
+            return store.table(statements[i], values, read_only=read_only)
+        except StoreError as err:
+            if folder is not None and len(statements) > 1:
+                raise ReportError(f"报表 {name} 第 {i + 1} 条语句 (statement {i + 1}): "
+                                  f"{err}") from err
+            raise
+
     keys: list[str] = []
     rows: list[list[Any]] = []
     try:
-        for i, statement in enumerate(statements[: result_at + 1]):
+        for i in range(result_at + 1):
             if i == result_at:
-                keys, rows = store.table(statement, values, read_only=len(statements) == 1)
+                keys, rows = run(i)
             else:
-                store.table(statement, values)
+                run(i)
     except BaseException:
-        for statement in statements[result_at + 1:]:  # clean up, keep the first error
+        for i in range(result_at + 1, len(statements)):  # clean up, keep the first error
             with contextlib.suppress(Exception):
-                store.table(statement, values)
+                run(i)
         raise
-    for statement in statements[result_at + 1:]:
-        store.table(statement, values)
+    for i in range(result_at + 1, len(statements)):
+        run(i)
     return pd.DataFrame(rows, columns=keys)
 
 

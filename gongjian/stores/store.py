@@ -47,6 +47,7 @@ from gongjian.errors import StoreError
 __all__ = [
     "DEFAULT_GRAPH",
     "NEO4J_SCHEMES",
+    "READ_ONLY_REFUSED",
     "Store",
     "StoreURI",
     "WriteCounts",
@@ -57,6 +58,10 @@ __all__ = [
 NEO4J_SCHEMES: tuple[str, ...] = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 #: FalkorDB graph (key) name when the URI names none.
 DEFAULT_GRAPH = "gongjian"
+#: The message when a read-only query tries to change the store.
+READ_ONLY_REFUSED = ("只读查询不能修改数据库：该语句试图写入或删除数据，已被拒绝，"
+                     "数据库未作任何修改 (a read-only query cannot change the store: the "
+                     "statement tries to write or delete; refused, nothing was changed)")
 Dialect = Literal["neo4j", "falkordb"]
 
 
@@ -81,7 +86,12 @@ class Store(ABC):
     @abstractmethod
     def table(self, query: str, params: Mapping[str, Any] | None = None, *,
               read_only: bool = False) -> tuple[list[str], list[list[Any]]]:
-        """Run ``query`` with ``params``; return the column names and the rows."""
+        """Run ``query`` with ``params``; return the column names and the rows.
+
+        With ``read_only`` the engine itself refuses any change (FalkorDB
+        ``GRAPH.RO_QUERY``, a Neo4j read transaction): :class:`StoreError` with
+        :data:`READ_ONLY_REFUSED`.
+        """
 
     def execute(self, query: str, params: Mapping[str, Any] | None = None, *,
                 read_only: bool = False) -> list[dict[str, Any]]:
