@@ -16,8 +16,9 @@ flag                ``BOOLEAN``             ``bool``          ``x:boolean``
 text                ``STRING``              ``str``           ``name``
 ==================  ======================  ================  =========================
 
-The property name is the column name; a missing value is no property at all (push leaves
-it out of the row, an import file leaves the cell empty). Node keys are ``PartyOrg.id``,
+The property name is the column name; a missing value — an empty list too — is no property
+at all (push leaves it out of the row, an import file leaves the field empty, and the
+importer cannot tell an empty list from a missing one). Node keys are ``PartyOrg.id``,
 ``Organization.uscc``, ``Site.name`` and ``Region.key``; personal columns (书记, 联系电话)
 are stored only when asked. Values a database cannot take (NUL bytes, texts longer than
 :data:`MAX_TEXT`, non-finite numbers) are collected as :class:`Refusals`, each naming the
@@ -305,7 +306,7 @@ def column_values(df: pd.DataFrame, col: str) -> tuple[list[Any], np.ndarray]:
     """A column as the values a store receives (None for missing) and a mask of problem rows.
 
     Dates are :class:`datetime.date` (both drivers store them as Cypher ``DATE``), integers
-    ``int``, lists ``list[str]``, text ``str``.
+    ``int``, lists ``list[str]`` (an empty one is missing), text ``str``.
     """
     s = df[col]
     bad = np.zeros(len(s), dtype=bool)
@@ -325,6 +326,7 @@ def column_values(df: pd.DataFrame, col: str) -> tuple[list[Any], np.ndarray]:
                | (s.str.len() > MAX_TEXT).fillna(False)).to_numpy(dtype=bool)
         return [v if isinstance(v, str) else None for v in s.tolist()], bad
     values = [_plain(v) for v in s.tolist()]
+    values = [None if isinstance(v, list) and not v else v for v in values]
     bad = np.array([value_problem(v) is not None for v in values], dtype=bool)
     return values, bad
 

@@ -40,7 +40,7 @@ def test_stored_graph_shape(store, small_kg):
     assert [(r["a"], r["b"]) for r in rows] == [("U1", "C1"), ("U7", "D1"), ("W1", "C2"),
                                                 ("U1", "C1")]
     assert rows[0]["k"] != rows[3]["k"] and rows[3]["k"].endswith("#2")
-    assert rows[2]["projects"] == ["助老", "助学"] and rows[1]["projects"] == []
+    assert rows[2]["projects"] == ["助老", "助学"] and rows[1]["projects"] is None
     agreement = store.execute("MATCH ()-[r:AGREEMENT {source_row: 5}]->() "
                               "RETURN r.start AS start, r.end AS end, toString(r.end) AS text, "
                               "typeOf(r.end) AS type")
