@@ -248,8 +248,8 @@ def site_region_pairs(sites: pd.DataFrame, known: set[str]) -> pd.DataFrame:
     --------
     >>> sites = pd.DataFrame({"name": ["天正大厦"], "district": [["玄武区"]],
     ...                       "street": [["新街口街道"]]})
-    >>> site_region_pairs(sites, set())[["district", "street", "level"]].values.tolist()
-    [['玄武区', None, 'district'], ['玄武区', '新街口街道', 'street']]
+    >>> site_region_pairs(sites, set())[["district", "street", "level"]].fillna("").values.tolist()
+    [['玄武区', '', 'district'], ['玄武区', '新街口街道', 'street']]
     """
     rows = []
     for name, districts, streets in zip(sites["name"], sites["district"], sites["street"],

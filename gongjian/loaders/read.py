@@ -48,7 +48,7 @@ def rejected_frame(c: Checked) -> pd.DataFrame:
     >>> from gongjian.loaders.sheet import RawSheet
     >>> grid = pd.DataFrame([["组织编码", "组织名称", "组织类别", "所属区"],
     ...                      ["A", "甲", "不是类别", "玄武区"]])
-    >>> sheet = RawSheet("党组织.csv", grid, np.array([1, 2]), "utf-8")
+    >>> sheet = RawSheet("党组织.csv", grid, np.array([1, 2]), "utf-8", np.full(2, None))
     >>> c = check_table(sheet, "party_orgs", locate_columns(sheet, "party_orgs", {}))
     >>> rejected_frame(c)["source_row"].tolist()
     [2]
