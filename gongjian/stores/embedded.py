@@ -14,8 +14,9 @@ died without stopping it is shut down (with a save) and replaced.
 
 Examples
 --------
->>> with EmbeddedServer("/tmp/graph.falkordb") as server:   # doctest: +SKIP
-...     server.client().ping()
+>>> import tempfile
+>>> with EmbeddedServer(tempfile.mkdtemp()) as server:
+...     server.client().connection.ping()
 True
 """
 

@@ -8,9 +8,12 @@ writer), not by a constraint.
 
 Examples
 --------
->>> store = FalkorDBStore.connect("localhost", 6379)          # doctest: +SKIP
->>> store.execute("RETURN 1 AS one")                           # doctest: +SKIP
-[{'one': 1}]
+>>> import tempfile
+>>> from gongjian.stores.embedded import EmbeddedServer
+>>> with EmbeddedServer(tempfile.mkdtemp()) as server:
+...     store = FalkorDBStore(server.client(), graph="example")
+...     store.execute("RETURN date('2099-12-31') AS day, $n AS n", {"n": 1})
+[{'day': datetime.date(2099, 12, 31), 'n': 1}]
 """
 
 from __future__ import annotations

@@ -216,8 +216,12 @@ def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
 
     Examples
     --------
-    >>> export_neo4j_admin(kg, "out/neo4j").command        # doctest: +SKIP
-    'neo4j-admin database import full --nodes=out/neo4j/nodes_PartyOrg.csv ...'
+    >>> import tempfile
+    >>> kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(
+    ...     {"id": ["a"], "name": ["第一行\\n第二行"], "kind": ["unit"], "district": ["玄武区"]}))
+    >>> out = export_neo4j_admin(kg, tempfile.mkdtemp())
+    >>> out.command.split()[-3:]
+    ["'--array-delimiter=;'", '--multiline-fields=true', 'neo4j']
     """
     out = AdminExport(Path(folder), database=database)
     out.folder.mkdir(parents=True, exist_ok=True)

@@ -9,10 +9,12 @@ gives ``MERGE`` its index.
 
 Examples
 --------
->>> store = Neo4jStore("neo4j://localhost:7687", user="neo4j",
-...                    password="secret")                       # doctest: +SKIP
->>> store.execute("RETURN 1 AS one")                            # doctest: +SKIP
-[{'one': 1}]
+>>> from gongjian.errors import StoreError
+>>> try:
+...     Neo4jStore("neo4j://localhost:7687", user="neo4j", password=None)
+... except StoreError as err:
+...     print(str(err)[:24])
+没有 Neo4j 密码：请设置环境变量 NEO4J_PASSWORD
 """
 
 from __future__ import annotations

@@ -34,9 +34,9 @@ Examples
 >>> plan = plan_push(kg)
 >>> [(step.kind, step.name, len(step.rows)) for step in plan if step.rows]
 [('node', 'PartyOrg', 1)]
->>> with open_store("embedded") as store:                    # doctest: +SKIP
-...     push(kg, store).created
-1
+>>> with open_store("embedded") as store:
+...     push(kg, store, progress=False).created, push(kg, store, progress=False).created
+(1, 0)
 """
 
 from __future__ import annotations
@@ -310,8 +310,14 @@ def push(kg: KnowledgeGraph, store: Store, *, batch_size: int = 5000, replace: b
 
     Examples
     --------
-    >>> with open_store("embedded") as store:                    # doctest: +SKIP
-    ...     print(push(kg, store).text())
+    >>> import pandas as pd
+    >>> kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(
+    ...     {"id": ["a", "b"], "name": ["甲", "乙"], "kind": ["community", "unit"],
+    ...      "district": ["玄武区", "玄武区"]}))
+    >>> with open_store("embedded") as store:
+    ...     summary = push(kg, store, progress=False)
+    >>> summary.created, summary.matched, summary.skipped
+    (2, 0, 0)
     """
     if batch_size < 1:
         raise StoreError(f"批量大小必须是正整数 batch size must be positive: {batch_size}")

@@ -36,7 +36,15 @@ Examples
 >>> report = get_report("agreements_ending")
 >>> report.params["days"].parse("30"), report.title
 (30, '即将到期的共建协议')
->>> run_report("isolated_organizations", store, {"as_of": "2025-06-30"})  # doctest: +SKIP
+>>> from gongjian.graph.model import KnowledgeGraph
+>>> from gongjian.stores.push import push
+>>> from gongjian.stores.store import open_store
+>>> kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(
+...     {"id": ["a"], "name": ["甲"], "kind": ["community"], "district": ["玄武区"]}))
+>>> with open_store("embedded") as store:
+...     _ = push(kg, store, progress=False)
+...     run_report("isolated_organizations", store, {"as_of": "2025-06-30"})["id"].tolist()
+['a']
 """
 
 from __future__ import annotations
@@ -372,7 +380,19 @@ def run_report(name: str, store: Store, params: Mapping[str, Any] | None = None,
 
     Examples
     --------
-    >>> run_report("agreements_ending", store, {"days": "30"})   # doctest: +SKIP
+    >>> from gongjian.graph.model import KnowledgeGraph
+    >>> from gongjian.stores.push import push
+    >>> from gongjian.stores.store import open_store
+    >>> kg = KnowledgeGraph.from_frames(
+    ...     party_orgs=pd.DataFrame({"id": ["a", "b"], "name": ["甲", "乙"],
+    ...                              "kind": ["unit", "community"], "district": ["玄武区"] * 2}),
+    ...     relations=pd.DataFrame({"source_id": ["a"], "target_id": ["b"], "type": ["agreement"],
+    ...                             "end": pd.to_datetime(["2099-12-31"])}))
+    >>> with open_store("embedded") as store:
+    ...     _ = push(kg, store, progress=False)
+    ...     run_report("agreements_ending", store, {"as_of": "2099-12-01", "days": "30"})[
+    ...         ["source_id", "end"]].values.tolist()
+    [['a', '2099-12-31']]
     """
     report = get_report(name, folder)
     values = report.values(params)

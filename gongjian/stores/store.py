@@ -25,7 +25,7 @@ Examples
 StoreURI(scheme='falkordb', host='127.0.0.1', port=6380, graph='city', folder=None)
 >>> parse_uri("embedded:/data/city.falkordb").folder
 '/data/city.falkordb'
->>> with open_store("embedded") as store:                 # doctest: +SKIP
+>>> with open_store("embedded") as store:
 ...     store.execute("RETURN 1 AS one")
 [{'one': 1}]
 """
@@ -195,9 +195,11 @@ def open_store(uri: str, *, user: str | None = None, password: str | None = None
 
     Examples
     --------
-    >>> with open_store("embedded:/tmp/city.falkordb") as store:   # doctest: +SKIP
-    ...     store.name
-    'FalkorDB embedded:/tmp/city.falkordb'
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> with open_store(f"embedded:{folder}") as store:
+    ...     store.name == f"FalkorDB embedded:{folder}"
+    True
     """
     where = parse_uri(uri)
     if where.scheme in NEO4J_SCHEMES:
