@@ -13,7 +13,7 @@ Examples
 >>> try:
 ...     Neo4jStore("neo4j://localhost:7687", user="neo4j", password=None)
 ... except StoreError as err:
-...     print(str(err)[:24])
+...     print(str(err).split(" (")[0])
 没有 Neo4j 密码：请设置环境变量 NEO4J_PASSWORD
 """
 
