@@ -43,31 +43,7 @@ SIBLING_EDGES: dict[tuple[str, str], str] = {
 }
 #: (importing module, imported module, name): private imports still in the tree, with the
 #: work that removes them. Shrinks only; a stale entry fails the test.
-ALLOWED_PRIVATE: dict[tuple[str, str, str], str] = {
-    **{("gongjian.stores.neo4j_admin", "gongjian.stores.push", name):
-       "issue 10 item 1/3: one row contract shared by push and both exports (stores owner)"
-       for name in ("_column_values", "_Refusals", "_value_problem", "_where")},
-    **{("gongjian.stores.neo4j_admin_stream", "gongjian.graph.build", name):
-       "issue 10 item 1: the builder's region and vertical-link derivations made public "
-       "(stores owner)"
-       for name in ("_all_regions", "_covers", "_guides", "_links", "_located", "_name_keys",
-                    "_part_of", "_site_located", "_site_region_pairs", "_table_regions",
-                    "_with_named_sites")},
-    **{("gongjian.stores.neo4j_admin_stream", "gongjian.loaders.read", name):
-       "issue 10 item 1: the streamed export's use of the reader made public (stores owner)"
-       for name in ("_ordered", "_rejected_frame")},
-    **{("gongjian.stores.neo4j_admin_stream", "gongjian.loaders.validate", name):
-       "issue 10 item 1: the streamed export's use of validation made public (stores owner)"
-       for name in ("_data_rows", "_unique")},
-    ("gongjian.stores.neo4j_admin_stream", "gongjian.stores.neo4j_admin", "_Writer"):
-        "issue 10 item 1: one CSV writer for both exports (stores owner)",
-    ("gongjian.stores.neo4j_admin_stream", "gongjian.stores.push", "_Refusals"):
-        "issue 10 item 1/3: one row contract (stores owner)",
-    **{("gongjian.viz.report", "gongjian.viz.page", name):
-       "the report renders with the page's Jinja environment and template variables; to be "
-       "made public in viz.page (pages owner)"
-       for name in ("_context_vars", "_env")},
-}
+ALLOWED_PRIVATE: dict[tuple[str, str, str], str] = {}
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,9 @@ from gongjian.errors import StoreError
 from gongjian.i18n import pick
 
 _ToOpt = Annotated[Optional[str], typer.Option(
-    "--to", help="数据库地址 Store URI: neo4j://主机:7687, bolt://…, falkordb://主机:6379[/图名], "
-                 "embedded (图文件旁的 .falkordb 目录) 或 embedded:目录. Default: $NEO4J_URI.",
+    "--to", help="数据库地址 Store URI: neo4j://主机:7687, bolt://…, falkordb://主机:6379 或 "
+                 "falkordb://主机:6379/图名, embedded (图文件旁的 .falkordb 目录) 或 "
+                 "embedded:目录. Default: $NEO4J_URI.",
     show_default=False)]
 _UserOpt = Annotated[Optional[str], typer.Option(
     "--user", help="Neo4j 用户名 user (default $NEO4J_USER or neo4j); 密码只从 NEO4J_PASSWORD "

@@ -32,7 +32,21 @@ from gongjian.graph.model import KnowledgeGraph, conform
 from gongjian.loaders.ledger import Ledger, empty_table
 from gongjian.loaders.references import filled_coverage, isin
 
-__all__ = ["build", "region_keys"]
+__all__ = [
+    "all_regions",
+    "build",
+    "covers_links",
+    "guides_links",
+    "link_frame",
+    "located_links",
+    "name_keys",
+    "part_of_links",
+    "region_keys",
+    "regions_from_table",
+    "site_links",
+    "site_region_pairs",
+    "with_named_sites",
+]
 
 _SEP = "/"
 #: Levels followed up the 区域 table's parent codes (province → … → grid is well under this).
@@ -87,19 +101,19 @@ def build(ledger: Ledger, *, strict: bool = False) -> KnowledgeGraph:
     firms["region"] = region_keys(firms)
     firms["coverage"] = filled_coverage(firms)
 
-    sites = _with_named_sites(base.sites, orgs, firms)
-    table_regions = _table_regions(conform(ledger.regions, empty_table("regions")))
-    site_regions = _site_region_pairs(sites, set(table_regions["key"]) | _name_keys(orgs, firms))
-    regions = _all_regions(table_regions, orgs, firms, site_regions)
+    sites = with_named_sites(base.sites, orgs, firms)
+    table_regions = regions_from_table(conform(ledger.regions, empty_table("regions")))
+    site_regions = site_region_pairs(sites, set(table_regions["key"]) | name_keys(orgs, firms))
+    regions = all_regions(table_regions, orgs, firms, site_regions)
 
     links = pd.concat([
         _subordinate(orgs),
-        _located(orgs, "PartyOrg", "id"),
-        _located(firms, "Organization", "uscc"),
-        _site_located(site_regions),
-        _guides(orgs),
-        _covers(firms, ids),
-        _part_of(regions),
+        located_links(orgs, "PartyOrg", "id"),
+        located_links(firms, "Organization", "uscc"),
+        site_links(site_regions),
+        guides_links(orgs),
+        covers_links(firms, ids),
+        part_of_links(regions),
     ], ignore_index=True)
 
     meta = {
@@ -137,8 +151,16 @@ def region_keys(df: pd.DataFrame) -> pd.Series:
 # --- node tables -----------------------------------------------------------------------
 
 
-def _with_named_sites(sites: pd.DataFrame, *users: pd.DataFrame) -> pd.DataFrame:
-    """Add a node (kind unknown) for every site named by an organization but not listed."""
+def with_named_sites(sites: pd.DataFrame, *users: pd.DataFrame) -> pd.DataFrame:
+    """Add a node (kind unknown) for every site named by an organization but not listed.
+
+    Examples
+    --------
+    >>> from gongjian.graph.model import KnowledgeGraph
+    >>> users = pd.DataFrame({"site": ["天正大厦"], "district": ["玄武区"], "street": [None]})
+    >>> with_named_sites(KnowledgeGraph().sites, users)["name"].tolist()
+    ['天正大厦']
+    """
     used = pd.concat([u[["site", "district", "street"]] for u in users], ignore_index=True)
     used = used[~isin(used["site"], sites["name"]) & used["site"].notna().to_numpy()]
     used = used.drop_duplicates()
@@ -160,8 +182,16 @@ def _sorted_list(values: pd.Series) -> list[str]:
 # --- regions ---------------------------------------------------------------------------
 
 
-def _table_regions(table: pd.DataFrame) -> pd.DataFrame:
-    """Regions of the 区域 table with path keys made by following ``parent_code`` upwards."""
+def regions_from_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Regions of the 区域 table with path keys made by following ``parent_code`` upwards.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"code": ["1", "2"], "name": ["玄武区", "新街口街道"],
+    ...                   "level": ["district", "street"], "parent_code": [None, "1"]})
+    >>> regions_from_table(t)["key"].tolist()
+    ['玄武区', '玄武区/新街口街道']
+    """
     table = table[table["code"].notna() & table["name"].notna()]
     table = table.drop_duplicates("code").reset_index(drop=True)
     by_code = table.set_index("code")
@@ -194,17 +224,32 @@ def _name_parts(*frames: pd.DataFrame) -> pd.DataFrame:
     return parts[parts["district"].notna()].drop_duplicates()
 
 
-def _name_keys(*frames: pd.DataFrame) -> set[str]:
+def name_keys(*frames: pd.DataFrame) -> set[str]:
+    """Every region key named by the rows of ``frames`` (district, street, community).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"district": ["玄武区"], "street": ["新街口街道"], "community": [None]})
+    >>> sorted(name_keys(df))
+    ['玄武区', '玄武区/新街口街道']
+    """
     parts = _name_parts(*frames)
     streets = (parts["district"] + _SEP + parts["street"]).dropna()
     return set(parts["district"]) | set(streets) | set(region_keys(parts).dropna())
 
 
-def _site_region_pairs(sites: pd.DataFrame, known: set[str]) -> pd.DataFrame:
+def site_region_pairs(sites: pd.DataFrame, known: set[str]) -> pd.DataFrame:
     """Each site with the region keys it lies in: its districts, then its streets.
 
     A street is put in the listed district where that street is already known; otherwise in
     the only district, or the district at the same position of the list, or the first one.
+
+    Examples
+    --------
+    >>> sites = pd.DataFrame({"name": ["天正大厦"], "district": [["玄武区"]],
+    ...                       "street": [["新街口街道"]]})
+    >>> site_region_pairs(sites, set())[["district", "street", "level"]].fillna("").values.tolist()
+    [['玄武区', '', 'district'], ['玄武区', '新街口街道', 'street']]
     """
     rows = []
     for name, districts, streets in zip(sites["name"], sites["district"], sites["street"],
@@ -235,9 +280,20 @@ def _as_list(value) -> list[str]:
     return [str(v) for v in value if isinstance(v, str)]
 
 
-def _all_regions(table: pd.DataFrame, orgs: pd.DataFrame, firms: pd.DataFrame,
+def all_regions(table: pd.DataFrame, orgs: pd.DataFrame, firms: pd.DataFrame,
                  site_regions: pd.DataFrame) -> pd.DataFrame:
-    """Union of the 区域 table's regions and those named in the ledger (keys unique)."""
+    """Union of the 区域 table's regions and those named in the ledger (keys unique).
+
+    Examples
+    --------
+    >>> empty = regions_from_table(pd.DataFrame(columns=["code", "name", "level",
+    ...                                                  "parent_code"]))
+    >>> orgs = pd.DataFrame({"district": ["玄武区"], "street": ["新街口街道"],
+    ...                      "community": [None]})
+    >>> pairs = pd.DataFrame(columns=["site", "district", "street", "level"])
+    >>> all_regions(empty, orgs, orgs.iloc[:0], pairs)["key"].tolist()
+    ['玄武区', '玄武区/新街口街道']
+    """
     parts = _name_parts(orgs, firms, site_regions.assign(community=pd.NA)
                         [["district", "street", "community"]])
     d, s, c = parts["district"], parts["street"], parts["community"]
@@ -258,8 +314,16 @@ def _all_regions(table: pd.DataFrame, orgs: pd.DataFrame, firms: pd.DataFrame,
 # --- vertical links --------------------------------------------------------------------
 
 
-def _links(source_label: str, source: pd.Series, target_label: str, target: pd.Series,
+def link_frame(source_label: str, source: pd.Series, target_label: str, target: pd.Series,
            type_: str, mode: pd.Series | None = None) -> pd.DataFrame:
+    """Vertical links of one type as rows of ``kg.links`` (``mode`` for coverage).
+
+    Examples
+    --------
+    >>> link_frame("PartyOrg", pd.Series(["a"]), "Region", pd.Series(["玄武区"]),
+    ...            "located_in")[["source", "target", "type"]].values.tolist()
+    [['a', '玄武区', 'located_in']]
+    """
     index = pd.RangeIndex(len(source))
     return pd.DataFrame({
         "source_label": pd.Series(source_label, index=index, dtype="str"),
@@ -275,43 +339,85 @@ def _links(source_label: str, source: pd.Series, target_label: str, target: pd.S
 def _subordinate(orgs: pd.DataFrame) -> pd.DataFrame:
     has = isin(orgs["parent_id"], orgs["id"]) & (orgs["parent_id"] != orgs["id"]).to_numpy()
     sub = orgs[has]
-    return _links("PartyOrg", sub["id"], "PartyOrg", sub["parent_id"], "subordinate_to")
+    return link_frame("PartyOrg", sub["id"], "PartyOrg", sub["parent_id"], "subordinate_to")
 
 
-def _located(df: pd.DataFrame, label: str, key: str) -> pd.DataFrame:
+def located_links(df: pd.DataFrame, label: str, key: str) -> pd.DataFrame:
+    """``located_in`` links of the rows of ``df`` to their region and to their site.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"id": ["a"], "region": ["玄武区"], "site": ["天正大厦"]})
+    >>> located_links(df, "PartyOrg", "id")["target_label"].tolist()
+    ['Region', 'Site']
+    """
     in_region = df[df["region"].notna().to_numpy(dtype=bool)]
     at_site = df[df["site"].notna().to_numpy(dtype=bool)]
     return pd.concat([
-        _links(label, in_region[key], "Region", in_region["region"], "located_in"),
-        _links(label, at_site[key], "Site", at_site["site"], "located_in"),
+        link_frame(label, in_region[key], "Region", in_region["region"], "located_in"),
+        link_frame(label, at_site[key], "Site", at_site["site"], "located_in"),
     ], ignore_index=True)
 
 
-def _site_located(pairs: pd.DataFrame) -> pd.DataFrame:
+def site_links(pairs: pd.DataFrame) -> pd.DataFrame:
+    """``located_in`` links of sites to regions, from :func:`site_region_pairs`.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"site": ["天正大厦"], "district": ["玄武区"],
+    ...                       "street": ["新街口街道"]})
+    >>> site_links(pairs)["target"].tolist()
+    ['玄武区/新街口街道']
+    """
     key = pairs["district"].where(pairs["street"].isna(),
                                   pairs["district"] + _SEP + pairs["street"])
-    return _links("Site", pairs["site"], "Region", key, "located_in")
+    return link_frame("Site", pairs["site"], "Region", key, "located_in")
 
 
-def _guides(orgs: pd.DataFrame) -> pd.DataFrame:
+def guides_links(orgs: pd.DataFrame) -> pd.DataFrame:
+    """``guides`` links: an industry Party organization to the others of its system and district.
+
+    Examples
+    --------
+    >>> orgs = pd.DataFrame({"id": ["i", "u"], "kind": ["industry", "unit"],
+    ...                      "system": ["教育", "教育"], "district": ["玄武区", "玄武区"]})
+    >>> guides_links(orgs)[["source", "target"]].values.tolist()
+    [['i', 'u']]
+    """
     cols = ["id", "system", "district"]
     with_system = orgs[(orgs["system"].notna() & orgs["district"].notna()).to_numpy(dtype=bool)]
     industry = (with_system["kind"] == "industry").to_numpy(dtype=bool)
     pairs = with_system[industry][cols].merge(with_system[~industry][cols],
                                               on=["system", "district"], suffixes=("", "_unit"))
-    return _links("PartyOrg", pairs["id"], "PartyOrg", pairs["id_unit"], "guides")
+    return link_frame("PartyOrg", pairs["id"], "PartyOrg", pairs["id_unit"], "guides")
 
 
-def _covers(firms: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+def covers_links(firms: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
+    """``covers`` links from the covering Party organization (one of ``ids``), with ``mode``.
+
+    Examples
+    --------
+    >>> firms = pd.DataFrame({"uscc": ["X"], "covering_org_id": ["a"], "coverage": ["own"]})
+    >>> covers_links(firms, pd.Series(["a"]))[["source", "target", "mode"]].values.tolist()
+    [['a', 'X', 'own']]
+    """
     has = isin(firms["covering_org_id"], ids) & (firms["coverage"] != "none").to_numpy()
     covered = firms[has]
-    return _links("PartyOrg", covered["covering_org_id"], "Organization", covered["uscc"],
+    return link_frame("PartyOrg", covered["covering_org_id"], "Organization", covered["uscc"],
                   "covers", covered["coverage"])
 
 
-def _part_of(regions: pd.DataFrame) -> pd.DataFrame:
+def part_of_links(regions: pd.DataFrame) -> pd.DataFrame:
+    """``part_of`` links of each region to its parent.
+
+    Examples
+    --------
+    >>> regions = pd.DataFrame({"key": ["玄武区", "玄武区/新街口街道"], "parent": [None, "玄武区"]})
+    >>> part_of_links(regions)[["source", "target"]].values.tolist()
+    [['玄武区/新街口街道', '玄武区']]
+    """
     child = regions[regions["parent"].notna().to_numpy(dtype=bool)]
-    return _links("Region", child["key"], "Region", child["parent"], "part_of")
+    return link_frame("Region", child["key"], "Region", child["parent"], "part_of")
 
 
 # --- meta ------------------------------------------------------------------------------

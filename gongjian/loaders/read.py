@@ -35,13 +35,26 @@ from gongjian.loaders.sheet import read_sheet
 from gongjian.loaders.validate import Checked, check_table
 from gongjian.progress import progress
 
-__all__ = ["check", "read_ledger"]
+__all__ = ["check", "ordered_problems", "read_ledger", "rejected_frame"]
 
 Config = Path | str | Mapping[str, Any] | None
 
 
-def _rejected_frame(c: Checked) -> pd.DataFrame:
-    """The rejected rows as written, with their row number and reasons."""
+def rejected_frame(c: Checked) -> pd.DataFrame:
+    """The rejected rows of a checked table as written, with their row number and reasons.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gongjian.loaders.headers import locate_columns
+    >>> from gongjian.loaders.sheet import RawSheet
+    >>> grid = pd.DataFrame([["组织编码", "组织名称", "组织类别", "所属区"],
+    ...                      ["A", "甲", "不是类别", "玄武区"]])
+    >>> sheet = RawSheet("党组织.csv", grid, np.array([1, 2]), "utf-8", np.full(2, None))
+    >>> c = check_table(sheet, "party_orgs", locate_columns(sheet, "party_orgs", {}))
+    >>> rejected_frame(c)["source_row"].tolist()
+    [2]
+    """
     headers: list[str] = []
     for i, cell in enumerate(c.located.cells):
         name = cell or f"列{i + 1}"
@@ -66,7 +79,8 @@ def _rejected_frame(c: Checked) -> pd.DataFrame:
     return frame
 
 
-def _ordered(c: Checked) -> list[Problem]:
+def ordered_problems(c: Checked) -> list[Problem]:
+    """The problems of a checked table by row, then by column as the sheet orders them."""
     order = {h: i for i, h in enumerate(c.located.cells)}
     sheets = {s: i for i, s in enumerate(dict.fromkeys(
         c.sheets.tolist() if c.sheets is not None else []))}
@@ -136,8 +150,8 @@ def read_ledger(path: Path | str, *, config: Config = None, strict: bool = False
     ledger = Ledger(root=folder, files=files)
     for key, c in checked.items():
         setattr(ledger, key, c.data.loc[~c.bad].reset_index(drop=True))
-        ledger.rejected[key] = _rejected_frame(c)
-        ledger.problems.extend(_ordered(c))
+        ledger.rejected[key] = rejected_frame(c)
+        ledger.problems.extend(ordered_problems(c))
     if strict and ledger.errors:
         errors = ledger.errors
         first = "；".join(p.text() for p in errors[:3])

@@ -33,7 +33,8 @@ from gongjian.loaders.values import (
 )
 from gongjian.schema import LEVELS
 
-__all__ = ["DROPPED", "MAX_TEXT", "UNIQUE", "Checked", "DataRows", "check_table", "data_rows"]
+__all__ = ["DROPPED", "MAX_TEXT", "UNIQUE", "Checked", "DataRows", "check_table", "check_unique",
+           "data_rows"]
 
 #: Longest text a cell may hold (characters); a longer one is an error at check.
 MAX_TEXT = 10_000
@@ -138,12 +139,6 @@ def data_rows(sheet: RawSheet, located: Located) -> DataRows:
                     else np.full(len(index), None, dtype=object), index, sheets, skipped)
 
 
-def _data_rows(sheet: RawSheet, located: Located) -> tuple[pd.DataFrame, np.ndarray,
-                                                           np.ndarray]:
-    d = data_rows(sheet, located)
-    return d.grid, d.rows, d.extra
-
-
 def check_table(sheet: RawSheet, key: str, located: Located) -> Checked:
     """Read the data rows of ``sheet`` as table ``key``: typed values and row errors.
 
@@ -206,7 +201,7 @@ def check_table(sheet: RawSheet, key: str, located: Located) -> Checked:
             values = text
         columns[col.name] = values
     data = pd.DataFrame(columns)
-    _unique(out, data)
+    check_unique(out, data)
     _row_rules(out, data)
     out.dropped = data[list(DROPPED.get(key, ()))]
     data = data.drop(columns=list(DROPPED.get(key, ())))
@@ -244,7 +239,8 @@ def _cell_issues(out: Checked, sheet: RawSheet, d: DataRows) -> dict[int, np.nda
     return masks
 
 
-def _unique(out: Checked, data: pd.DataFrame) -> None:
+def check_unique(out: Checked, data: pd.DataFrame) -> None:
+    """Report the repeats of the table's unique column (:data:`UNIQUE`) as ``duplicate``."""
     name = UNIQUE.get(out.key)
     if name is None or name not in out.located.positions:
         return

@@ -15,9 +15,9 @@ died without stopping it is shut down (with a save) and replaced.
 Examples
 --------
 >>> import tempfile
->>> with EmbeddedServer(Path(tempfile.mkdtemp()) / "graph.falkordb") as server:
-...     server.client().list_graphs()
-[]
+>>> with EmbeddedServer(tempfile.mkdtemp()) as server:
+...     server.client().connection.ping()
+True
 """
 
 from __future__ import annotations

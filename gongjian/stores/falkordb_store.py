@@ -10,30 +10,73 @@ Examples
 --------
 >>> import tempfile
 >>> from gongjian.stores.embedded import EmbeddedServer
->>> with EmbeddedServer(f"{tempfile.mkdtemp()}/g.falkordb") as server:
-...     FalkorDBStore(server.client(), graph="doc").execute("RETURN 1 AS one")
-[{'one': 1}]
->>> try:                                              # nothing listens on port 9
-...     FalkorDBStore.connect("127.0.0.1", 9, timeout=1)
-... except StoreError as err:
-...     print(str(err).startswith("无法连接 FalkorDB"))
-True
+>>> with EmbeddedServer(tempfile.mkdtemp()) as server:
+...     store = FalkorDBStore(server.client(), graph="example")
+...     store.execute("RETURN date('2099-12-31') AS day, $n AS n", {"n": 1})
+[{'day': datetime.date(2099, 12, 31), 'n': 1}]
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import shutil
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gongjian.errors import StoreError
-from gongjian.stores.store import DEFAULT_GRAPH, Store, WriteCounts
+from gongjian.stores.store import DEFAULT_GRAPH, READ_ONLY_REFUSED, Store, WriteCounts
 
 if TYPE_CHECKING:
     from gongjian.stores.embedded import EmbeddedServer
 
 __all__ = ["FalkorDBStore"]
+
+
+def _literal(value: Any) -> str:
+    r"""A parameter value as FalkorDB's ``CYPHER name=value`` header writes it.
+
+    The ``falkordb`` client would write a :class:`datetime.date` unquoted (``2020-01-01``,
+    a subtraction), and the header takes no function call: dates travel as ISO text, and
+    the push queries turn them into ``DATE`` with ``date()``
+    (see :mod:`gongjian.stores.rows`).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> print(_literal({"k": 'say "hi"', "p": {"start": dt.date(2099, 12, 31), "n": [1, None]}}))
+    {`k`:"say \"hi\"",`p`:{`start`:"2099-12-31",`n`:[1,null]}}
+    >>> _header({"as_of": "2026-11-23", "days": 30})
+    'CYPHER `as_of`="2026-11-23" `days`=30 '
+    """
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"' if value else '""'
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_name(k)}:{_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_literal(v) for v in value) + "]"
+    if isinstance(value, dt.date):
+        return '"' + value.isoformat() + '"'
+    return str(value)
+
+
+def _header(params: Mapping[str, Any] | None) -> str:
+    """The ``CYPHER a=1 b="x" `` prefix of a query with ``params`` (empty without any)."""
+    if not params:
+        return ""
+    return "CYPHER " + "".join(f"{_name(k)}={_literal(v)} " for k, v in params.items())
+
+
+def _name(key: Any) -> str:
+    """A parameter or map key in backticks (FalkorDB takes no backtick inside one)."""
+    text = str(key)
+    if not text or "`" in text:
+        raise StoreError(f"无效的参数名或属性名 invalid parameter or property name: {text!r}")
+    return f"`{text}`"
 
 
 def _plain(value: Any) -> Any:
@@ -132,13 +175,16 @@ class FalkorDBStore(Store):
         import redis
 
         try:
+            text = _header(params) + query
             if read_only:
-                return self.graph.ro_query(query, params)
-            return self.graph.query(query, params)
+                return self.graph.ro_query(text)
+            return self.graph.query(text)
         except redis.exceptions.ConnectionError as err:
             hint = ""
             if self.server is not None and not self.server.running:
                 hint = f"；服务器已退出 server exited. 日志 log:\n{self.server.log_tail(5)}"
             raise StoreError(f"与 {self.name} 的连接中断 connection lost: {err}{hint}") from err
         except redis.exceptions.RedisError as err:
+            if read_only and "read-only" in str(err):
+                raise StoreError(READ_ONLY_REFUSED) from err
             raise StoreError(f"{self.name} 拒绝了查询 refused the query: {err}") from err

@@ -2,11 +2,12 @@
 
 One node file per label and one relationship file per type (and pair of end labels), with
 the importer's headers: ``id:ID(PartyOrg)`` (one ID space per label), ``:LABEL``,
-``:START_ID(PartyOrg)``, ``:END_ID(Region)``, ``:TYPE``, typed properties (``members:int``,
-``start:date``, ``projects:string[]`` with ``;`` between items — the importer's default
-array delimiter). The stored graph is the same as after :func:`gongjian.stores.push.push`
-(same keys, same relationship ``key``, personal fields left out unless asked), except that
-dates are real ``date`` values here. Files are written table by table, in chunks.
+``:START_ID(PartyOrg)``, ``:END_ID(Region)``, ``:TYPE``, properties typed by the row
+contract of :mod:`gongjian.stores.rows` (``members:long``, ``start:date``,
+``projects:string[]`` with ``;`` between items, set by ``--array-delimiter`` in the printed
+command). The stored graph is the same as after :func:`gongjian.stores.push.push` (same
+keys, same types, same relationship ``key``, personal fields left out unless asked). Files
+are written table by table, in chunks.
 
 Examples
 --------
@@ -35,29 +36,32 @@ import pandas as pd
 from gongjian import schema
 from gongjian.errors import StoreError
 from gongjian.graph.model import NODE_TABLES, KnowledgeGraph
-from gongjian.loaders.tables import TABLES
-from gongjian.stores.push import _column_values, _Refusals, _value_problem, _where, relation_keys
+from gongjian.stores.rows import (
+    ARRAY_DELIMITER,
+    LEDGER_TABLE,
+    Refusals,
+    admin_header,
+    link_columns,
+    node_columns,
+    prepared_columns,
+    relation_columns,
+    relation_keys,
+)
 
 __all__ = [
-    "ARRAY_DELIMITER",
     "AdminExport",
+    "Writer",
     "export_neo4j_admin",
     "file_order",
-    "link_columns",
     "link_writer",
-    "node_columns",
     "node_writer",
-    "relation_columns",
     "relation_writer",
     "write_links",
     "write_nodes",
     "write_relations",
 ]
 
-ARRAY_DELIMITER = ";"
 _CHUNK = 50_000
-_LEDGER_TABLE = {"PartyOrg": "party_orgs", "Organization": "organizations", "Site": "sites",
-                 "Region": "regions"}
 
 
 @dataclass
@@ -68,30 +72,23 @@ class AdminExport:
     nodes: list[Path] = field(default_factory=list)
     relationships: list[Path] = field(default_factory=list)
     database: str = "neo4j"
+    multiline: bool = False
 
     @property
     def command(self) -> str:
-        """The exact ``neo4j-admin database import full`` command for these files."""
+        """The exact ``neo4j-admin database import full`` command for these files.
+
+        ``--multiline-fields=true`` is there when a field holds a line break (the
+        importer's default is false, which would refuse such a file).
+        """
         parts = ["neo4j-admin", "database", "import", "full"]
         parts += [f"--nodes={p}" for p in self.nodes]
         parts += [f"--relationships={p}" for p in self.relationships]
-        parts += [f"--array-delimiter={ARRAY_DELIMITER}", self.database]
+        parts += [f"--array-delimiter={ARRAY_DELIMITER}"]
+        if self.multiline:
+            parts.append("--multiline-fields=true")
+        parts.append(self.database)
         return " ".join(shlex.quote(p) for p in parts)
-
-
-def _typed(df: pd.DataFrame, col: str) -> str:
-    s = df[col]
-    if pd.api.types.is_datetime64_any_dtype(s):
-        return f"{col}:date"
-    if pd.api.types.is_bool_dtype(s):
-        return f"{col}:boolean"
-    if pd.api.types.is_integer_dtype(s):
-        return f"{col}:long" if col == "source_row" else f"{col}:int"
-    if pd.api.types.is_float_dtype(s):
-        return f"{col}:double"
-    if pd.api.types.is_object_dtype(s) and s.map(lambda v: isinstance(v, (list, tuple))).any():
-        return f"{col}:string[]"
-    return col
 
 
 def _cell(value: Any) -> Any:
@@ -102,118 +99,89 @@ def _cell(value: Any) -> Any:
     return value
 
 
-class _Writer:
-    """One CSV file, written chunk by chunk; values checked like a push; rows counted."""
+def _has_line_break(values: list[Any]) -> bool:
+    return any(("\n" in v or "\r" in v) for v in values if isinstance(v, str)) or any(
+        ("\n" in x or "\r" in x) for v in values if isinstance(v, list) for x in v)
+
+
+class Writer:
+    """One CSV file, written chunk by chunk; rows counted; line breaks in fields noted."""
 
     def __init__(self, path: Path, header: list[str]) -> None:
         self.path = path
         self.header = header
         self.count = 0
+        self.multiline = False
         self.handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
         self.csv = csv.writer(self.handle)
         self.csv.writerow(header)
 
     def rows(self, columns: list[list[Any]]) -> None:
+        """Write one chunk, given column by column (values as :mod:`~gongjian.stores.rows`)."""
+        if not self.multiline:
+            self.multiline = any(_has_line_break(col) for col in columns)
         rows = [[_cell(v) for v in row] for row in zip(*columns, strict=True)]
         self.csv.writerows(rows)
         self.count += len(rows)
 
     def close(self) -> None:
+        """Close the file."""
         self.handle.close()
 
 
-def _values(df: pd.DataFrame, col: str, table: str | None, what: str,
-            refusals: _Refusals) -> list[Any]:
-    values, bad = _column_values(df, col)
-    for i in bad.nonzero()[0]:
-        header = TABLES[table].column(col).zh if table in TABLES and \
-            col in {c.name for c in TABLES[table].columns} else col
-        refusals.add(_where(df, int(i), f"{what} 第{int(i) + 1}条"), header,
-                     _value_problem(values[i]) or "无法写入 cannot be stored")
-    return values
-
-
-def node_columns(df: pd.DataFrame, label: str, *, include_personal: bool) -> list[str]:
-    """The property columns of node ``label``: all but the key (and personal ones unless asked).
-
-    Examples
-    --------
-    >>> node_columns(pd.DataFrame(columns=["id", "name", "phone"]), "PartyOrg",
-    ...              include_personal=False)
-    ['name']
-    """
-    key = NODE_TABLES[label][1]
-    ledger = _LEDGER_TABLE[label]
-    personal = {c.name for c in TABLES[ledger].columns if c.type == "personal"} \
-        if ledger in TABLES else set()
-    return [c for c in df.columns if c != key and (include_personal or c not in personal)]
-
-
-def node_writer(folder: Path, label: str, df: pd.DataFrame, cols: list[str]) -> _Writer:
+def node_writer(folder: Path, label: str, df: pd.DataFrame, cols: list[str]) -> Writer:
     """Open ``nodes_<Label>.csv`` with the importer's header, typed from ``df``'s columns."""
     key = NODE_TABLES[label][1]
     cypher = schema.NODE_LABELS[label].cypher
-    return _Writer(folder / f"nodes_{cypher}.csv",
-                   [f"{key}:ID({cypher})", *(_typed(df, c) for c in cols), ":LABEL"])
+    table = LEDGER_TABLE[label]
+    return Writer(folder / f"nodes_{cypher}.csv",
+                  [f"{key}:ID({cypher})", *(admin_header(df, c, table) for c in cols), ":LABEL"])
 
 
-def write_nodes(writer: _Writer, part: pd.DataFrame, label: str, cols: list[str],
-                refusals: _Refusals) -> list[str]:
+def write_nodes(writer: Writer, part: pd.DataFrame, label: str, cols: list[str],
+                refusals: Refusals) -> list[str]:
     """Write the rows of ``part`` (rows with a key) as nodes; return their keys."""
     key = NODE_TABLES[label][1]
-    ledger = _LEDGER_TABLE[label]
+    ledger = LEDGER_TABLE[label]
     cypher = schema.NODE_LABELS[label].cypher
-    ids = [str(v) for v in _values(part, key, ledger, label, refusals)]
-    values = [_values(part, c, ledger, label, refusals) for c in cols]
+    title = schema.label(schema.NODE_LABELS, label)
+    ids, *values = prepared_columns(part, [key, *cols], ledger, title, refusals)
+    ids = [str(v) for v in ids]
     writer.rows([ids, *values, [cypher] * len(part)])
     return ids
 
 
-def relation_columns(columns: Any) -> list[str]:
-    """The property columns of a co-building tie: ``key`` first, then the table's own."""
-    return ["key", *(c for c in columns
-                     if c not in ("source_id", "target_id", "source_name", "target_name", "type",
-                                  "key"))]
-
-
-def relation_writer(folder: Path, code: str, part: pd.DataFrame, cols: list[str]) -> _Writer:
+def relation_writer(folder: Path, code: str, part: pd.DataFrame, cols: list[str]) -> Writer:
     """Open ``rels_<TYPE>.csv`` for co-building ties of type ``code``."""
     term = schema.RELATION_TYPES[code]
-    return _Writer(folder / f"rels_{term.cypher}.csv",
-                   [":START_ID(PartyOrg)", ":END_ID(PartyOrg)",
-                    *(_typed(part, c) for c in cols), ":TYPE"])
+    return Writer(folder / f"rels_{term.cypher}.csv",
+                  [":START_ID(PartyOrg)", ":END_ID(PartyOrg)",
+                   *(admin_header(part, c, "relations") for c in cols), ":TYPE"])
 
 
-def write_relations(writer: _Writer, part: pd.DataFrame, code: str, cols: list[str],
-                    refusals: _Refusals) -> None:
+def write_relations(writer: Writer, part: pd.DataFrame, code: str, cols: list[str],
+                    refusals: Refusals) -> None:
     """Write ties of one type (``part`` has a ``key`` column, see :func:`relation_keys`)."""
     cypher = schema.RELATION_TYPES[code].cypher
-    values = [_values(part, c, "relations", "共建关系", refusals) for c in cols]
+    values = prepared_columns(part, cols, "relations", "共建关系", refusals)
     writer.rows([part["source_id"].astype(str).tolist(), part["target_id"].astype(str).tolist(),
                  *values, [cypher] * len(part)])
 
 
-def link_columns(part: pd.DataFrame) -> list[str]:
-    """The property columns of vertical links that hold a value (``mode`` for coverage)."""
-    return [c for c in part.columns
-            if c not in ("source_label", "source", "target_label", "target", "type")
-            and part[c].notna().any()]
-
-
 def link_writer(folder: Path, code: str, source_label: str, target_label: str,
-                part: pd.DataFrame, cols: list[str]) -> _Writer:
+                part: pd.DataFrame, cols: list[str]) -> Writer:
     """Open ``rels_<TYPE>_<Source>_<Target>.csv`` for vertical links."""
     term = schema.LINK_TYPES[code]
-    return _Writer(folder / f"rels_{term.cypher}_{source_label}_{target_label}.csv",
-                   [f":START_ID({source_label})", f":END_ID({target_label})",
-                    *(_typed(part, c) for c in cols), ":TYPE"])
+    return Writer(folder / f"rels_{term.cypher}_{source_label}_{target_label}.csv",
+                  [f":START_ID({source_label})", f":END_ID({target_label})",
+                   *(admin_header(part, c) for c in cols), ":TYPE"])
 
 
-def write_links(writer: _Writer, part: pd.DataFrame, code: str, cols: list[str],
-                refusals: _Refusals) -> None:
+def write_links(writer: Writer, part: pd.DataFrame, code: str, cols: list[str],
+                refusals: Refusals) -> None:
     """Write vertical links of one type and pair of end labels."""
     cypher = schema.LINK_TYPES[code].cypher
-    values = [_values(part, c, None, "纵向关系", refusals) for c in cols]
+    values = prepared_columns(part, cols, None, "纵向关系", refusals)
     writer.rows([part["source"].astype(str).tolist(), part["target"].astype(str).tolist(),
                  *values, [cypher] * len(part)])
 
@@ -249,20 +217,17 @@ def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
     Examples
     --------
     >>> import tempfile
-    >>> import pandas as pd
     >>> kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(
-    ...     {"id": ["a"], "name": ["甲"], "kind": ["community"], "district": ["玄武区"]}))
-    >>> out = export_neo4j_admin(kg, Path(tempfile.mkdtemp()) / "neo4j")
-    >>> out.command.startswith("neo4j-admin database import full")
-    True
-    >>> (out.folder / "nodes_PartyOrg.csv").read_text(encoding="utf-8").splitlines()[1][:9]
-    'a,甲,commu'
+    ...     {"id": ["a"], "name": ["第一行\\n第二行"], "kind": ["unit"], "district": ["玄武区"]}))
+    >>> out = export_neo4j_admin(kg, tempfile.mkdtemp())
+    >>> out.command.split()[-3:]
+    ["'--array-delimiter=;'", '--multiline-fields=true', 'neo4j']
     """
     out = AdminExport(Path(folder), database=database)
     out.folder.mkdir(parents=True, exist_ok=True)
-    refusals = _Refusals()
+    refusals = Refusals()
     known: dict[str, set[str]] = {}
-    written: list[_Writer] = []
+    written: list[Writer] = []
     try:
         for label, (table, key) in NODE_TABLES.items():
             df = getattr(kg, table)
@@ -281,6 +246,7 @@ def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
     finally:
         for writer in written:
             writer.close()
+    out.multiline = any(w.multiline for w in written)
     try:
         refusals.raise_if_any()
     except StoreError:
@@ -291,7 +257,7 @@ def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
 
 
 def _relations(kg: KnowledgeGraph, out: AdminExport, known: dict[str, set[str]],
-               refusals: _Refusals, written: list[_Writer]) -> None:
+               refusals: Refusals, written: list[Writer]) -> None:
     rel = kg.relations.assign(key=relation_keys(kg.relations))
     orgs = known["PartyOrg"]
     rel = rel[rel["source_id"].isin(orgs) & rel["target_id"].isin(orgs)]
@@ -309,7 +275,7 @@ def _relations(kg: KnowledgeGraph, out: AdminExport, known: dict[str, set[str]],
 
 
 def _links(kg: KnowledgeGraph, out: AdminExport, known: dict[str, set[str]],
-           refusals: _Refusals, written: list[_Writer]) -> None:
+           refusals: Refusals, written: list[Writer]) -> None:
     links = kg.links
     if links.empty:
         return

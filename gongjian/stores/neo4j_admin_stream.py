@@ -55,18 +55,18 @@ import pandas as pd
 from gongjian import schema
 from gongjian.errors import LedgerError, StoreError
 from gongjian.graph.build import (
-    _all_regions,
-    _covers,
-    _guides,
-    _links,
-    _located,
-    _name_keys,
-    _part_of,
-    _site_located,
-    _site_region_pairs,
-    _table_regions,
-    _with_named_sites,
+    all_regions,
+    covers_links,
+    guides_links,
+    link_frame,
+    located_links,
+    name_keys,
+    part_of_links,
     region_keys,
+    regions_from_table,
+    site_links,
+    site_region_pairs,
+    with_named_sites,
 )
 from gongjian.graph.model import KnowledgeGraph, conform
 from gongjian.loaders.config import LedgerConfig, load_config
@@ -75,7 +75,7 @@ from gongjian.loaders.encodings import to_utf8, unknown_encoding
 from gongjian.loaders.headers import Located, locate_columns
 from gongjian.loaders.ledger import PROBLEM_COLUMNS, Problem, empty_table
 from gongjian.loaders.problems import localized, problems_frame
-from gongjian.loaders.read import _ordered, _rejected_frame
+from gongjian.loaders.read import ordered_problems, rejected_frame
 from gongjian.loaders.references import (
     check_coverage,
     check_party_refs,
@@ -94,25 +94,28 @@ from gongjian.loaders.sheet import (
     sniff_delimiter,
 )
 from gongjian.loaders.tables import TABLES
-from gongjian.loaders.validate import Checked, _data_rows, _unique, check_table
+from gongjian.loaders.validate import Checked, check_table, check_unique, data_rows
 from gongjian.loaders.values import clean_text, uscc_column
 from gongjian.output import write_frame
 from gongjian.progress import progress
 from gongjian.stores.neo4j_admin import (
     AdminExport,
-    _Writer,
+    Writer,
     file_order,
-    link_columns,
     link_writer,
-    node_columns,
     node_writer,
-    relation_columns,
     relation_writer,
     write_links,
     write_nodes,
     write_relations,
 )
-from gongjian.stores.push import _Refusals, relation_keys
+from gongjian.stores.rows import (
+    Refusals,
+    link_columns,
+    node_columns,
+    relation_columns,
+    relation_keys,
+)
 
 __all__ = ["PROBLEMS_FILE", "StreamExport", "export_ledger_neo4j_admin", "ledger_bytes"]
 
@@ -362,13 +365,13 @@ class _ProblemLog:
 
     def checked(self, c: Checked, extra: list[Problem] | None = None) -> None:
         """Append a checked chunk's problems and its rejected rows."""
-        self.problems(_ordered(c) + (extra or []))
+        self.problems(ordered_problems(c) + (extra or []))
         self.out.read[c.key] = self.out.read.get(c.key, 0) + len(c.rows)
         n_bad = int(c.bad.sum())
         self.out.rejected[c.key] = self.out.rejected.get(c.key, 0) + n_bad
         if n_bad:
             self._append(self.folder / _REJECTS / f"{TABLES[c.key].zh}_rejects.csv",
-                         _rejected_frame(c))
+                         rejected_frame(c))
 
     def close(self) -> None:
         """Close every file."""
@@ -387,8 +390,8 @@ class _State:
     out: StreamExport
     include_personal: bool
     log: _ProblemLog
-    refusals: _Refusals = field(default_factory=_Refusals)
-    writers: dict[str, tuple[_Writer, list[str]]] = field(default_factory=dict)
+    refusals: Refusals = field(default_factory=Refusals)
+    writers: dict[str, tuple[Writer, list[str]]] = field(default_factory=dict)
     empty: dict[str, pd.DataFrame] = field(default_factory=dict)
     places: list[pd.DataFrame] = field(default_factory=list)
     used_sites: list[pd.DataFrame] = field(default_factory=list)
@@ -464,6 +467,7 @@ class _State:
         for writer, _ in self.writers.values():
             writer.close()
             self.out.rows[writer.path.name] = writer.count
+            self.out.multiline = self.out.multiline or writer.multiline
         paths = sorted((w.path for w, _ in self.writers.values()), key=file_order)
         self.out.nodes = [p for p in paths if p.name.startswith("nodes_")]
         self.out.relationships = [p for p in paths if p.name.startswith("rels_")]
@@ -510,12 +514,11 @@ def export_ledger_neo4j_admin(ledger: str | os.PathLike[str], folder: str | os.P
 
     Examples
     --------
-    >>> import tempfile
-    >>> import gongjian
-    >>> examples = Path(gongjian.__file__).parents[1] / "examples" / "ledger"
-    >>> out = export_ledger_neo4j_admin(examples, Path(tempfile.mkdtemp()) / "neo4j导入")
-    >>> out.node_rows > 0 and out.relationship_rows > 0
-    True
+    >>> from pathlib import Path
+    >>> ledger = Path(__file__).parents[2] / "examples" / "ledger"
+    >>> out = export_ledger_neo4j_admin(ledger, Path(tempfile.mkdtemp()) / "neo4j导入")
+    >>> out.node_rows > 0, out.relationship_rows > 0, out.errors
+    (True, True, 0)
     """
     source = Path(ledger)
     target = Path(folder)
@@ -659,7 +662,7 @@ def _party_keys(path: Path, ctx: _Reading) -> Checked:
     located = src.located if src else Located(0, {}, {}, (), "party_orgs")
     ref = _reference("party_orgs", path.name, located, parts, raws, rows, bad)
     if src is not None:
-        _unique(ref, ref.data)
+        check_unique(ref, ref.data)
         check_party_refs(ref)
     ref.raw = pd.DataFrame()
     return ref
@@ -703,8 +706,8 @@ def _party_rows(path: Path, ctx: _Reading, ref: Checked, state: _State) -> None:
         sub = orgs[(orgs["parent_id"].notna() & (orgs["parent_id"] != orgs["id"]))
                    .to_numpy(dtype=bool)]
         state.links(pd.concat([
-            _links("PartyOrg", sub["id"], "PartyOrg", sub["parent_id"], "subordinate_to"),
-            _located(orgs, "PartyOrg", "id")], ignore_index=True))
+            link_frame("PartyOrg", sub["id"], "PartyOrg", sub["parent_id"], "subordinate_to"),
+            located_links(orgs, "PartyOrg", "id")], ignore_index=True))
     for rest in problems.values():  # problems of rows that were not data rows (none expected)
         state.log.problems(rest)
 
@@ -715,7 +718,8 @@ def _organization_keys(path: Path, ctx: _Reading) -> Checked:
     src = None
     for src, chunk in _table_chunks(path, "organizations", ctx):
         located = src.chunk_located
-        raw, r, _ = _data_rows(chunk, located)
+        d = data_rows(chunk, located)
+        raw, r = d.grid, d.rows
         pos = located.positions.get("uscc")
         if pos is None:
             continue
@@ -728,7 +732,7 @@ def _organization_keys(path: Path, ctx: _Reading) -> Checked:
     ref = _reference("organizations", path.name, located, parts, raws, rows,
                      [np.zeros(len(r), dtype=bool) for r in rows])
     if len(ref.rows):
-        _unique(ref, ref.data)
+        check_unique(ref, ref.data)
     ref.data = pd.DataFrame()
     ref.raw = pd.DataFrame()
     return ref
@@ -751,8 +755,8 @@ def _organization_rows(path: Path, ctx: _Reading, dup: Checked, orgs: Checked,
         firms["coverage"] = filled_coverage(firms)
         state.nodes("Organization", firms)
         _collect_places(firms, state)
-        state.links(pd.concat([_located(firms, "Organization", "uscc"),
-                               _covers(firms, firms["covering_org_id"])], ignore_index=True))
+        state.links(pd.concat([located_links(firms, "Organization", "uscc"),
+                               covers_links(firms, firms["covering_org_id"])], ignore_index=True))
 
 
 def _narrowed(orgs: Checked, *, id_: pd.Series | None = None,
@@ -806,14 +810,14 @@ def _places(regions: pd.DataFrame, sites: pd.DataFrame, state: _State) -> None:
                        ignore_index=True).drop_duplicates()
     used = pd.concat([*state.used_sites, template.party_orgs[["site", "district", "street"]]],
                      ignore_index=True).drop_duplicates()
-    sites = _with_named_sites(conform(sites, template.sites), used)
-    table_regions = _table_regions(conform(regions, empty_table("regions")))
-    site_regions = _site_region_pairs(sites, set(table_regions["key"]) | _name_keys(places))
-    all_regions = _all_regions(table_regions, places, places.iloc[:0], site_regions)
+    sites = with_named_sites(conform(sites, template.sites), used)
+    table_regions = regions_from_table(conform(regions, empty_table("regions")))
+    site_regions = site_region_pairs(sites, set(table_regions["key"]) | name_keys(places))
+    regions_all = all_regions(table_regions, places, places.iloc[:0], site_regions)
     state.nodes("Site", conform(sites, template.sites))
-    state.nodes("Region", conform(all_regions, template.regions))
+    state.nodes("Region", conform(regions_all, template.regions))
     systems = pd.concat(state.systems, ignore_index=True) if state.systems else \
         template.party_orgs[["id", "system", "district", "kind"]]
-    state.links(pd.concat([_site_located(site_regions), _guides(systems),
-                           _part_of(all_regions)], ignore_index=True))
+    state.links(pd.concat([site_links(site_regions), guides_links(systems),
+                           part_of_links(regions_all)], ignore_index=True))
 

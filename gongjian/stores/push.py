@@ -11,8 +11,10 @@ The stored graph:
   relationship and pushing again finds it again.
 - Vertical ties (:data:`gongjian.schema.LINK_TYPES`) are merged on their two ends; ``COVERS``
   carries ``mode``.
-- Dates are ISO strings ``'YYYY-MM-DD'`` in both engines (they compare correctly as text), so
-  a report's ``as_of`` is a string too. Lists stay lists.
+- Names and types of the properties follow :mod:`gongjian.stores.rows`: dates are Cypher
+  ``DATE`` (sent as :class:`datetime.date`), counts ``INTEGER``, lists ``LIST<STRING>``.
+  Reports compare dates as ``toString(r.end) >= $as_of`` with ``as_of`` a ``'YYYY-MM-DD'``
+  string, which is right on both engines for any dates.
 
 Order: indexes (Neo4j: uniqueness constraints) first, then nodes label by label, then
 relationships type by type, each in ``UNWIND $rows AS row`` batches of ``batch_size`` with
@@ -32,24 +34,20 @@ Examples
 >>> plan = plan_push(kg)
 >>> [(step.kind, step.name, len(step.rows)) for step in plan if step.rows]
 [('node', 'PartyOrg', 1)]
->>> from gongjian.stores.store import open_store
->>> with open_store("embedded") as store:          # a temporary embedded FalkorDB
-...     push(kg, store).created, push(kg, store).created
+>>> with open_store("embedded") as store:
+...     push(kg, store, progress=False).created, push(kg, store, progress=False).created
 (1, 0)
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import math
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from gongjian import progress as _progress
@@ -57,8 +55,18 @@ from gongjian import schema
 from gongjian.errors import StoreError
 from gongjian.graph.model import NODE_TABLES, KnowledgeGraph
 from gongjian.i18n import pick
-from gongjian.loaders.tables import TABLES
-from gongjian.output import to_jsonable
+from gongjian.stores.rows import (
+    LEDGER_TABLE,
+    MAX_TEXT,
+    Refusals,
+    column_values,
+    date_columns,
+    node_columns,
+    prepared_columns,
+    relation_columns,
+    relation_keys,
+    set_clause,
+)
 from gongjian.stores.store import Store, open_store
 
 __all__ = [
@@ -72,15 +80,7 @@ __all__ = [
     "relation_keys",
 ]
 
-#: Longest text value sent to a database (characters).
-MAX_TEXT = 1_000_000
-#: Ledger table of each node label (for column headers in messages).
-_LEDGER_TABLE = {"PartyOrg": "party_orgs", "Organization": "organizations", "Site": "sites",
-                 "Region": "regions"}
-_EDGE_ENDS = ("source_id", "target_id", "source_name", "target_name")
 _LINK_ENDS = ("source_label", "source", "target_label", "target", "type")
-_RELATION_FIELDS = ("type", "source_id", "target_id", "start", "end", "reporting_members",
-                    "projects", "note")
 
 #: Column → (中文表头, English header) of :meth:`PushSummary.frame`.
 PUSH_LABELS: dict[str, tuple[str, str]] = {
@@ -173,157 +173,26 @@ class PushSummary:
 # --- building the rows -----------------------------------------------------------------
 
 
-class _Refusals:
-    """Values a server would choke on, collected with their ledger file, row and column."""
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, where: str, column: str, reason: str) -> None:
-        self.items.append(f"{where} 「{column}」：{reason}")
-
-    def raise_if_any(self) -> None:
-        if not self.items:
-            return
-        shown = "\n".join(self.items[:10])
-        more = f"\n……共 {len(self.items)} 处 ({len(self.items)} in all)" \
-            if len(self.items) > 10 else ""
-        raise StoreError("以下值无法写入数据库，未发送任何数据；请在台账中改正后重试 "
-                         f"(values a database cannot store; nothing was sent):\n{shown}{more}")
-
-
-def _header(table: str | None, column: str) -> str:
-    if table and table in TABLES:
-        try:
-            return TABLES[table].column(column).zh
-        except KeyError:
-            pass
-    return column
-
-
-def _where(df: pd.DataFrame, i: int, fallback: str) -> str:
-    """`党组织.csv 第7行` for a ledger row; the table and key otherwise."""
-    if "source_file" in df.columns and "source_row" in df.columns:
-        f, r = df["source_file"].iloc[i], df["source_row"].iloc[i]
-        if isinstance(f, str) and not pd.isna(r):
-            return f"{f} 第{int(r)}行"
-    return fallback
-
-
-def _text_problem(value: str) -> str | None:
-    if "\x00" in value:
-        return "含 NUL 字符 (\\x00) contains a NUL byte"
-    if len(value) > MAX_TEXT:
-        return f"文本过长 ({len(value):,} 字符，上限 {MAX_TEXT:,}) text too long"
-    return None
-
-
-def _column_values(df: pd.DataFrame, col: str) -> tuple[list[Any], np.ndarray]:
-    """A column as plain Python values (None for missing) and a mask of problem rows."""
-    s = df[col]
-    bad = np.zeros(len(s), dtype=bool)
-    if pd.api.types.is_datetime64_any_dtype(s):
-        text = s.dt.strftime("%Y-%m-%d")
-        return [None if pd.isna(v) else v for v in text.tolist()], bad
-    if pd.api.types.is_bool_dtype(s):
-        return [None if pd.isna(v) else bool(v) for v in s.tolist()], bad
-    if pd.api.types.is_integer_dtype(s):
-        return [None if v is pd.NA or v is None else int(v) for v in s.tolist()], bad
-    if pd.api.types.is_float_dtype(s):
-        arr = s.to_numpy(dtype=float, na_value=np.nan)
-        bad = np.isinf(arr)
-        return [None if math.isnan(v) else v for v in arr.tolist()], bad
-    if pd.api.types.is_string_dtype(s) and not pd.api.types.is_object_dtype(s):
-        bad = (s.str.contains("\x00", regex=False).fillna(False)
-               | (s.str.len() > MAX_TEXT).fillna(False)).to_numpy(dtype=bool)
-        return [v if isinstance(v, str) else None for v in s.tolist()], bad
-    values = [_python_value(v) for v in s.tolist()]
-    bad = np.array([_value_problem(v) is not None for v in values], dtype=bool)
-    return values, bad
-
-
-def _python_value(value: Any) -> Any:
-    """One cell of an object column as a value a database takes (None for missing)."""
-    value = to_jsonable(value)
-    if isinstance(value, list):
-        return [v for v in value if v is not None]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
-
-
-def _value_problem(value: Any) -> str | None:
-    if isinstance(value, list):
-        for v in value:
-            problem = _value_problem(v)
-            if problem:
-                return problem
-        return None
-    if isinstance(value, str):
-        return _text_problem(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return f"不是有限数 ({value}) not a finite number"
-    return None
-
-
 def _props(df: pd.DataFrame, columns: Sequence[str], table: str | None, what: str,
-           refusals: _Refusals) -> list[dict[str, Any]]:
+           refusals: Refusals) -> list[dict[str, Any]]:
     """Per row, a dict of the non-missing values of ``columns``; refusals collected."""
-    cols = []
-    for col in columns:
-        values, bad = _column_values(df, col)
-        for i in np.flatnonzero(bad):
-            problem = _value_problem(values[i]) or "无法写入 cannot be stored"
-            refusals.add(_where(df, int(i), f"{what} 第{int(i) + 1}条"), _header(table, col),
-                         problem)
-        cols.append((col, values))
+    values = prepared_columns(df, columns, table, what, refusals)
     out: list[dict[str, Any]] = [{} for _ in range(len(df))]
-    for col, values in cols:
-        for rec, v in zip(out, values, strict=True):
+    for col, vals in zip(columns, values, strict=True):
+        for rec, v in zip(out, vals, strict=True):
             if v is not None:
                 rec[col] = v
     return out
 
 
-def relation_keys(relations: pd.DataFrame) -> list[str]:
-    """The stable key of every horizontal tie: a hash of its fields, ``#n`` for repeats.
-
-    Examples
-    --------
-    >>> rel = pd.DataFrame({"type": ["pairing"] * 3, "source_id": ["a", "a", "b"],
-    ...                     "target_id": ["b", "b", "a"]})
-    >>> keys = relation_keys(rel)
-    >>> keys[0] != keys[2], keys[1] == keys[0] + "#2"
-    (True, True)
-    """
-    cols = [c for c in _RELATION_FIELDS if c in relations.columns]
-    values = [_column_values(relations, c)[0] for c in cols]
-    seen: Counter[str] = Counter()
-    keys = []
-    for row in zip(*values, strict=True) if values else [() for _ in range(len(relations))]:
-        text = "\x1f".join("" if v is None else "\x1e".join(map(str, v))
-                           if isinstance(v, list) else str(v) for v in row)
-        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
-                                 digest_size=12).hexdigest()
-        seen[digest] += 1
-        keys.append(digest if seen[digest] == 1 else f"{digest}#{seen[digest]}")
-    return keys
-
-
-def _node_steps(kg: KnowledgeGraph, include_personal: bool, refusals: _Refusals,
+def _node_steps(kg: KnowledgeGraph, include_personal: bool, refusals: Refusals,
                 known: dict[str, set[str]]) -> Iterator[PushStep]:
     for label, (table, key) in NODE_TABLES.items():
         df = getattr(kg, table)
-        ledger = _LEDGER_TABLE[label]
-        personal = {c.name for c in TABLES[ledger].columns if c.type == "personal"} \
-            if ledger in TABLES else set()
-        columns = [c for c in df.columns
-                   if c != key and (include_personal or c not in personal)]
-        keys, bad = _column_values(df, key)
+        ledger = LEDGER_TABLE[label]
+        columns = node_columns(df, label, include_personal=include_personal)
         title = schema.label(schema.NODE_LABELS, label)
-        for i in np.flatnonzero(bad):
-            refusals.add(_where(df, int(i), f"{title} 第{int(i) + 1}条"), _header(ledger, key),
-                         _value_problem(keys[i]) or "无法写入 cannot be stored")
+        [keys] = prepared_columns(df, [key], ledger, title, refusals)
         props = _props(df, columns, ledger, title, refusals)
         rows = [{"k": k if isinstance(k, str) else str(k), "p": p}
                 for k, p in zip(keys, props, strict=True) if k is not None]
@@ -331,17 +200,19 @@ def _node_steps(kg: KnowledgeGraph, include_personal: bool, refusals: _Refusals,
         cypher = schema.NODE_LABELS[label].cypher
         yield PushStep("node", cypher, title,
                        f"UNWIND $rows AS row MERGE (n:{cypher} {{{key}: row.k}}) "
-                       "SET n += row.p", rows, skipped=len(df) - len(rows))
+                       + set_clause("n", date_columns(df, columns, ledger)), rows,
+                       skipped=len(df) - len(rows))
 
 
-def _relation_steps(kg: KnowledgeGraph, refusals: _Refusals,
+def _relation_steps(kg: KnowledgeGraph, refusals: Refusals,
                     known: dict[str, set[str]]) -> Iterator[PushStep]:
     rel = kg.relations
-    columns = [c for c in rel.columns if c not in _EDGE_ENDS and c != "type"]
+    columns = relation_columns(rel.columns)[1:]
     props = _props(rel, columns, "relations", "共建关系", refusals)
+    dates = date_columns(rel, columns, "relations")
     keys = relation_keys(rel)
-    src, _ = _column_values(rel, "source_id")
-    dst, _ = _column_values(rel, "target_id")
+    src, _ = column_values(rel, "source_id")
+    dst, _ = column_values(rel, "target_id")
     types = rel["type"].tolist()
     orgs = known["PartyOrg"]
     party_key = NODE_TABLES["PartyOrg"][1]
@@ -357,16 +228,16 @@ def _relation_steps(kg: KnowledgeGraph, refusals: _Refusals,
         yield PushStep("relationship", term.cypher, term.zh,
                        f"UNWIND $rows AS row MATCH (a:PartyOrg {{{party_key}: row.s}}) "
                        f"MATCH (b:PartyOrg {{{party_key}: row.t}}) "
-                       f"MERGE (a)-[r:{term.cypher} {{key: row.k}}]->(b) SET r += row.p",
-                       rows, skipped=skipped)
+                       f"MERGE (a)-[r:{term.cypher} {{key: row.k}}]->(b) "
+                       + set_clause("r", dates), rows, skipped=skipped)
 
 
-def _link_steps(kg: KnowledgeGraph, refusals: _Refusals,
+def _link_steps(kg: KnowledgeGraph, refusals: Refusals,
                 known: dict[str, set[str]]) -> Iterator[PushStep]:
     links = kg.links
     columns = [c for c in links.columns if c not in _LINK_ENDS]
     props = _props(links, columns, None, "纵向关系", refusals)
-    cells = {c: _column_values(links, c)[0] for c in _LINK_ENDS}
+    cells = {c: column_values(links, c)[0] for c in _LINK_ENDS}
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     skipped: Counter[str] = Counter()
     for i, p in enumerate(props):
@@ -386,7 +257,7 @@ def _link_steps(kg: KnowledgeGraph, refusals: _Refusals,
                 f"UNWIND $rows AS row MATCH (a:{schema.NODE_LABELS[sl].cypher} "
                 f"{{{NODE_TABLES[sl][1]}: row.s}}) MATCH (b:{schema.NODE_LABELS[tl].cypher} "
                 f"{{{NODE_TABLES[tl][1]}: row.t}}) MERGE (a)-[r:{term.cypher}]->(b) "
-                "SET r += row.p", rows)
+                + set_clause("r", date_columns(links, columns, None)), rows)
         if skipped.get(code):
             yield PushStep("relationship", term.cypher, term.zh, "", [],
                            skipped=skipped[code])
@@ -403,7 +274,7 @@ def plan_push(kg: KnowledgeGraph, *, include_personal: bool = False) -> list[Pus
     Raises :class:`StoreError` naming file, row and column of every value a database
     could not store.
     """
-    refusals = _Refusals()
+    refusals = Refusals()
     known: dict[str, set[str]] = {}
     steps = list(_node_steps(kg, include_personal, refusals, known))
     steps += _relation_steps(kg, refusals, known)
@@ -440,14 +311,13 @@ def push(kg: KnowledgeGraph, store: Store, *, batch_size: int = 5000, replace: b
     Examples
     --------
     >>> import pandas as pd
-    >>> from gongjian.stores.store import open_store
     >>> kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(
     ...     {"id": ["a", "b"], "name": ["甲", "乙"], "kind": ["community", "unit"],
-    ...      "district": ["玄武区"] * 2}))
+    ...      "district": ["玄武区", "玄武区"]}))
     >>> with open_store("embedded") as store:
-    ...     summary = push(kg, store)
-    >>> summary.created, summary.skipped
-    (2, 0)
+    ...     summary = push(kg, store, progress=False)
+    >>> summary.created, summary.matched, summary.skipped
+    (2, 0, 0)
     """
     if batch_size < 1:
         raise StoreError(f"批量大小必须是正整数 batch size must be positive: {batch_size}")

@@ -11,7 +11,9 @@ Each file starts with a comment block::
 
 ``@param NAME TYPE DEFAULT DESCRIPTION``: TYPE is ``date``, ``int``, ``float``, ``text``,
 ``bool`` or ``list`` (comma-separated text); DEFAULT is a value, ``today`` (the runner fills in
-today's date, as ``YYYY-MM-DD`` — dates are ISO strings in the stored graph),
+today's date, as ``YYYY-MM-DD`` text; stored dates are ``DATE`` values, and a report compares
+them as ``toString(r.end) >= $as_of``, which is right on both engines for any dates —
+FalkorDB 4.16 orders two DATE values more than about 68 years apart the wrong way round),
 ``schema:NAME`` (a constant of :mod:`gongjian.schema`, so kinds are never re-listed) or ``-``
 (required). A file may hold several statements, each ending with ``;`` at the end of a line;
 the rows of the one after a ``// @result`` line (else of the last) are the report, and the
@@ -34,18 +36,15 @@ Examples
 >>> report = get_report("agreements_ending")
 >>> report.params["days"].parse("30"), report.title
 (30, '即将到期的共建协议')
->>> import pandas as pd
 >>> from gongjian.graph.model import KnowledgeGraph
 >>> from gongjian.stores.push import push
 >>> from gongjian.stores.store import open_store
 >>> kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(
-...     {"id": ["a", "b"], "name": ["甲", "乙"], "kind": ["community", "unit"],
-...      "district": ["玄武区"] * 2}))
+...     {"id": ["a"], "name": ["甲"], "kind": ["community"], "district": ["玄武区"]}))
 >>> with open_store("embedded") as store:
-...     _ = push(kg, store)
-...     rows = run_report("isolated_organizations", store, {"as_of": "2025-06-30"})
->>> sorted(rows["id"])
-['a', 'b']
+...     _ = push(kg, store, progress=False)
+...     run_report("isolated_organizations", store, {"as_of": "2025-06-30"})["id"].tolist()
+['a']
 """
 
 from __future__ import annotations
@@ -62,7 +61,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from gongjian import schema
-from gongjian.errors import ReportError
+from gongjian.errors import ReportError, StoreError
 
 if TYPE_CHECKING:
     from gongjian.stores.store import Store
@@ -88,7 +87,6 @@ USER_FILE = re.compile(r"^[A-Za-z0-9_\-\u4e00-\u9fa5]+\.cypher$")
 _LIBRARY_FILE = re.compile(r"^([A-Za-z0-9_]+)(?:\.(falkordb|neo4j|gds))?\.cypher$")
 _TAG = re.compile(r"^\s*//\s*@(\w+)\s*(.*?)\s*$")
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_STATEMENT_END = re.compile(r";[ \t]*(?:\n|$)")
 _TRUE = {"1", "true", "yes", "y", "是", "真"}
 _FALSE = {"0", "false", "no", "n", "否", "假"}
 
@@ -310,6 +308,35 @@ def _strip_comments(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
 
 
+def _chunks(text: str) -> list[str]:
+    """``text`` cut at every ``;`` outside quotes, backticks and comments."""
+    chunks, start, i, n = [], 0, 0, len(text)
+    quote = None
+    while i < n:
+        c = text[i]
+        if quote:
+            if c == "\\" and quote != "`":
+                i += 1
+            elif c == quote:
+                quote = None
+        elif c in "'\"`":
+            quote = c
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            continue
+        elif c == ";":
+            chunks.append(text[start:i])
+            start = i + 1
+        i += 1
+    chunks.append(text[start:])
+    return chunks
+
+
 def split_statements(text: str) -> tuple[list[str], int]:
     """Statements of a report file and the index of the result statement.
 
@@ -317,9 +344,11 @@ def split_statements(text: str) -> tuple[list[str], int]:
     --------
     >>> split_statements("CREATE (n);\\n// @result\\nMATCH (n) RETURN n;\\nMATCH (n) DELETE n")
     (['CREATE (n)', 'MATCH (n) RETURN n', 'MATCH (n) DELETE n'], 1)
+    >>> split_statements("MATCH (n) DETACH DELETE n; RETURN ';' AS x // a; b")
+    (['MATCH (n) DETACH DELETE n', "RETURN ';' AS x // a; b"], 1)
     """
     statements, result = [], None
-    for chunk in _STATEMENT_END.split(text):
+    for chunk in _chunks(text):
         if re.search(r"^\s*//\s*@result\b", chunk, re.MULTILINE):
             result = len(statements)
         body = _strip_comments(chunk).strip()
@@ -351,40 +380,52 @@ def run_report(name: str, store: Store, params: Mapping[str, Any] | None = None,
 
     Examples
     --------
-    >>> import pandas as pd
     >>> from gongjian.graph.model import KnowledgeGraph
     >>> from gongjian.stores.push import push
     >>> from gongjian.stores.store import open_store
     >>> kg = KnowledgeGraph.from_frames(
     ...     party_orgs=pd.DataFrame({"id": ["a", "b"], "name": ["甲", "乙"],
-    ...                              "kind": ["community", "unit"], "district": ["玄武区"] * 2}),
+    ...                              "kind": ["unit", "community"], "district": ["玄武区"] * 2}),
     ...     relations=pd.DataFrame({"source_id": ["a"], "target_id": ["b"], "type": ["agreement"],
-    ...                             "end": [pd.Timestamp("2025-07-15")]}))
+    ...                             "end": pd.to_datetime(["2099-12-31"])}))
     >>> with open_store("embedded") as store:
-    ...     _ = push(kg, store)
-    ...     rows = run_report("agreements_ending", store, {"as_of": "2025-06-30", "days": "30"})
-    >>> len(rows)
-    1
+    ...     _ = push(kg, store, progress=False)
+    ...     run_report("agreements_ending", store, {"as_of": "2099-12-01", "days": "30"})[
+    ...         ["source_id", "end"]].values.tolist()
+    [['a', '2099-12-31']]
     """
     report = get_report(name, folder)
     values = report.values(params)
     path = report.file_for(store.dialect, gds=gds)
     statements, result_at = split_statements(path.read_text(encoding="utf-8-sig"))
+    # a user's report only reads, every statement of it; the library's single statements
+    # too (its multi-statement files make and drop temporary projections)
+    read_only = folder is not None or len(statements) == 1
+
+    def run(i: int) -> tuple[list[str], list[list[Any]]]:
+        try:
+            return store.table(statements[i], values, read_only=read_only)
+        except StoreError as err:
+            if folder is not None and len(statements) > 1:
+                raise ReportError(f"报表 {name} 第 {i + 1} 条语句 (statement {i + 1}): "
+                                  f"{err}") from err
+            raise
+
     keys: list[str] = []
     rows: list[list[Any]] = []
     try:
-        for i, statement in enumerate(statements[: result_at + 1]):
+        for i in range(result_at + 1):
             if i == result_at:
-                keys, rows = store.table(statement, values, read_only=len(statements) == 1)
+                keys, rows = run(i)
             else:
-                store.table(statement, values)
+                run(i)
     except BaseException:
-        for statement in statements[result_at + 1:]:  # clean up, keep the first error
+        for i in range(result_at + 1, len(statements)):  # clean up, keep the first error
             with contextlib.suppress(Exception):
-                store.table(statement, values)
+                run(i)
         raise
-    for statement in statements[result_at + 1:]:
-        store.table(statement, values)
+    for i in range(result_at + 1, len(statements)):
+        run(i)
     return pd.DataFrame(rows, columns=keys)
 
 

@@ -25,7 +25,7 @@ Examples
 StoreURI(scheme='falkordb', host='127.0.0.1', port=6380, graph='city', folder=None)
 >>> parse_uri("embedded:/data/city.falkordb").folder
 '/data/city.falkordb'
->>> with open_store("embedded") as store:      # a temporary embedded FalkorDB
+>>> with open_store("embedded") as store:
 ...     store.execute("RETURN 1 AS one")
 [{'one': 1}]
 """
@@ -47,6 +47,7 @@ from gongjian.errors import StoreError
 __all__ = [
     "DEFAULT_GRAPH",
     "NEO4J_SCHEMES",
+    "READ_ONLY_REFUSED",
     "Store",
     "StoreURI",
     "WriteCounts",
@@ -57,6 +58,10 @@ __all__ = [
 NEO4J_SCHEMES: tuple[str, ...] = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 #: FalkorDB graph (key) name when the URI names none.
 DEFAULT_GRAPH = "gongjian"
+#: The message when a read-only query tries to change the store.
+READ_ONLY_REFUSED = ("只读查询不能修改数据库：该语句试图写入或删除数据，已被拒绝，"
+                     "数据库未作任何修改 (a read-only query cannot change the store: the "
+                     "statement tries to write or delete; refused, nothing was changed)")
 Dialect = Literal["neo4j", "falkordb"]
 
 
@@ -81,7 +86,12 @@ class Store(ABC):
     @abstractmethod
     def table(self, query: str, params: Mapping[str, Any] | None = None, *,
               read_only: bool = False) -> tuple[list[str], list[list[Any]]]:
-        """Run ``query`` with ``params``; return the column names and the rows."""
+        """Run ``query`` with ``params``; return the column names and the rows.
+
+        With ``read_only`` the engine itself refuses any change (FalkorDB
+        ``GRAPH.RO_QUERY``, a Neo4j read transaction): :class:`StoreError` with
+        :data:`READ_ONLY_REFUSED`.
+        """
 
     def execute(self, query: str, params: Mapping[str, Any] | None = None, *,
                 read_only: bool = False) -> list[dict[str, Any]]:
@@ -186,7 +196,7 @@ def open_store(uri: str, *, user: str | None = None, password: str | None = None
     Examples
     --------
     >>> import tempfile
-    >>> folder = f"{tempfile.mkdtemp()}/city.falkordb"
+    >>> folder = tempfile.mkdtemp()
     >>> with open_store(f"embedded:{folder}") as store:
     ...     store.name == f"FalkorDB embedded:{folder}"
     True

@@ -36,7 +36,8 @@ from gongjian.viz.assets import CSP, VIS_TOOLTIP_CSS, script_json, template_text
 from gongjian.viz.context import HIGHLIGHTS, Context, VizError, prepare, select
 from gongjian.viz.model import ColorBy, page_model, ui_text
 
-__all__ = ["PageView", "node_anchor", "render", "vis_options", "write_html", "write_split"]
+__all__ = ["PageView", "jinja_env", "node_anchor", "render", "template_vars", "vis_options",
+           "write_html", "write_split"]
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,14 @@ def node_anchor(node_id: str) -> str:
 
 
 @cache
-def _env() -> jinja2.Environment:
+def jinja_env() -> jinja2.Environment:
+    """The Jinja environment of the page and report templates (autoescaped, strict).
+
+    Examples
+    --------
+    >>> jinja_env().autoescape
+    True
+    """
     return jinja2.Environment(loader=jinja2.PackageLoader("gongjian.viz", "templates"),
                               autoescape=True, undefined=jinja2.StrictUndefined,
                               trim_blocks=False)
@@ -115,7 +123,8 @@ def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
     return options
 
 
-def _context_vars(model: dict[str, Any]) -> dict[str, Any]:
+def template_vars(model: dict[str, Any]) -> dict[str, Any]:
+    """The variables every page template is rendered with, from a page model."""
     import gongjian
 
     lang = model["lang"]
@@ -130,7 +139,7 @@ def _context_vars(model: dict[str, Any]) -> dict[str, Any]:
 
 def page_html(model: dict[str, Any]) -> str:
     """The whole page for a model from :func:`~gongjian.viz.model.page_model`."""
-    return _env().get_template("network.html.j2").render(**_context_vars(model))
+    return jinja_env().get_template("network.html.j2").render(**template_vars(model))
 
 
 def _title(ctx: Context, lang: str, *, district, street, cluster, around, depth, kinds) -> str:
@@ -258,7 +267,7 @@ def write_split(kg: KnowledgeGraph, folder: Path | str, *,
                           "edges": len(model["e"]["s"])})
             advance(1)
     ui = ui_text(lang)
-    text = _env().get_template("index.html.j2").render(
+    text = jinja_env().get_template("index.html.j2").render(
         csp=CSP, version=_version(), html_lang="en" if lang == "en" else "zh-CN",
         title=pick(lang, "区域化党建共建关系网络 · 分页索引", "Co-building network · index"),
         as_of=ctx.layer.as_of.date().isoformat(), ui=ui, heading=heading, pages=pages)

@@ -40,7 +40,7 @@ from gongjian.viz.context import Context, prepare, rank_bridges, select
 from gongjian.viz.findings import findings
 from gongjian.viz.labels import REPORT_WORDS, words
 from gongjian.viz.model import page_model
-from gongjian.viz.page import _context_vars, _env, node_anchor, write_html
+from gongjian.viz.page import jinja_env, node_anchor, template_vars, write_html
 from gongjian.viz.static import network_picture
 
 __all__ = ["TOP", "write_report"]
@@ -164,10 +164,10 @@ def write_report(kg: KnowledgeGraph, path: Path | str, *, as_of: dt.date | str |
     title = pick(lang, "区域化党建共建分析报告", "Regional co-building report")
     model = page_model(ctx, select(ctx), title=pick(lang, "共建关系网络", "Co-building network"),
                        seed=seed, max_nodes=max_nodes)
-    variables = _context_vars(model)
+    variables = template_vars(model)
     variables |= {"title": title, "network_title": model["title"], "s": _sections(ctx, lang),
                   "t": _report_words(lang), "pic": network_picture(model)}
-    text = _env().get_template("report.html.j2").render(**variables)
+    text = jinja_env().get_template("report.html.j2").render(**variables)
     return write_html(text, path)
 
 

@@ -43,6 +43,15 @@ def cross_district_ties(kg: KnowledgeGraph, as_of: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["district_a", "district_b", "ties", "organizations"])
 
 
+def assert_cross_district_ties(got: pd.DataFrame, kg: KnowledgeGraph, as_of: str) -> None:
+    """The rows of the ``cross_district_ties`` report are those of :func:`cross_district_ties`."""
+    want = cross_district_ties(kg, as_of)
+    key = ["district_a", "district_b"]
+    pd.testing.assert_frame_equal(got.sort_values(key).reset_index(drop=True),
+                                  want.sort_values(key).reset_index(drop=True),
+                                  check_dtype=False)
+
+
 def coverage_by_street(kg: KnowledgeGraph) -> pd.DataFrame:
     org = kg.organizations
     df = pd.DataFrame({

@@ -90,11 +90,11 @@ def test_export_neo4j_admin(graph_file, tmp_path):
     with open(out / "rels_DUAL_REPORTING.csv", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert rows[0][:2] == [":START_ID(PartyOrg)", ":END_ID(PartyOrg)"]
-    assert "start:date" in rows[0] and "reporting_members:int" in rows[0]
+    assert "start:date" in rows[0] and "reporting_members:long" in rows[0]
     assert rows[0][-1] == ":TYPE" and rows[1][-1] == "DUAL_REPORTING"
     head = (out / "nodes_PartyOrg.csv").read_text(encoding="utf-8").splitlines()[0]
     assert head.startswith("id:ID(PartyOrg),") and head.endswith(",:LABEL")
-    assert "members:int" in head and "secretary" not in head
+    assert "members:long" in head and "secretary" not in head
     with open(out / "rels_PAIRING.csv", encoding="utf-8") as fh:
         pairing = list(csv.DictReader(fh))
     assert {r["projects:string[]"] for r in pairing} == {"", "助老;助学"}
@@ -107,3 +107,34 @@ def test_export_gexf(graph_file, tmp_path):
                                  "--as-of", "2025-06-30"])
     assert result.exit_code == 0, result.output
     assert out.exists() and "<gexf" in out.read_text(encoding="utf-8")
+
+
+def test_user_reports_run_read_only_every_statement(graph_file, tmp_path):
+    pushed = runner.invoke(app, ["push", str(graph_file), "--to", "embedded"])
+    assert pushed.exit_code == 0, pushed.output
+    store = f"embedded:{tmp_path / '城市.falkordb'}"
+    mine = tmp_path / "报表"
+    mine.mkdir()
+    (mine / "wipe.cypher").write_text(
+        "MATCH (n:PartyOrg) DETACH DELETE n; MATCH (n:PartyOrg) RETURN count(n)",
+        encoding="utf-8")
+    (mine / "tidy.cypher").write_text(
+        "// @result\nMATCH (n:PartyOrg) RETURN count(n) AS n;\nMATCH (n) DETACH DELETE n;\n",
+        encoding="utf-8")
+    (mine / "mark.cypher").write_text("MATCH (n:PartyOrg) SET n.name = 'x' RETURN n.id AS id",
+                                      encoding="utf-8")
+    (mine / "count.cypher").write_text("MATCH (n:PartyOrg) RETURN count(n) AS n",
+                                       encoding="utf-8")
+    for name in ("wipe", "tidy", "mark"):
+        result = runner.invoke(app, ["cypher", "run", name, "--to", store, "--reports",
+                                     str(mine)])
+        assert result.exit_code == 1, (name, result.output)
+        assert "只读查询不能修改数据库" in result.output, (name, result.output)
+        assert "internal error" not in result.output and "Traceback" not in result.output
+    count = runner.invoke(app, ["cypher", "run", "count", "--to", store, "--reports",
+                                str(mine), "-f", "json"])
+    assert count.exit_code == 0, count.output
+    assert json.loads(count.stdout) == [{"n": 13}]  # nothing was deleted
+    names = runner.invoke(app, ["cypher", "run", "isolated_organizations", "--to", store,
+                                "-p", "as_of=2025-06-30", "-f", "json"])
+    assert "x" not in {r["name"] for r in json.loads(names.stdout)}

@@ -63,3 +63,20 @@ def test_live_push_idempotent_and_reports_run(neo4j_store, small_kg):
                    if "as_of" in report.params else None)
     got = run_report("isolated_organizations", neo4j_store, {"as_of": "2025-06-30"})
     assert got["id"].tolist() == ["U3", "U6", "U7", "W1"]
+    # dates are DATE values, as an analyst's `r.end < date()` expects
+    types = neo4j_store.execute("MATCH ()-[r:AGREEMENT]->() WHERE r.end IS NOT NULL "
+                                "RETURN DISTINCT valueType(r.end) AS t")
+    assert types == [{"t": "DATE NOT NULL"}]
+    # a user's report is read-only, every statement of it
+    import tempfile
+    from pathlib import Path
+
+    from gongjian.errors import ReportError
+
+    mine = Path(tempfile.mkdtemp())
+    (mine / "wipe.cypher").write_text(
+        "MATCH (n:PartyOrg) DETACH DELETE n; MATCH (n:PartyOrg) RETURN count(n) AS n",
+        encoding="utf-8")
+    with pytest.raises((StoreError, ReportError), match="只读查询不能修改数据库"):
+        run_report("wipe", neo4j_store, folder=mine)
+    assert neo4j_store.execute("MATCH (n:PartyOrg) RETURN count(n) AS n") == [{"n": 13}]

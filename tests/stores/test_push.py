@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -38,10 +40,12 @@ def test_stored_graph_shape(store, small_kg):
     assert [(r["a"], r["b"]) for r in rows] == [("U1", "C1"), ("U7", "D1"), ("W1", "C2"),
                                                 ("U1", "C1")]
     assert rows[0]["k"] != rows[3]["k"] and rows[3]["k"].endswith("#2")
-    assert rows[2]["projects"] == ["助老", "助学"] and rows[1]["projects"] == []
+    assert rows[2]["projects"] == ["助老", "助学"] and rows[1]["projects"] is None
     agreement = store.execute("MATCH ()-[r:AGREEMENT {source_row: 5}]->() "
-                              "RETURN r.start AS start, r.end AS end")
-    assert agreement == [{"start": "2021-01-01", "end": "2026-12-31"}]
+                              "RETURN r.start AS start, r.end AS end, toString(r.end) AS text, "
+                              "typeOf(r.end) AS type")
+    assert agreement == [{"start": dt.date(2021, 1, 1), "end": dt.date(2026, 12, 31),
+                          "text": "2026-12-31", "type": "Date"}]
     node = store.execute("MATCH (n:PartyOrg {id: 'U1'}) RETURN n")[0]["n"]
     assert node["members"] == 6 and node["source_file"] == "党组织.csv"
     assert "secretary" not in node and "phone" not in node  # personal fields stay home

@@ -5,8 +5,8 @@
 // @param as_of date today 分析日期 Analysis date (YYYY-MM-DD)
 // @param days int 90 未来天数 Days ahead
 MATCH (a:PartyOrg)-[r:AGREEMENT]->(b:PartyOrg)
-WHERE r.end IS NOT NULL AND r.end >= $as_of
-  AND r.end <= toString(date($as_of) + duration({days: $days}))
+WHERE r.end IS NOT NULL AND toString(r.end) >= $as_of
+  AND toString(r.end) <= toString(date($as_of) + duration({days: $days}))
 RETURN a.id AS source_id, a.name AS source_name, b.id AS target_id, b.name AS target_name,
-       r.start AS start, r.end AS end, r.projects AS projects
+       toString(r.start) AS start, toString(r.end) AS end, r.projects AS projects
 ORDER BY end, source_id, target_id

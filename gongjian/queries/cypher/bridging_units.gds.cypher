@@ -6,7 +6,7 @@
 MATCH (a:PartyOrg) WHERE coalesce(a.status, 'active') <> 'dissolved'
 OPTIONAL MATCH (a)-[r:AGREEMENT|PAIRING|DUAL_REPORTING|COMMITTEE_SEAT|JOINT_MEETING]->(b:PartyOrg)
 WHERE b <> a AND coalesce(b.status, 'active') <> 'dissolved'
-  AND (r.start IS NULL OR r.start <= $as_of) AND (r.end IS NULL OR r.end >= $as_of)
+  AND (r.start IS NULL OR toString(r.start) <= $as_of) AND (r.end IS NULL OR toString(r.end) >= $as_of)
 WITH gds.graph.project('gongjian_bridges', a, b, {}, {undirectedRelationshipTypes: ['*']}) AS g
 RETURN g.graphName AS graph;
 

@@ -7,7 +7,7 @@ MATCH (c:PartyOrg {kind: 'community'})
 WHERE coalesce(c.status, 'active') <> 'dissolved'
 OPTIONAL MATCH (c)-[r:AGREEMENT|PAIRING|DUAL_REPORTING|COMMITTEE_SEAT|JOINT_MEETING]-(m:PartyOrg)
 WHERE m <> c AND coalesce(m.status, 'active') <> 'dissolved'
-  AND (r.start IS NULL OR r.start <= $as_of) AND (r.end IS NULL OR r.end >= $as_of)
+  AND (r.start IS NULL OR toString(r.start) <= $as_of) AND (r.end IS NULL OR toString(r.end) >= $as_of)
 WITH c, count(DISTINCT m) AS partners, count(r) AS ties
 RETURN c.id AS id, c.name AS name, c.district AS district, c.street AS street, partners, ties
 ORDER BY partners DESC, ties DESC, id

@@ -6,7 +6,7 @@
 MATCH (a:PartyOrg)-[r:AGREEMENT|PAIRING|DUAL_REPORTING|COMMITTEE_SEAT|JOINT_MEETING]->(b:PartyOrg)
 WHERE a <> b AND coalesce(a.status, 'active') <> 'dissolved'
   AND coalesce(b.status, 'active') <> 'dissolved'
-  AND (r.start IS NULL OR r.start <= $as_of) AND (r.end IS NULL OR r.end >= $as_of)
+  AND (r.start IS NULL OR toString(r.start) <= $as_of) AND (r.end IS NULL OR toString(r.end) >= $as_of)
   AND a.district <> b.district
 WITH CASE WHEN a.district < b.district THEN a.district ELSE b.district END AS district_a,
      CASE WHEN a.district < b.district THEN b.district ELSE a.district END AS district_b,

@@ -7,7 +7,7 @@
 MATCH (a:PartyOrg)-[r:AGREEMENT|PAIRING|DUAL_REPORTING|COMMITTEE_SEAT|JOINT_MEETING]->(b:PartyOrg)
 WHERE a <> b AND coalesce(a.status, 'active') <> 'dissolved'
   AND coalesce(b.status, 'active') <> 'dissolved'
-  AND (r.start IS NULL OR r.start <= $as_of) AND (r.end IS NULL OR r.end >= $as_of)
+  AND (r.start IS NULL OR toString(r.start) <= $as_of) AND (r.end IS NULL OR toString(r.end) >= $as_of)
 MERGE (a)-[:GONGJIAN_ACTIVE_TIE]->(b);
 
 // @result

@@ -7,7 +7,7 @@ MATCH (c:PartyOrg {kind: 'community'})
 WHERE coalesce(c.status, 'active') <> 'dissolved'
 OPTIONAL MATCH (u:PartyOrg)-[r:DUAL_REPORTING]->(c)
 WHERE u <> c AND coalesce(u.status, 'active') <> 'dissolved'
-  AND (r.start IS NULL OR r.start <= $as_of) AND (r.end IS NULL OR r.end >= $as_of)
+  AND (r.start IS NULL OR toString(r.start) <= $as_of) AND (r.end IS NULL OR toString(r.end) >= $as_of)
 WITH c, count(DISTINCT u) AS units, toInteger(sum(coalesce(r.reporting_members, 0))) AS members_reported
 RETURN c.id AS id, c.name AS name, c.district AS district, c.street AS street, units,
        members_reported

@@ -8,7 +8,7 @@ MATCH (n:PartyOrg)
 WHERE n.kind IN $kinds AND coalesce(n.status, 'active') <> 'dissolved'
 OPTIONAL MATCH (n)-[r:AGREEMENT|PAIRING|DUAL_REPORTING|COMMITTEE_SEAT|JOINT_MEETING]-(m:PartyOrg)
 WHERE m <> n AND coalesce(m.status, 'active') <> 'dissolved'
-  AND (r.start IS NULL OR r.start <= $as_of) AND (r.end IS NULL OR r.end >= $as_of)
+  AND (r.start IS NULL OR toString(r.start) <= $as_of) AND (r.end IS NULL OR toString(r.end) >= $as_of)
 WITH n, count(m) AS ties
 WHERE ties = 0
 RETURN n.id AS id, n.name AS name, n.kind AS kind, n.district AS district, n.street AS street,

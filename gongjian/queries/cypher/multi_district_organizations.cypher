@@ -7,7 +7,7 @@
 MATCH (n:PartyOrg)-[r:AGREEMENT|PAIRING|DUAL_REPORTING|COMMITTEE_SEAT|JOINT_MEETING]-(m:PartyOrg)
 WHERE m <> n AND coalesce(n.status, 'active') <> 'dissolved'
   AND coalesce(m.status, 'active') <> 'dissolved'
-  AND (r.start IS NULL OR r.start <= $as_of) AND (r.end IS NULL OR r.end >= $as_of)
+  AND (r.start IS NULL OR toString(r.start) <= $as_of) AND (r.end IS NULL OR toString(r.end) >= $as_of)
 WITH n, collect(DISTINCT m.district) AS others, count(DISTINCT m) AS partners
 WITH n, partners,
      reduce(ds = [n.district], d IN others | CASE WHEN d IS NULL OR d IN ds THEN ds ELSE ds + d END) AS districts

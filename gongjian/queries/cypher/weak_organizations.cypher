@@ -6,7 +6,7 @@
 MATCH (n:PartyOrg {status: 'weak'})
 OPTIONAL MATCH (n)-[r:AGREEMENT|PAIRING|DUAL_REPORTING|COMMITTEE_SEAT|JOINT_MEETING]-(m:PartyOrg)
 WHERE m <> n AND coalesce(m.status, 'active') <> 'dissolved'
-  AND (r.start IS NULL OR r.start <= $as_of) AND (r.end IS NULL OR r.end >= $as_of)
+  AND (r.start IS NULL OR toString(r.start) <= $as_of) AND (r.end IS NULL OR toString(r.end) >= $as_of)
 WITH n, collect(DISTINCT m.id) AS partner_ids, collect(DISTINCT m.name) AS partners
 RETURN n.id AS id, n.name AS name, n.kind AS kind, n.district AS district, n.street AS street,
        size(partner_ids) AS ties, partner_ids, partners
