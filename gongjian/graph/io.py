@@ -480,13 +480,19 @@ def _decode(data: bytes, spec: dict[str, Any], path: Path,
                 parquet.schema_arrow.names != [c["name"] for c in columns]:
             raise _damaged(path, f"表 {name} 的行数或列与清单不符",
                            f"rows or columns of table {name} differ from the manifest")
+        # Columns of a type that cannot hold nulls are read (and checked) even when not
+        # asked for: cheap, and no command ever meets a table that lies about its types.
+        checked = columns
         if only is not None:
             columns = [c for c in columns if c["name"] in only]
+            checked = [c for c in checked if c["name"] in only or c["dtype"] in _NOT_NULL_TYPES]
         limit = max(_MAX_EXPANSION * len(data), _EXPANSION_FLOOR)
-        _check_bounds(data, parquet, spec, path, [c["name"] for c in columns], limit)
+        _check_bounds(data, parquet, spec, path, [c["name"] for c in checked], limit)
         table = _read_bounded(parquet, limit, spec["rows"], name, path,
-                              [c["name"] for c in columns])
-        _check_nulls(table, columns, name, path)
+                              [c["name"] for c in checked])
+        _check_nulls(table, checked, name, path)
+        if len(checked) != len(columns):
+            table = table.select([c["name"] for c in columns])
         # Parquet has no second-resolution timestamps: a safe cast restores the declared type.
         arrays = [_cast(table.column(i), _ARROW_TYPES[c["dtype"]]) for i, c in enumerate(columns)]
     except GraphFileError:
@@ -636,7 +642,7 @@ def _column_bound(data: bytes, column: Any, rows: int, path: Path, name: str,
             raise ValueError("page runs past its column chunk")
         pages += raw
         if pages > limit:
-            raise _damaged(path, f"表 {name} 解码后过大", f"table {name} expands too much")
+            raise _too_big(path, name, column.path_in_schema.split(".")[0])
         if kind == _PAGE_DICTIONARY:
             dictionary = True
             longest = max(longest, _longest_value(data[body:pos], raw, column))
@@ -661,8 +667,8 @@ def _longest_value(packed: bytes, raw: int, column: Any) -> int:
     return longest
 
 
-def _exact_size(parquet: pq.ParquetFile, data: bytes, name: str, limit: int,
-                path: Path) -> None:
+def _exact_size(parquet: pq.ParquetFile, data: bytes, table_name: str, name: str, limit: int,
+                path: Path) -> int:
     """Decode a dictionary column without expanding it and refuse it if expanded it is too big."""
     import pyarrow.compute as pc
 
@@ -680,7 +686,14 @@ def _exact_size(parquet: pq.ParquetFile, data: bytes, name: str, limit: int,
         else:
             total += chunk.nbytes
         if total > limit:
-            raise _damaged(path, f"表 {name} 解码后过大", f"table {name} expands too much")
+            raise _too_big(path, table_name, name)
+    return total
+
+
+def _too_big(path: Path, table: str, column: str) -> GraphFileError:
+    return _damaged(path, f"表 {table} 的列 {column} 解码后过大（超过 "
+                          f"{_EXPANSION_FLOOR >> 20} MB 且超过存储大小的 {_MAX_EXPANSION} 倍）",
+                    f"column {column} of table {table} expands too much")
 
 
 def _check_bounds(data: bytes, parquet: pq.ParquetFile, spec: dict[str, Any], path: Path,
@@ -703,8 +716,7 @@ def _check_bounds(data: bytes, parquet: pq.ParquetFile, spec: dict[str, Any], pa
     for column, size in sorted(bounds.items(), key=lambda kv: -kv[1]):  # the suspects
         if total <= limit:
             return
-        _exact_size(parquet, data, column, limit, path)
-        total -= size
+        total += _exact_size(parquet, data, name, column, limit, path) - size
 
 
 # --- the tables against the model ----------------------------------------------------------
