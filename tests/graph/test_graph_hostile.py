@@ -98,7 +98,7 @@ def _cases(good: Path, folder: Path) -> dict[str, tuple[Path, str]]:
     """Crafted file → (path, what the refusal must name)."""
     orgs, rel = table_of(good, "party_orgs"), table_of(good, "relations")
     ids = orgs.column("id").to_pylist()
-    manifest, data = _members(good)
+    _, data = _members(good)
     cases = {
         "dictionary bomb": (_dictionary_bomb(good, folder / "bomb.gjg"), "party_orgs"),
         "deep manifest": (_write(folder / "deep.gjg", b"[" * 100_000, data), MANIFEST),
