@@ -370,7 +370,7 @@ class Sheet:
 
 
 def write_workbook(sheets: Iterable[Sheet], path: str | os.PathLike, *,
-                   lang: str = "zh") -> dict[str, list[str]]:
+                   lang: str = "zh") -> list[list[str]]:
     """Write one workbook, a sheet per :class:`Sheet`, rows streamed as they are converted.
 
     Each sheet has bold headers (neutralised like cells), a frozen header row, filters and
@@ -380,9 +380,9 @@ def write_workbook(sheets: Iterable[Sheet], path: str | os.PathLike, *,
 
     Returns
     -------
-    dict
-        Each requested title → the sheet names it was written to (more than one when it
-        was continued).
+    list
+        For each :class:`Sheet`, the names of the sheets it was written to (more than one
+        when it was continued; a repeated title gets ``（2）``).
 
     Examples
     --------
@@ -390,16 +390,14 @@ def write_workbook(sheets: Iterable[Sheet], path: str | os.PathLike, *,
     >>> path = Path(tempfile.mkdtemp()) / "概览.xlsx"
     >>> write_workbook([Sheet("按区: 汇总", pd.DataFrame({"n": [1]})),
     ...                 Sheet("比率", pd.DataFrame({"work_rate": [0.5]}))], path)
-    {'按区: 汇总': ['按区- 汇总'], '比率': ['比率']}
+    [['按区- 汇总'], ['比率']]
     """
     from openpyxl import Workbook
 
     sheets = list(sheets)
     wb = Workbook(write_only=True)
     used: set[str] = set()
-    names: dict[str, list[str]] = {}
-    for sheet in sheets:
-        names[sheet.title] = _write_sheet(wb, sheet, lang, used)
+    names = [_write_sheet(wb, sheet, lang, used) for sheet in sheets]
     with atomic_file(path) as tmp:
         wb.save(tmp)
     return names
@@ -474,7 +472,7 @@ def write_xlsx(df: pd.DataFrame, path: Path, *, labels: Labels | None = None, la
     """
     path = Path(path)
     title = sheet or path.stem
-    return write_workbook([Sheet(title, df, labels)], path, lang=lang)[title]
+    return write_workbook([Sheet(title, df, labels)], path, lang=lang)[0]
 
 
 def write_frame(df: pd.DataFrame, *, fmt: str = "table", output: Path | str | None = None,

@@ -214,7 +214,7 @@ def summary_command(graph: GraphArg, seed: _SeedOpt = 0, as_of: AsOfOpt = None,
                   for name, df in parts.items()]
         written = write_workbook(sheets, output, lang=lang)
         err_console.print(pick(lang, f"已写入 {output}", f"wrote {output}"), markup=False)
-        for names in written.values():
+        for names in written:
             note_continued(names, lang)
         return
     for name, df in parts.items():
