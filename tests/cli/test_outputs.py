@@ -207,3 +207,10 @@ def test_numeric_options_are_checked(graph, tmp_path, args, option):
     result = runner.invoke(app, args)
     _one_error(result, option)
     assert not out.exists()
+
+
+def test_demo_into_a_file_is_refused(tmp_path):
+    target = tmp_path / "已有文件"
+    target.write_text("x", encoding="utf-8")
+    _one_error(runner.invoke(app, ["demo", str(target)]), "是文件")
+    assert target.read_text(encoding="utf-8") == "x"
