@@ -173,8 +173,18 @@ def test_every_command_exits_1_with_one_message(cases, case, tmp_path):
         assert not [p for p in tmp_path.rglob("*") if p.is_file()], command  # nothing written
 
 
-_PROBE = """
-import resource, sys
+#: Loads a graph file (or runs the CLI) and prints, last, its own peak memory (VmHWM, MB).
+#: Read by the process itself: the rusage a parent gets from wait4 also counts the
+#: parent's own memory at fork time, which would measure the test, not the file.
+_PEAK = """
+import atexit, sys
+def _peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            print("PEAK", int(line.split()[1]) // 1024, file=sys.stderr, flush=True)
+atexit.register(_peak)
+"""
+_PROBE = _PEAK + """
 from gongjian.errors import GraphFileError
 from gongjian.graph.io import load
 try:
@@ -182,31 +192,37 @@ try:
     print("loaded")
 except GraphFileError:
     print("refused")
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+_CLI = _PEAK + """
+import runpy
+sys.argv = ["gongjian", *sys.argv[1:]]
+runpy.run_module("gongjian", run_name="__main__")
 """
 
 
-def _peak_mb(args: list[str]) -> tuple[str, int]:
-    """Run a process to its end; its stdout and its peak resident memory in MB (wait4)."""
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONIOENCODING": "utf-8"})
-    out = proc.stdout.read()
-    proc.stderr.read()
-    _, _, usage = os.wait4(proc.pid, 0)
-    proc.returncode = 0
-    return out, usage.ru_maxrss // 1024
+def _peak_mb(args: list[str]) -> tuple[str, int, int]:
+    """Run a process to its end: its stdout, its exit code and its peak memory in MB."""
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    peaks = [int(line.split()[1]) for line in proc.stderr.splitlines()
+             if line.startswith("PEAK ")]
+    assert peaks, proc.stderr
+    return proc.stdout, proc.returncode, peaks[-1]
 
 
-def test_peak_memory_of_each_crafted_file_is_bounded(cases):
+def test_peak_memory_of_each_crafted_file_is_bounded(cases, good):
     peaks = {}
     for case, (path, _) in cases.items():
-        out, peak = _peak_mb([sys.executable, "-c", _PROBE, str(path)])
+        out, _, peak = _peak_mb([sys.executable, "-c", _PROBE, str(path)])
         assert out.split()[0] == "refused", case
         peaks[case] = peak
+    out, _, baseline = _peak_mb([sys.executable, "-c", _PROBE, str(good)])
+    assert out.split()[0] == "loaded"
     assert max(peaks.values()) < PEAK_LIMIT_MB, peaks
+    assert max(peaks.values()) < baseline + 100, (peaks, baseline)  # no more than a good file
 
 
 def test_the_bomb_through_the_real_command_stays_small(cases):
     path = cases["dictionary bomb"][0]
-    _, peak = _peak_mb([sys.executable, "-m", "gongjian", "islands", str(path)])
-    assert peak < PEAK_LIMIT_MB
+    _, code, peak = _peak_mb([sys.executable, "-c", _CLI, "islands", str(path)])
+    assert code == 1 and peak < PEAK_LIMIT_MB
