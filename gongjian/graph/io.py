@@ -219,8 +219,11 @@ def load(path: str | os.PathLike, *, config: str | os.PathLike | None = None,
 
     Examples
     --------
-    >>> kg = load("examples/ledger")        # doctest: +SKIP
-    >>> kg = load("图.gjg")                  # doctest: +SKIP
+    >>> import tempfile
+    >>> kg = load("examples/ledger")
+    >>> path = save(kg, f"{tempfile.mkdtemp()}/图.gjg")
+    >>> load(path).counts() == kg.counts()
+    True
     """
     path = Path(path)
     if path.is_dir():
@@ -251,7 +254,9 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
 
     Examples
     --------
-    >>> read_manifest("图.gjg")["version"]   # doctest: +SKIP
+    >>> import tempfile
+    >>> path = save(KnowledgeGraph(), f"{tempfile.mkdtemp()}/图.gjg")
+    >>> read_manifest(path)["version"]
     1
     """
     path = Path(path)
@@ -268,9 +273,14 @@ def read_graph(path: str | os.PathLike, *,
 
     Examples
     --------
-    >>> kg = read_graph("图.gjg")                                          # doctest: +SKIP
-    >>> kg = read_graph("图.gjg", tables=["party_orgs", "relations"])       # doctest: +SKIP
-    >>> kg = read_graph("图.gjg", tables={"relations": ["source_id", "end"]})  # doctest: +SKIP
+    >>> import tempfile
+    >>> path = save(load("examples/ledger"), f"{tempfile.mkdtemp()}/图.gjg")
+    >>> len(read_graph(path).party_orgs)
+    13
+    >>> len(read_graph(path, tables=["party_orgs", "relations"]).organizations)
+    0
+    >>> list(read_graph(path, tables={"relations": ["source_id", "end"]}).relations.columns)
+    ['source_id', 'end']
     """
     path = Path(path)
     template = KnowledgeGraph()
