@@ -844,11 +844,25 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], decoded: Iterable[str],
                     _check_refs(links[end][mine], known, "links", end, path)
 
 
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """A text column as an Arrow string array (zero-copy for Arrow-backed text)."""
+    array = pa.array(values, from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array if array.type == pa.string() else array.cast(pa.string())
+
+
 def _check_refs(values: pd.Series, known: pd.Series, table: str, column: str,
                 path: Path) -> None:
-    bad = ~values.isin(known)
+    import pyarrow.compute as pc
+
+    try:  # Arrow's hash lookup: pandas' isin on Arrow text loops in Python
+        found = pc.is_in(_arrow_text(values), value_set=_arrow_text(known))
+        bad = ~found.fill_null(False).to_numpy(zero_copy_only=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        bad = ~values.isin(known).to_numpy(dtype=bool)
     if bad.any():
-        where = values.index[bad.to_numpy(dtype=bool)][0]
+        where = values.index[bad][0]
         row = int(where) + 1
         raise _damaged(path, f"表 {table} 的列 {column} 引用了不存在的 {values[where]!r}"
                              f"（第 {row} 行）",
