@@ -289,7 +289,10 @@ def check_output_path(path: str | os.PathLike | None) -> Path:
         raise GongjianError("输出文件名为空：请给出文件名，例如 -o 结果.xlsx "
                             "(the output file name is empty: give one, e.g. -o result.xlsx)")
     path = Path(path)
-    if path.is_dir() or str(path) in (".", "..") or str(path).endswith(os.sep):
+    if str(path) == ".":  # what an empty -o "" becomes on the command line
+        raise GongjianError("输出文件名为空（或是当前目录）：请给出文件名，例如 -o 结果.xlsx "
+                            "(the output is empty or the current folder: give a file name)")
+    if path.is_dir() or str(path) == ".." or str(path).endswith(os.sep):
         raise GongjianError(f"{path} 是目录：请给出文件名，例如 {path / '结果.xlsx'} "
                             f"(is a folder: give a file name)")
     return path

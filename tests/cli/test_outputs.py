@@ -95,7 +95,7 @@ def test_bad_output_paths_get_one_message_and_leave_nothing(graph, ledger, tmp_p
     folder.mkdir()
     _one_error(runner.invoke(app, ["islands", str(graph), "-f", "csv", "-o", str(folder)]),
                "是目录")
-    _one_error(runner.invoke(app, ["islands", str(graph), "-f", "csv", "-o", ""]))
+    _one_error(runner.invoke(app, ["islands", str(graph), "-f", "csv", "-o", ""]), "为空")
     _one_error(runner.invoke(app, ["info", str(graph), "-f", "xlsx", "-o", str(folder)]),
                "是目录")
     _one_error(runner.invoke(app, ["build", str(ledger), "-o", str(folder)]), "是目录")
