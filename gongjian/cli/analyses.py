@@ -44,15 +44,14 @@ _TopOpt = Annotated[Optional[int], typer.Option(
 _SamplesOpt = Annotated[Optional[int], typer.Option(
     "--samples", callback=at_least("--samples", 1),
     help="中介中心性抽样源点数 Sources sampled for betweenness "
-                             "(default min(n, 100); exact when ≥ n).", show_default=False)]
+         "(default min(n, 100); exact when ≥ n).", show_default=False)]
 _MinDistrictsOpt = Annotated[int, typer.Option(
     "--min-districts", callback=at_least("--min-districts", 1),
-    help="片区至少涉及的区数 Report clusters spanning at least N "
-                                   "districts.")]
+    help="片区至少涉及的区数 Report clusters spanning at least N districts.")]
 _ResolutionOpt = Annotated[float, typer.Option(
     "--resolution", callback=at_least("--resolution", 0, above=True),
-    help="分辨率：越大片区越小 Modularity resolution: higher gives "
-                                  "smaller clusters.")]
+    help="分辨率（大于 0）：越大片区越小 Modularity resolution (> 0): higher gives "
+         "smaller clusters.")]
 _ByOpt = Annotated[Optional[Literal["district", "street", "site", "overall"]], typer.Option(
     "--by", help="覆盖率统计口径 Coverage rates by district, street, site (楼宇园区) or overall; "
                  "without it, one row per organization (status, plan, proposal).",
