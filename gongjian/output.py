@@ -24,12 +24,16 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import math
+import os
+import re
 import sys
+import tempfile
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -39,12 +43,24 @@ import pandas as pd
 from gongjian.errors import GongjianError
 
 __all__ = [
+    "CHUNK_ROWS",
     "FORMATS",
+    "SHEET_TITLE_MAX",
+    "XLSX_MAX_ROWS",
     "Format",
+    "Sheet",
+    "atomic_file",
+    "check_output_path",
     "display_width",
+    "json_records",
     "safe_cell",
+    "sheet_title",
     "to_jsonable",
+    "write_csv_rows",
     "write_frame",
+    "write_json_rows",
+    "write_text",
+    "write_workbook",
     "write_xlsx",
 ]
 
@@ -171,53 +187,306 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def write_xlsx(df: pd.DataFrame, path: Path, *, labels: Labels | None = None, lang: str = "zh",
-               sheet: str = "Sheet1") -> None:
-    """Write ``df`` as an Excel sheet with headers, frozen header row, filters and widths."""
+#: Rows an Excel sheet can hold, the header row included (Excel's own limit). A longer
+#: result continues on further sheets named ``…（续2）``, ``…（续3）``.
+XLSX_MAX_ROWS = 1_048_576
+#: Longest sheet title Excel accepts.
+SHEET_TITLE_MAX = 31
+#: Rows converted and written at a time by the streaming writers.
+CHUNK_ROWS = 50_000
+#: Characters Excel forbids in a sheet title, and what stands in for them.
+_SHEET_FORBIDDEN = {":": "-", "\\": "-", "/": "-", "?": "", "*": "", "[": "(", "]": ")"}
+_FIGURE = re.compile(r"[-+]?\d[\d,.]*%?")
+_UNIT = re.compile(r"[-+]?\d[\d,.]*%?|[A-Za-z]+\.?|[\u4e00-\u9fff]+|.", re.S)
+_PERCENT_FORMAT = "0.0%"
+
+
+def sheet_title(text: str, *, suffix: str = "", limit: int = SHEET_TITLE_MAX) -> str:
+    """A valid Excel sheet title for ``text`` (plus ``suffix``), at most ``limit`` characters.
+
+    Characters Excel forbids (``: \\ / ? * [ ]``) are replaced, control characters dropped.
+    A title that is too long is shortened word by word, never inside a figure: ``71.4%``
+    stays whole or goes whole.
+
+    Examples
+    --------
+    >>> sheet_title("孤岛/名单[测试]")
+    '孤岛-名单(测试)'
+    >>> sheet_title("两新组织 1234 个：组织覆盖率 71.4%，工作覆盖率 60.0%")
+    '两新组 1234 个：组织覆 71.4%，工作覆盖 60.0%'
+    >>> sheet_title("1234 organizations: organizational coverage 71.4%, work coverage 60.0%")
+    '1234 org.- org. 71.4%, 60.0%'
+    >>> sheet_title("两新组织覆盖组建建议清单（按街道、社区和楼宇园区汇总）", suffix="（续2）")
+    '两新组织覆盖组建建议清单（按街道、社区和楼宇园区汇总）（续2）'
+    """
+    text = "".join(_SHEET_FORBIDDEN.get(ch, ch) for ch in str(text)
+                   if unicodedata.category(ch)[0] != "C")
+    text = re.sub(r"\s+", " ", text).strip(" '") or "Sheet"
+    room = max(limit - len(suffix), 1)
+    if len(text) > room:
+        text = _shorten(text, room)
+    return text + suffix
+
+
+def _shorten(text: str, room: int) -> str:
+    """``text`` cut to ``room`` characters without cutting a figure.
+
+    Words are shortened first (Latin words to three letters and a dot, Chinese runs from
+    their end, the longest first), then whole words dropped from the end; figures stay.
+    """
+    units = [m.group(0) for m in _UNIT.finditer(text)]
+    kind = ["figure" if _FIGURE.fullmatch(u) else "latin" if u.isascii() and u.isalpha()
+            else "cjk" if len(u) > 1 or "\u4e00" <= u <= "\u9fff" else "other" for u in units]
+
+    def size() -> int:
+        return sum(len(u) for u in units)
+
+    def shorter(i: int) -> str | None:
+        u = units[i]
+        if kind[i] == "latin" and len(u) > 4 and not u.endswith("."):
+            return u[:3] + "."
+        if kind[i] == "cjk" and len(u) > 2:
+            return u[:-1]
+        return None
+
+    while size() > room:
+        options = [i for i in range(len(units)) if shorter(i) is not None]
+        if not options:
+            break
+        i = max(options, key=lambda k: (len(units[k]), -k))
+        units[i] = shorter(i)  # type: ignore[assignment]
+    for i in reversed(range(len(units))):  # then whole words, the last first
+        if size() <= room:
+            break
+        if kind[i] in ("latin", "cjk"):
+            units[i] = ""
+    text = re.sub(r"\s+", " ", "".join(units)).strip()
+    while len(text) > room and _FIGURE.search(text):  # figures alone too long: drop the last
+        last = list(_FIGURE.finditer(text))[-1]
+        text = (text[:last.start()] + text[last.end():]).strip()
+    return text[:room].strip() or "Sheet"
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def check_output_path(path: str | os.PathLike | None) -> Path:
+    """``path`` as a file to write, or one clear error: empty, a folder, or an unwritable place.
+
+    Examples
+    --------
+    >>> check_output_path("结果.csv").name
+    '结果.csv'
+    >>> check_output_path("")
+    Traceback (most recent call last):
+    ...
+    gongjian.errors.GongjianError: 输出文件名为空：请给出文件名，例如 -o 结果.xlsx (...)
+    """
+    if path is None or str(path).strip() == "":
+        raise GongjianError("输出文件名为空：请给出文件名，例如 -o 结果.xlsx "
+                            "(the output file name is empty: give one, e.g. -o result.xlsx)")
+    path = Path(path)
+    if str(path) == ".":  # what an empty -o "" becomes on the command line
+        raise GongjianError("输出文件名为空（或是当前目录）：请给出文件名，例如 -o 结果.xlsx "
+                            "(the output is empty or the current folder: give a file name)")
+    if path.is_dir() or str(path) == ".." or str(path).endswith(os.sep):
+        raise GongjianError(f"{path} 是目录：请给出文件名，例如 {path / '结果.xlsx'} "
+                            f"(is a folder: give a file name)")
+    return path
+
+
+@contextmanager
+def atomic_file(path: str | os.PathLike) -> Iterator[Path]:
+    """Write a file whole or not at all: yield a temporary path beside it, rename on success.
+
+    The temporary file is removed on any failure; the finished file gets the usual mode
+    (``0666`` less the umask), like any file the user makes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> with atomic_file(folder / "a.txt") as tmp:
+    ...     _ = tmp.write_text("甲", encoding="utf-8")
+    >>> (folder / "a.txt").read_text(encoding="utf-8"), sorted(p.name for p in folder.iterdir())
+    ('甲', ['a.txt'])
+    """
+    path = check_output_path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as err:
+        raise GongjianError(f"无法写入 {path}：{err.strerror or err} (cannot write {path})") \
+            from err
+    tmp = Path(name)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o666 & ~_umask())
+        os.close(fd)
+        yield tmp
+        os.replace(tmp, path)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise GongjianError(f"无法写入 {path}：{err.strerror or err} (cannot write {path})") \
+            from err
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _is_rate(column: str) -> bool:
+    return column == "rate" or column.endswith("_rate")
+
+
+def _xlsx_column(series: pd.Series, percent: bool, ws: Any) -> list[Any]:
+    """A column as XLSX cells: like CSV cells, rates as percentage cells."""
+    values = _csv_column(series)
+    if not percent:
+        return values
+    from openpyxl.cell import WriteOnlyCell
+
+    out = []
+    for v in values:
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            cell = WriteOnlyCell(ws, value=v)
+            cell.number_format = _PERCENT_FORMAT
+            out.append(cell)
+        else:
+            out.append(v)
+    return out
+
+
+@dataclass
+class Sheet:
+    """One sheet of a workbook: its title, its rows and the headers people read.
+
+    ``percent`` names the columns shown as percentages (default: those named ``*_rate``).
+    """
+
+    title: str
+    frame: pd.DataFrame
+    labels: Labels | None = None
+    percent: tuple[str, ...] | None = None
+
+
+def write_workbook(sheets: Iterable[Sheet], path: str | os.PathLike, *,
+                   lang: str = "zh") -> list[list[str]]:
+    """Write one workbook, a sheet per :class:`Sheet`, rows streamed as they are converted.
+
+    Each sheet has bold headers (neutralised like cells), a frozen header row, filters and
+    widths; rates are percentage cells. A sheet longer than Excel's limit
+    (:data:`XLSX_MAX_ROWS`) continues on sheets named ``…（续2）``, ``…（续3）``. Written
+    whole or not at all.
+
+    Returns
+    -------
+    list
+        For each :class:`Sheet`, the names of the sheets it was written to (more than one
+        when it was continued; a repeated title gets ``（2）``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "概览.xlsx"
+    >>> write_workbook([Sheet("按区: 汇总", pd.DataFrame({"n": [1]})),
+    ...                 Sheet("比率", pd.DataFrame({"work_rate": [0.5]}))], path)
+    [['按区- 汇总'], ['比率']]
+    """
     from openpyxl import Workbook
+
+    sheets = list(sheets)
+    wb = Workbook(write_only=True)
+    used: set[str] = set()
+    names = [_write_sheet(wb, sheet, lang, used) for sheet in sheets]
+    with atomic_file(path) as tmp:
+        wb.save(tmp)
+    return names
+
+
+def _unique_title(title: str, used: set[str], suffix: str = "") -> str:
+    name, n = sheet_title(title, suffix=suffix), 1
+    while name.casefold() in used:
+        n += 1
+        name = sheet_title(title, suffix=f"{suffix}（{n}）")
+    used.add(name.casefold())
+    return name
+
+
+def _write_sheet(wb: Any, sheet: Sheet, lang: str, used: set[str]) -> list[str]:
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet[:31])
-    headers = _headers(list(df.columns), labels, lang)
+    df = sheet.frame
+    columns = [str(c) for c in df.columns]
+    headers = [safe_cell(str(h)) for h in _headers(columns, sheet.labels, lang)]
+    percent = set(sheet.percent) if sheet.percent is not None else \
+        {c for c in columns if _is_rate(c)}
     widths = [display_width(h) for h in headers]
-    rows = []
-    for row in df.itertuples(index=False, name=None):
-        cells = [safe_cell(_text(v)) for v in row]
-        for i, c in enumerate(cells[: len(widths)]):
-            if len(rows) < 2000:
-                widths[i] = max(widths[i], display_width(str(c)))
-        rows.append(cells)
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 6), 60)
-    ws.freeze_panes = "A2"
-    if headers:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-    from openpyxl.cell import WriteOnlyCell
+    head = df.head(2000)
+    for i, col in enumerate(df.columns):
+        cells = _csv_column(head[col])
+        if cells:
+            widths[i] = max(widths[i], max(display_width(str(c)) for c in cells))
+    per_sheet = XLSX_MAX_ROWS - 1
+    parts = max(1, -(-len(df) // per_sheet))
+    written = []
+    for part in range(parts):
+        suffix = "" if part == 0 else f"（续{part + 1}）"
+        name = _unique_title(sheet.title, used, suffix)
+        written.append(name)
+        ws = wb.create_sheet(name)
+        for i, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 6), 60)
+        ws.freeze_panes = "A2"
+        start, stop = part * per_sheet, min(len(df), (part + 1) * per_sheet)
+        if headers:
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{stop - start + 1}"
+        row = []
+        for h in headers:
+            cell = WriteOnlyCell(ws, value=h)
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="FCE4D6")
+            row.append(cell)
+        ws.append(row)
+        for a in range(start, stop, CHUNK_ROWS):
+            chunk = df.iloc[a:min(a + CHUNK_ROWS, stop)]
+            cols = [_xlsx_column(chunk[c], str(c) in percent, ws) for c in df.columns]
+            for cells in zip(*cols, strict=True):
+                ws.append(cells)
+    return written
 
-    head = []
-    for h in headers:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="FCE4D6")
-        head.append(cell)
-    ws.append(head)
-    for cells in rows:
-        ws.append(cells)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    wb.save(tmp)
-    tmp.replace(path)
+
+def write_xlsx(df: pd.DataFrame, path: Path, *, labels: Labels | None = None, lang: str = "zh",
+               sheet: str | None = None) -> list[str]:
+    """Write ``df`` as one Excel sheet (see :func:`write_workbook`); returns the sheet names.
+
+    ``sheet`` defaults to the file's name without its suffix.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "孤岛.xlsx"
+    >>> write_xlsx(pd.DataFrame({"n": [1]}), path)
+    ['孤岛']
+    """
+    path = Path(path)
+    title = sheet or path.stem
+    return write_workbook([Sheet(title, df, labels)], path, lang=lang)[0]
 
 
 def write_frame(df: pd.DataFrame, *, fmt: str = "table", output: Path | str | None = None,
                 labels: Labels | None = None, lang: str = "zh", title: str | None = None,
-                stream: IO[str] | None = None) -> None:
+                stream: IO[str] | None = None) -> list[str] | None:
     """Write ``df`` in ``fmt`` to ``output`` (a file) or to ``stream`` (default stdout).
 
     ``labels`` maps column names to ``(Chinese header, English header)``. XLSX needs
-    ``output``. Files are written whole or not at all (through a temporary file).
+    ``output`` and returns the names of the sheets written (more than one when the rows
+    pass Excel's limit). Rows are converted and written in chunks as they go (nothing
+    is built whole); files are written whole or not at all (through a temporary file).
 
     Examples
     --------
@@ -230,29 +499,87 @@ def write_frame(df: pd.DataFrame, *, fmt: str = "table", output: Path | str | No
     if fmt not in FORMATS:
         raise GongjianError(f"未知的输出格式 {fmt!r}；可选 {'、'.join(FORMATS)} "
                             f"(unknown format; choose one of {', '.join(FORMATS)})")
-    path = Path(output) if output is not None else None
+    path = check_output_path(output) if output is not None else None
     if fmt == "xlsx":
         if path is None:
             raise GongjianError("xlsx 格式要写入文件：请加 -o 文件名.xlsx "
                                 "(xlsx needs an output file: add -o FILE.xlsx)")
-        write_xlsx(df, path, labels=labels, lang=lang, sheet=title or "Sheet1")
-        return
-    buf = io.StringIO()
+        return write_xlsx(df, path, labels=labels, lang=lang, sheet=title)
+    if fmt == "table" and path is None and stream is None:
+        _rich_table(df, None, labels, lang, title)
+        return None
+    if path is None:
+        _write_stream(df, fmt, stream or sys.stdout, labels, lang, title, pretty=False)
+        return None
+    with atomic_file(path) as tmp, tmp.open(
+            "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
+        _write_stream(df, fmt, fh, labels, lang, title, pretty=True)
+    return None
+
+
+def _write_stream(df: pd.DataFrame, fmt: str, fh: IO[str], labels: Labels | None, lang: str,
+                  title: str | None, *, pretty: bool) -> None:
     if fmt == "json":
-        buf.write(json.dumps(json_records(df), ensure_ascii=False,
-                             indent=None if path is None else 1))
-        buf.write("\n")
+        write_json_rows(df, fh, pretty=pretty)
+        fh.write("\n")
     elif fmt == "csv":
-        headers = _headers(list(df.columns), labels, lang)
-        out = pd.DataFrame({h: _csv_column(df[c])
-                            for c, h in zip(df.columns, headers, strict=True)}, columns=headers)
-        out.to_csv(buf, index=False, lineterminator="\n")
+        write_csv_rows(df, fh, labels=labels, lang=lang)
     else:
-        _rich_table(df, buf if (path or stream) else None, labels, lang, title)
-        if path is None and stream is None:
-            return
-    write_text(buf.getvalue(), path, encoding="utf-8-sig" if fmt == "csv" else "utf-8",
-               stream=stream)
+        _rich_table(df, fh, labels, lang, title)
+
+
+def write_json_rows(df: pd.DataFrame, fh: IO[str], *, pretty: bool = False) -> None:
+    """Write ``df`` as a JSON array of objects, row by row (``pretty``: one row a line).
+
+    Examples
+    --------
+    >>> import io
+    >>> buf = io.StringIO()
+    >>> write_json_rows(pd.DataFrame({"n": [1, 2]}), buf)
+    >>> buf.getvalue()
+    '[{"n": 1}, {"n": 2}]'
+    >>> buf = io.StringIO()
+    >>> write_json_rows(pd.DataFrame({"n": [1, 2]}), buf, pretty=True)
+    >>> print(buf.getvalue())
+    [
+     {"n": 1},
+     {"n": 2}
+    ]
+    """
+    first, sep = True, ",\n " if pretty else ", "
+    fh.write("[\n " if pretty and len(df) else "[")
+    for start in range(0, len(df), CHUNK_ROWS):
+        for record in json_records(df.iloc[start:start + CHUNK_ROWS]):
+            if not first:
+                fh.write(sep)
+            fh.write(json.dumps(record, ensure_ascii=False))
+            first = False
+    fh.write("\n]" if pretty and len(df) else "]")
+
+
+def write_csv_rows(df: pd.DataFrame, fh: IO[str], *, labels: Labels | None = None,
+                   lang: str = "zh") -> None:
+    """Write ``df`` as CSV in chunks; headers from ``labels``; cells and headers made harmless.
+
+    Examples
+    --------
+    >>> import io
+    >>> buf = io.StringIO()
+    >>> write_csv_rows(pd.DataFrame({"=x": ["+1"]}), buf)
+    >>> buf.getvalue().splitlines()
+    ["'=x", "'+1"]
+    """
+    headers = [safe_cell(str(h)) for h in _headers(list(df.columns), labels, lang)]
+    if len(set(headers)) != len(headers):  # two columns that people read alike
+        headers = [h if headers.index(h) == i else f"{h}.{i}" for i, h in enumerate(headers)]
+    if not len(df):
+        pd.DataFrame(columns=headers).to_csv(fh, index=False, lineterminator="\n")
+        return
+    for start in range(0, len(df), CHUNK_ROWS):
+        chunk = df.iloc[start:start + CHUNK_ROWS]
+        out = pd.DataFrame({h: _csv_column(chunk[c])
+                            for c, h in zip(df.columns, headers, strict=True)}, columns=headers)
+        out.to_csv(fh, index=False, header=start == 0, lineterminator="\n")
 
 
 def json_records(df: pd.DataFrame) -> list[dict[str, Any]]:
@@ -272,7 +599,7 @@ def json_records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 def write_text(text: str, path: Path | None, *, encoding: str = "utf-8",
                stream: IO[str] | None = None) -> None:
-    """Write ``text`` to ``path`` whole or not at all (through ``NAME.part``), else to ``stream``.
+    """Write ``text`` to ``path`` whole or not at all (see :func:`atomic_file`), else to ``stream``.
 
     Examples
     --------
@@ -285,10 +612,8 @@ def write_text(text: str, path: Path | None, *, encoding: str = "utf-8",
     if path is None:
         (stream or sys.stdout).write(text)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text, encoding=encoding, newline="")
-    tmp.replace(path)
+    with atomic_file(path) as tmp:
+        tmp.write_text(text, encoding=encoding, newline="")
 
 
 def _rich_table(df: pd.DataFrame, stream: IO[str] | None, labels: Labels | None, lang: str,

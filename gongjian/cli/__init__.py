@@ -17,7 +17,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from gongjian import __version__
-from gongjian.cli.common import err_console
+from gongjian.cli.common import err_console, reset_inputs
 from gongjian.errors import GongjianError
 
 __all__ = ["app", "main"]
@@ -36,6 +36,7 @@ class _Group(TyperGroup):
     """Turn the library's errors into one actionable line and exit code 1."""
 
     def invoke(self, ctx: typer.Context):
+        reset_inputs()  # each command's outputs are checked against its own inputs
         try:
             return super().invoke(ctx)
         except GongjianError as err:

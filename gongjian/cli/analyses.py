@@ -8,6 +8,7 @@ JSON with the stable English keys and codes.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
@@ -20,8 +21,11 @@ from gongjian.cli.common import (
     GraphArg,
     LangOpt,
     OutputOpt,
+    at_least,
+    check_outputs,
     emit,
     err_console,
+    note_continued,
     open_graph,
     parse_as_of,
 )
@@ -35,16 +39,19 @@ _KindsOpt = Annotated[Optional[str], typer.Option(
                     "e.g. unit,industry (default: every kind expected to co-build).",
     show_default=False)]
 _TopOpt = Annotated[Optional[int], typer.Option(
-    "--top", min=1, help="只显示前 N 个 Show the first N only.", show_default=False)]
+    "--top", callback=at_least("--top", 1),
+    help="只显示前 N 个 Show the first N only.", show_default=False)]
 _SamplesOpt = Annotated[Optional[int], typer.Option(
-    "--samples", min=1, help="中介中心性抽样源点数 Sources sampled for betweenness "
-                             "(default min(n, 100); exact when ≥ n).", show_default=False)]
+    "--samples", callback=at_least("--samples", 1),
+    help="中介中心性抽样源点数 Sources sampled for betweenness "
+         "(default min(n, 100); exact when ≥ n).", show_default=False)]
 _MinDistrictsOpt = Annotated[int, typer.Option(
-    "--min-districts", min=1, help="片区至少涉及的区数 Report clusters spanning at least N "
-                                   "districts.")]
+    "--min-districts", callback=at_least("--min-districts", 1),
+    help="片区至少涉及的区数 Report clusters spanning at least N districts.")]
 _ResolutionOpt = Annotated[float, typer.Option(
-    "--resolution", min=0.0, help="分辨率：越大片区越小 Modularity resolution: higher gives "
-                                  "smaller clusters.")]
+    "--resolution", callback=at_least("--resolution", 0, above=True),
+    help="分辨率（大于 0）：越大片区越小 Modularity resolution (> 0): higher gives "
+         "smaller clusters.")]
 _ByOpt = Annotated[Optional[Literal["district", "street", "site", "overall"]], typer.Option(
     "--by", help="覆盖率统计口径 Coverage rates by district, street, site (楼宇园区) or overall; "
                  "without it, one row per organization (status, plan, proposal).",
@@ -77,6 +84,7 @@ def islands_command(graph: GraphArg, kinds: _KindsOpt = None, as_of: AsOfOpt = N
     """
     from gongjian.queries import NEEDS, islands
 
+    check_outputs([output], inputs=[graph])
     day = parse_as_of(as_of)
     kg = open_graph(graph, NEEDS["islands"])
     with progress(pick(lang, "查找党建孤岛", "finding islands")):
@@ -96,6 +104,7 @@ def bridges_command(graph: GraphArg, top: _TopOpt = None, samples: _SamplesOpt =
     """
     from gongjian.queries import NEEDS, bridges
 
+    check_outputs([output], inputs=[graph])
     day = parse_as_of(as_of)
     kg = open_graph(graph, NEEDS["bridges"])
     with progress(pick(lang, "查找关键联结单位", "finding bridging units")):
@@ -116,6 +125,7 @@ def clusters_command(graph: GraphArg, min_districts: _MinDistrictsOpt = 2,
     """
     from gongjian.queries import NEEDS, clusters
 
+    check_outputs([output], inputs=[graph])
     day = parse_as_of(as_of)
     kg = open_graph(graph, NEEDS["clusters"])
     with progress(pick(lang, "划分片区", "finding clusters")):
@@ -139,6 +149,7 @@ def coverage_command(graph: GraphArg, by: _ByOpt = None, plan: _PlanOpt = False,
     """
     from gongjian.queries import NEEDS, coverage, coverage_list, coverage_plan, uncovered_list
 
+    check_outputs([output], inputs=[graph])
     kg = open_graph(graph, NEEDS["coverage"])
     if by is not None and (plan or uncovered):
         raise typer.BadParameter("--by 与 --plan/--uncovered 不能同时使用 "
@@ -171,34 +182,56 @@ def summary_command(graph: GraphArg, seed: _SeedOpt = 0, as_of: AsOfOpt = None,
                     lang: LangOpt = "zh") -> None:
     """分析概览：按区统计组织、关系、孤岛、联结单位、片区和覆盖率 The analyses at a glance.
 
-    JSON is one object with a list of rows per part; CSV/XLSX to a file write one file per
-    part (NAME-overview.csv …).
+    JSON is one object with a list of rows per part; XLSX is one workbook with a sheet per
+    part; CSV to a file writes one file per part (NAME-overview.csv …).
 
     例 Example:  gongjian summary 台账/ --as-of 2025-06-30
 
     例 Example:  gongjian summary 图.gjg -f xlsx -o 概览.xlsx
     """
-    from gongjian.output import json_records, write_text
-    from gongjian.queries import summary
+    from gongjian.output import Sheet, atomic_file, write_workbook
+    from gongjian.queries import LABELS, for_people, summary
     from gongjian.queries.labels import SUMMARY_SECTIONS
 
+    check_outputs([output], inputs=[graph])
     day = parse_as_of(as_of)
     kg = open_graph(graph)
     with progress(pick(lang, "汇总分析", "summarizing")):
         parts = summary(kg, as_of=day, seed=seed)
     if fmt == "json":
-        data = {name: json_records(df) for name, df in parts.items()}
-        write_text(json.dumps(data, ensure_ascii=False) + "\n", output)
-        if output is not None:
-            err_console.print(pick(lang, f"已写入 {output}", f"wrote {output}"))
+        if output is None:
+            _summary_json(parts, sys.stdout)
+        else:
+            with atomic_file(output) as tmp, tmp.open("w", encoding="utf-8") as fh:
+                _summary_json(parts, fh)
+            err_console.print(pick(lang, f"已写入 {output}", f"wrote {output}"), markup=False)
+        return
+    parts = {name: df.assign(district=df["district"].fillna(pick(lang, "合计", "total")))
+             if "district" in df.columns else df for name, df in parts.items()}
+    if fmt == "xlsx" and output is not None:  # one workbook, a sheet per part
+        sheets = [Sheet(pick(lang, *SUMMARY_SECTIONS[name]), for_people(df, name, lang), LABELS[name])
+                  for name, df in parts.items()]
+        written = write_workbook(sheets, output, lang=lang)
+        err_console.print(pick(lang, f"已写入 {output}", f"wrote {output}"), markup=False)
+        for names in written:
+            note_continued(names, lang)
         return
     for name, df in parts.items():
-        df = df.assign(district=df["district"].fillna(pick(lang, "合计", "total"))) \
-            if "district" in df.columns else df
         target = None if output is None else output.with_name(
             f"{output.stem}-{name}{output.suffix}")
         _show(df, name, fmt=fmt, output=target, lang=lang,
               title=pick(lang, *SUMMARY_SECTIONS[name]))
+
+
+def _summary_json(parts: dict[str, pd.DataFrame], fh) -> None:
+    """The summary as one JSON object, a list of rows per part, written row by row."""
+    from gongjian.output import write_json_rows
+
+    fh.write("{")
+    for i, (name, df) in enumerate(parts.items()):
+        fh.write(("" if i == 0 else ", ") + json.dumps(name, ensure_ascii=False) + ": ")
+        write_json_rows(df, fh)
+    fh.write("}\n")
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from gongjian.cli.common import LangOpt, out_console
+from gongjian.cli.common import LangOpt, check_outputs, out_console
 
 
 def register(app: typer.Typer) -> None:
@@ -30,6 +30,7 @@ def demo(
     """
     from gongjian.demo import run_demo
 
+    check_outputs(folders=[folder])
     result = run_demo(folder, seed=seed, lang=lang)
     for line in result.lines(lang):
         out_console.print(line, markup=False, highlight=False, soft_wrap=True)

@@ -12,6 +12,7 @@ from gongjian.cli.common import (
     GraphArg,
     LangOpt,
     OutputOpt,
+    check_outputs,
     emit,
     err_console,
     open_graph,
@@ -41,11 +42,12 @@ def build_command(ledger: _LedgerArg, output: _GraphOut = None, strict: _StrictO
     from gongjian.graph.info import INFO_LABELS, summarize
     from gongjian.graph.io import GRAPH_SUFFIX, load, save
 
-    kg = load(ledger, config=config, strict=strict)
     resolved = ledger.resolve()
-    target = save(kg, output or resolved.with_name(resolved.name + GRAPH_SUFFIX))
-    emit(summarize(kg, lang=lang)["tables"], fmt="table", output=None, labels=INFO_LABELS,
-         lang=lang)
+    target = output if output is not None else resolved.with_name(resolved.name + GRAPH_SUFFIX)
+    check_outputs([target], inputs=[ledger, config])
+    kg = load(ledger, config=config, strict=strict)
+    target = save(kg, target)
+    emit(summarize(kg, lang=lang)["tables"], fmt="table", output=None, labels=INFO_LABELS, lang=lang)
     err_console.print(pick(lang, f"已写入 {target}", f"wrote {target}"))
     rejected, problems = kg.meta.get("rejected_rows", 0), kg.meta.get("problems", {})
     warnings = problems.get("warnings", 0)
@@ -67,12 +69,14 @@ def info_command(graph: GraphArg, fmt: FormatOpt = "table", output: OutputOpt = 
 
     例 Example:  gongjian info 图.gjg   ·   gongjian info 台账/ -f xlsx -o 概况.xlsx
     """
-    from gongjian.graph.info import INFO_LABELS, INFO_SECTIONS, flatten, summarize
+    from gongjian.graph.info import INFO_LABELS, INFO_SECTIONS, TITLE, flatten, summarize
 
+    check_outputs([output], inputs=[graph])
     kg = open_graph(graph)
     parts = summarize(kg, lang=lang)
     if fmt != "table" or output is not None:
-        emit(flatten(parts, lang=lang), fmt=fmt, output=output, labels=INFO_LABELS, lang=lang)
+        emit(flatten(parts, lang=lang), fmt=fmt, output=output, labels=INFO_LABELS, lang=lang,
+             title=pick(lang, *TITLE))
         return
     meta = kg.meta
     if meta.get("source") or meta.get("built"):

@@ -7,7 +7,15 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from gongjian.cli.common import FormatOpt, LangOpt, OutputOpt, emit, err_console, out_console
+from gongjian.cli.common import (
+    FormatOpt,
+    LangOpt,
+    OutputOpt,
+    check_outputs,
+    emit,
+    err_console,
+    out_console,
+)
 from gongjian.i18n import pick
 
 __all__ = ["check", "init", "register"]
@@ -43,6 +51,7 @@ def check(
     from gongjian.loaders.labels import PROBLEM_COLUMNS
     from gongjian.loaders.problems import localized, problems_frame
 
+    check_outputs([output, problems], [rejects], inputs=[ledger, config])
     book = read_ledger(ledger, config=config, strict=strict)
     frame = localized(problems_frame(book.problems), lang).drop(
         columns=["message_en" if lang != "en" else "message"])

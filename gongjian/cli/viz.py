@@ -7,7 +7,16 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from gongjian.cli.common import AsOfOpt, GraphArg, LangOpt, err_console, open_graph, parse_as_of
+from gongjian.cli.common import (
+    AsOfOpt,
+    GraphArg,
+    LangOpt,
+    at_least,
+    check_outputs,
+    err_console,
+    open_graph,
+    parse_as_of,
+)
 from gongjian.i18n import pick
 from gongjian.schema import split_values
 
@@ -27,7 +36,8 @@ def viz_command(
         help="只看一个片区（gongjian clusters 的编号） Only this cluster.")] = None,
     around: Annotated[Optional[str], typer.Option(
         help="以某组织（编码或名称）为中心 Ego network of this organization (id or name).")] = None,
-    depth: Annotated[int, typer.Option(help="--around 的层数 Ties away from --around.")] = 1,
+    depth: Annotated[int, typer.Option(
+        callback=at_least("--depth", 1), help="--around 的层数 Ties away from --around.")] = 1,
     kinds: Annotated[Optional[str], typer.Option(
         help="只看这些类别，逗号分隔 Only these kinds, comma-separated.")] = None,
     as_of: AsOfOpt = None,
@@ -44,6 +54,7 @@ def viz_command(
     unmasked: Annotated[bool, typer.Option(
         help="与 --include-personal 一起：不打码 With --include-personal: unmasked.")] = False,
     max_nodes: Annotated[int, typer.Option(
+        callback=at_least("--max-nodes", 1),
         help="超过此数按街道汇总 Above this many organizations, group by street.")] = 3000,
     lang: LangOpt = "zh",
 ) -> None:
@@ -57,6 +68,10 @@ def viz_command(
     common = dict(lang=lang, as_of=parse_as_of(as_of), highlight=marks, color_by=color_by,
                   kinds=split_values(kinds) or None, include_personal=include_personal,
                   unmasked=unmasked, max_nodes=max_nodes)
+    if split_by:
+        check_outputs(folders=[output], inputs=[graph])
+    else:
+        check_outputs([output], inputs=[graph])
     kg = open_graph(graph)
     if split_by:
         target = write_split(kg, output, by=split_by, **common)
@@ -74,6 +89,7 @@ def report_command(graph: GraphArg, output: _ReportOut, as_of: AsOfOpt = None,
     """
     from gongjian.viz import write_report
 
+    check_outputs([output], inputs=[graph])
     target = write_report(open_graph(graph), output, as_of=parse_as_of(as_of), lang=lang)
     err_console.print(pick(lang, f"已写入 {target}", f"wrote {target}"))
 

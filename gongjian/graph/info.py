@@ -24,7 +24,10 @@ from gongjian.graph.model import NODE_TABLES, KnowledgeGraph
 from gongjian.i18n import pick
 from gongjian.loaders.tables import TABLES
 
-__all__ = ["INFO_LABELS", "INFO_SECTIONS", "flatten", "summarize"]
+__all__ = ["INFO_LABELS", "INFO_SECTIONS", "TITLE", "flatten", "summarize"]
+
+#: (Chinese, English) name of the whole overview: the sheet of ``gongjian info -f xlsx``.
+TITLE: tuple[str, str] = ("图谱概况", "graph overview")
 
 #: Section → (Chinese title, English title), in the order they are shown.
 INFO_SECTIONS: dict[str, tuple[str, str]] = {

@@ -58,7 +58,8 @@ def graphs(draw):
     m = draw(st.integers(0, 8))
     orgs = pd.DataFrame({
         "id": pd.Series([f"P{i}" for i in range(n)], dtype="str"),
-        "name": pd.Series(draw(st.lists(texts, min_size=n, max_size=n)), dtype="str"),
+        "name": pd.Series(draw(st.lists(st.one_of(hostile, chinese), min_size=n, max_size=n)),
+                          dtype="str"),
         "members": pd.Series(draw(st.lists(ints, min_size=n, max_size=n)), dtype="Int64"),
         "founded": pd.Series(draw(st.lists(day, min_size=n, max_size=n)),
                              dtype="datetime64[ns]").astype("datetime64[s]"),
@@ -66,8 +67,11 @@ def graphs(draw):
                            dtype="float64"),
         "flag": pd.Series(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype="bool"),
     })
+    m = m if n else 0  # a graph file's ties join organizations it holds
+    ends = st.sampled_from([f"P{i}" for i in range(n)]) if n else st.nothing()
     rel = pd.DataFrame({
-        "source_id": pd.Series(draw(st.lists(texts, min_size=m, max_size=m)), dtype="str"),
+        "source_id": pd.Series(draw(st.lists(ends, min_size=m, max_size=m)), dtype="str"),
+        "target_id": pd.Series(draw(st.lists(ends, min_size=m, max_size=m)), dtype="str"),
         "projects": pd.Series(draw(st.lists(lists, min_size=m, max_size=m)), dtype=object),
         "end": pd.Series(draw(st.lists(day, min_size=m, max_size=m)),
                          dtype="datetime64[ns]").astype("datetime64[s]"),
@@ -88,7 +92,8 @@ def test_round_trip_of_random_tables(kg, tmp_path):
 
 def test_nullable_and_numpy_types_round_trip(tmp_path):
     orgs = pd.DataFrame({
-        "id": pd.array(["a", None, "c"], dtype="string"),
+        "id": pd.array(["a", "b", "c"], dtype="string"),
+        "name": pd.array(["甲", "乙", "丙"], dtype="string"),
         "ok": pd.array([True, None, False], dtype="boolean"),
         "share": pd.array([1.5, None, -0.0], dtype="Float64"),
         "small": pd.array([1, None, -128], dtype="Int8"),
