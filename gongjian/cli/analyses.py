@@ -209,7 +209,8 @@ def summary_command(graph: GraphArg, seed: _SeedOpt = 0, as_of: AsOfOpt = None,
     parts = {name: df.assign(district=df["district"].fillna(pick(lang, "合计", "total")))
              if "district" in df.columns else df for name, df in parts.items()}
     if fmt == "xlsx" and output is not None:  # one workbook, a sheet per part
-        sheets = [Sheet(pick(lang, *SUMMARY_SECTIONS[name]), for_people(df, name, lang), LABELS[name])
+        sheets = [Sheet(pick(lang, *SUMMARY_SECTIONS[name]), for_people(df, name, lang),
+                        LABELS[name])
                   for name, df in parts.items()]
         written = write_workbook(sheets, output, lang=lang)
         err_console.print(pick(lang, f"已写入 {output}", f"wrote {output}"), markup=False)

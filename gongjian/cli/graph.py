@@ -47,7 +47,8 @@ def build_command(ledger: _LedgerArg, output: _GraphOut = None, strict: _StrictO
     check_outputs([target], inputs=[ledger, config])
     kg = load(ledger, config=config, strict=strict)
     target = save(kg, target)
-    emit(summarize(kg, lang=lang)["tables"], fmt="table", output=None, labels=INFO_LABELS, lang=lang)
+    emit(summarize(kg, lang=lang)["tables"], fmt="table", output=None, labels=INFO_LABELS,
+         lang=lang)
     err_console.print(pick(lang, f"已写入 {target}", f"wrote {target}"))
     rejected, problems = kg.meta.get("rejected_rows", 0), kg.meta.get("problems", {})
     warnings = problems.get("warnings", 0)

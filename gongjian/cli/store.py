@@ -18,6 +18,7 @@ from gongjian.cli.common import (
     GraphArg,
     LangOpt,
     OutputOpt,
+    check_outputs,
     emit,
     err_console,
     open_graph,
@@ -200,6 +201,7 @@ def export_command(
     例 Example:  gongjian export 图.gjg --format neo4j-admin -o neo4j导入/
     ·  gongjian export 全国台账/ --format neo4j-admin -o neo4j导入/ --stream
     """
+    check_outputs(*(([], [output]) if fmt == "neo4j-admin" else ([output], [])), inputs=[graph])
     if fmt == "neo4j-admin":
         from gongjian.stores.neo4j_admin_stream import ledger_bytes
 
