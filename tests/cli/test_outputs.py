@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from gongjian.cli import app
-from gongjian.queries.labels import SECTIONS
+from gongjian.queries.labels import SUMMARY_SECTIONS as SECTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "ledger"
