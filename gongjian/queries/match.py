@@ -144,7 +144,11 @@ def match(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
             sorted_group = r_group[order]
             start = np.searchsorted(sorted_group, n_group[take], side="left")
             stop = np.searchsorted(sorted_group, n_group[take], side="right")
-            count = np.minimum(stop - start, (level + 1) * nslack[take])
+            # The head holds every pair that can rank among the need's best: at most
+            # ``slack - top - 1`` resources of the category belong to the need's own
+            # organization or its partners (dropped or ranked down), and the pairs of a finer
+            # place in the list were either among them or already counted at their level.
+            count = np.minimum(stop - start, nslack[take])
             total = int(count.sum())
             if not total:
                 continue
