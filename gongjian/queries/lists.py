@@ -138,32 +138,59 @@ def evidence(kg: KnowledgeGraph, ids: np.ndarray, day: pd.Timestamp) -> Evidence
     end = pd.to_datetime(proj["end"]).to_numpy().astype("datetime64[D]")
     proj_ok = np.isnat(start) | (start <= today)
     proj_last = np.where(np.isnat(end) | (end > today), today, end)
-    members_act = acts["participants"].to_numpy(dtype=object)[act_ok]
     lead = proj["lead_id"].to_numpy(dtype=object)[proj_ok]
-    members_proj = [([x] if isinstance(x, str) else []) + (list(p) if isinstance(p, list) else [])
+    members_proj = [[x, *p] if isinstance(x, str) else list(p)
                     for x, p in zip(lead, proj["participants"].to_numpy(dtype=object)[proj_ok],
                                     strict=True)]
-    lists_ = list(members_act) + members_proj
-    days = np.concatenate([act_day[act_ok], proj_last[proj_ok]]).astype("datetime64[D]")
-    lengths = np.fromiter((len(v) if isinstance(v, list) else 0 for v in lists_),
-                          dtype=np.int64, count=len(lists_))
-    if not lengths.sum() or n == 0:
-        return Evidence(np.zeros(0, np.int64), np.zeros(0, "datetime64[D]"), max(n, 1))
-    event = np.repeat(np.arange(len(lists_)), lengths)
-    flat = pd.Series([e for v in lists_ if isinstance(v, list) for e in v], dtype="str")
-    pos = index_in(flat, ids)
-    keep = pos >= 0
-    m = pd.DataFrame({"e": event[keep], "v": pos[keep]}).drop_duplicates()
-    pairs = m.merge(m, on="e")
-    pairs = pairs[pairs["v_x"].to_numpy() < pairs["v_y"].to_numpy()]
-    key = pairs["v_x"].to_numpy(np.int64) * n + pairs["v_y"].to_numpy(np.int64)
-    when = days[pairs["e"].to_numpy()].astype(np.int64)
-    if not len(key):
-        return Evidence(np.zeros(0, np.int64), np.zeros(0, "datetime64[D]"), n)
-    order = np.lexsort((when, key))
+    events = [*acts["participants"].to_numpy(dtype=object)[act_ok], *members_proj]
+    days = np.concatenate([act_day[act_ok], proj_last[proj_ok]]).astype(np.int64)
+    empty = Evidence(np.zeros(0, np.int64), np.zeros(0, "datetime64[D]"), max(n, 1))
+    if not events or n == 0:
+        return empty
+    event, member = _memberships(events, ids)
+    a, b, e = _pairs_within(event, member)
+    if not len(a):
+        return empty
+    key = np.minimum(a, b) * n + np.maximum(a, b)
+    when = days[e]
+    order = np.argsort(key, kind="stable")
     key, when = key[order], when[order]
-    last_of = np.r_[key[1:] != key[:-1], True]
-    return Evidence(key[last_of], when[last_of].astype("datetime64[D]"), n)
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    return Evidence(key[first], np.maximum.reduceat(when, first).astype("datetime64[D]"), n)
+
+
+def _memberships(events: list, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(event, vertex) of every member of every event that is one of ``ids``, by event."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lists = pa.array([v if isinstance(v, list) else [] for v in events],
+                     type=pa.list_(pa.string()))
+    flat = pc.list_flatten(lists)
+    event = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+    pos = pc.index_in(flat, value_set=pa.array(ids, type=pa.string()))
+    pos = pos.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    keep = pos >= 0
+    return event[keep], pos[keep]
+
+
+def _pairs_within(event: np.ndarray, member: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of distinct members within each event (``event`` sorted), vectorized."""
+    if not len(event):
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, z
+    first = np.flatnonzero(np.r_[True, event[1:] != event[:-1]])
+    size = np.diff(np.r_[first, len(event)])
+    offset = np.arange(len(event)) - np.repeat(first, size)  # position within the event
+    later = np.repeat(size, size) - offset - 1               # members after this one
+    total = int(later.sum())
+    i = np.repeat(np.arange(len(event)), later)
+    start_of_i = np.repeat(np.cumsum(later) - later, later)
+    j = i + 1 + (np.arange(total) - start_of_i)
+    a, b = member[i], member[j]
+    distinct = a != b
+    return a[distinct], b[distinct], event[i][distinct]
 
 
 def lists(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,

@@ -101,9 +101,9 @@ def match(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
     res_v = index_in(res["org_id"], ids)
     need_ok = open_needs(kg, day) & (need_v >= 0)
     res_ok = offered_resources(kg, day) & (res_v >= 0)
-    cat_codes, _ = codes(pd.concat([needs["category"], res["category"]], ignore_index=True)
-                         .astype("str"))
-    need_cat, res_cat = cat_codes[:len(needs)], cat_codes[len(needs):]
+    categories = list(schema.CATEGORIES)
+    need_cat = index_in(needs["category"], categories)
+    res_cat = index_in(res["category"], categories)
     need_ok &= need_cat >= 0
     res_ok &= res_cat >= 0
     ni = np.flatnonzero(need_ok)
@@ -112,19 +112,20 @@ def match(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
         return _empty()
 
     place = _place_keys(view)  # (4, n): community, street, district, city key per vertex
-    scope = pd.Series(res["scope"].astype("str").fillna(schema.DEFAULT_SCOPE)).map(
-        {c: i for i, c in enumerate(LEVELS)}).fillna(1).to_numpy(dtype=np.int64)
+    scope = index_in(res["scope"], list(LEVELS))
+    scope[scope < 0] = LEVELS.index(schema.DEFAULT_SCOPE)
     idle = idle_resources(kg, day)
-    res_id = res["id"].astype("str").to_numpy(dtype=object)
-    id_rank = np.empty(len(res), dtype=np.int64)
-    id_rank[np.argsort(res_id, kind="stable")] = np.arange(len(res))
+    res_id = res["id"].to_numpy(dtype=object)
+    id_rank = _ranks(res_id)
+    need_id = needs["id"].to_numpy(dtype=object)
 
     degree, attached = view.degree, view.attached
     edge_keys = np.sort(view.arrays.source.astype(np.int64) * view.n + view.arrays.target)
     situation = np.where(degree == 0, 0, np.where(attached, 1, 2))  # isolated/axis/cut off
-    ncat = int(max(cat_codes.max(), 0)) + 1
+    ncat = len(categories)
     slack = top + _demotable(view, need_v[ni], need_cat[ni], res_v[ri], res_cat[ri], ncat) + 1
 
+    rbits = max(int(len(res)).bit_length(), 1)
     pairs_n, pairs_r = [], []
     for level in range(len(LEVELS)):
         rsel = ri[(scope[ri] >= level) & (place[level][res_v[ri]] >= 0)]
@@ -140,7 +141,8 @@ def match(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
             if not take.any():
                 continue
             rank = _mend_rank_for(s, res_v[rsel], degree, attached, level == len(LEVELS) - 1)
-            order = np.lexsort((id_rank[rsel], ~idle[rsel], rank, r_group))
+            gkey = (((r_group << 2 | rank) << 1 | ~idle[rsel]) << rbits) | id_rank[rsel]
+            order = np.argsort(gkey, kind="stable")
             sorted_group = r_group[order]
             start = np.searchsorted(sorted_group, n_group[take], side="left")
             stop = np.searchsorted(sorted_group, n_group[take], side="right")
@@ -159,17 +161,21 @@ def match(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
         return _empty()
     pn, pr = np.concatenate(pairs_n), np.concatenate(pairs_r)
     a, b = need_v[pn], res_v[pr]
+    keep = a != b
+    pn, pr, a, b = pn[keep], pr[keep], a[keep], b[keep]
     prox = _proximity(place, a, b)
-    keep = (a != b) & (prox <= scope[pr])
-    pn, pr, a, b, prox = pn[keep], pr[keep], a[keep], b[keep], prox[keep]
-    dedup = pd.DataFrame({"n": pn, "r": pr}).duplicated().to_numpy()
-    pn, pr, a, b, prox = pn[~dedup], pr[~dedup], a[~dedup], b[~dedup], prox[~dedup]
     lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
     key = lo * view.n + hi
     at = np.minimum(np.searchsorted(edge_keys, key), max(len(edge_keys) - 1, 0))
     tied = (edge_keys[at] == key) if len(edge_keys) else np.zeros(len(key), dtype=bool)
     mends = _mends(a, b, degree, attached, prox == len(LEVELS) - 1, tied)
-    order = np.lexsort((id_rank[pr], ~idle[pr], tied, mends, prox, pn))
+    # one integer orders the pairs: need (by id), proximity, mends, existing tie, in use, id
+    order_key = (((((_ranks(need_id)[pn].astype(np.int64) << 2 | prox) << 2 | mends) << 1
+                   | tied) << 1 | ~idle[pr]) << rbits) | id_rank[pr]
+    order = np.argsort(order_key, kind="stable")
+    order_key = order_key[order]
+    fresh = np.r_[True, order_key[1:] != order_key[:-1]]  # a pair found at two levels
+    order = order[fresh]
     pn, pr, a, b, prox, mends, tied = (x[order] for x in (pn, pr, a, b, prox, mends, tied))
     first = np.r_[True, pn[1:] != pn[:-1]]
     start_of = np.maximum.accumulate(np.where(first, np.arange(len(pn)), 0))
@@ -178,20 +184,28 @@ def match(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
     pn, pr, a, b, prox, mends, tied, rank = (x[best] for x in
                                              (pn, pr, a, b, prox, mends, tied, rank))
     out = pd.DataFrame({
-        "need_id": needs["id"].astype("str").to_numpy(dtype=object)[pn],
+        "need_id": need_id[pn],
         "need_org": ids[a],
         "resource_id": res_id[pr],
         "resource_org": ids[b],
-        "category": res["category"].astype("str").to_numpy(dtype=object)[pr],
+        "category": np.asarray(categories, dtype=object)[res_cat[pr]],
         "proximity": np.asarray(LEVELS, dtype=object)[prox],
         "mends": pd.Series(np.asarray([*_MENDS, None], dtype=object)[mends], dtype=object),
         "new_tie": ~tied,
         "rank": rank.astype(np.int64),
     })
-    out["reasons"] = _reasons(view, out, a, b, prox, mends, ~tied, idle[pr],
+    out["reasons"] = _reasons(view, res_cat[pr], a, b, prox, mends, ~tied, idle[pr],
                               scope[pr])
-    out = out.sort_values(["need_id", "rank"], kind="stable").reset_index(drop=True)
+    out = out.astype({c: "str" for c in ("need_id", "need_org", "resource_id", "resource_org",
+                                          "category", "proximity")})
     return out[list(MATCH_COLUMNS)]
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """The rank of every value in sorted order (ties by position)."""
+    out = np.empty(len(values), dtype=np.int64)
+    out[np.argsort(values, kind="stable")] = np.arange(len(values))
+    return out
 
 
 def _empty() -> pd.DataFrame:
@@ -207,18 +221,12 @@ def _place_keys(view: LayerView) -> np.ndarray:
     """Per vertex, an integer key of its community, street, district and city (``-1``:
     unknown); keys of a level are equal exactly when the places are."""
     orgs = view.orgs
+    d, s, c = (codes(orgs[col])[0] for col in ("district", "street", "community"))
+    ns, nc = int(s.max(initial=-1)) + 2, int(c.max(initial=-1)) + 2
     out = np.zeros((4, view.n), dtype=np.int64)
-    columns = (("district", "street", "community"), ("district", "street"), ("district",))
-    for level, cols in enumerate(columns):
-        stacked = np.column_stack([codes(orgs[c].astype("str"))[0] for c in cols]) \
-            if view.n else np.zeros((0, len(cols)), dtype=np.int64)
-        if len(stacked):
-            key = np.unique(stacked, axis=0, return_inverse=True)[1].reshape(-1)
-            key = key.astype(np.int64)
-            key[np.any(stacked < 0, axis=1)] = -1
-        else:
-            key = np.zeros(0, dtype=np.int64)
-        out[level] = key
+    out[2] = d
+    out[1] = np.where((d >= 0) & (s >= 0), d * ns + s, -1)
+    out[0] = np.where(out[1] >= 0, np.where(c >= 0, out[1] * nc + c, -1), -1)
     return out  # the city level is 0 for everyone
 
 
@@ -280,40 +288,38 @@ def _demotable(view: LayerView, need_v: np.ndarray, need_cat: np.ndarray, res_v:
     return own + np.bincount(owner, weights=partner_res, minlength=len(need_v)).astype(np.int64)
 
 
-def _reasons(view: LayerView, out: pd.DataFrame, a: np.ndarray, b: np.ndarray,
+def _reasons(view: LayerView, category: np.ndarray, a: np.ndarray, b: np.ndarray,
              prox: np.ndarray, mends: np.ndarray, new: np.ndarray, idle: np.ndarray,
              scope: np.ndarray) -> list[list[str]]:
     """Chinese sentences a person can read out: why this resource for this need."""
     orgs = view.orgs
-    name = orgs["name"].astype("str").fillna("").to_numpy(dtype=object)
-    place_cols = [orgs[c].astype("str").to_numpy(dtype=object)
-                  for c in ("community", "street", "district")]
-    category = out["category"].to_numpy(dtype=object)
+    name = orgs["name"].to_numpy(dtype=object)
+    places = [orgs[c].to_numpy(dtype=object) for c in ("community", "street", "district")]
+    cats = [t.zh for t in schema.CATEGORIES.values()]
+    scopes = [t.zh for t in schema.SCOPES.values()]
+    degree, attached = view.degree, view.attached
+    new_text = ("双方已有共建关系，可在现有共建中落实", "双方尚无共建关系，可借此新建共建")
+    idle_text = ("该资源已用于在建项目", "该资源尚未被任何在建项目使用")
     reasons = []
-    for i in range(len(out)):
-        na, nb = name[a[i]], name[b[i]]
-        cat = schema.label(schema.CATEGORIES, category[i])
-        level = int(prox[i])
+    for i, ai, bi, level, m in zip(range(len(a)), a.tolist(), b.tolist(), prox.tolist(),
+                                   mends.tolist(), strict=True):
+        na, nb = name[ai], name[bi]
+        cat = cats[category[i]]
         if level < 3:
-            where = place_cols[level][a[i]]
-            first = f"「{nb}」与「{na}」同在{where}，需求与资源同属「{cat}」类"
+            first = f"「{nb}」与「{na}」同在{places[level][ai]}，需求与资源同属「{cat}」类"
         else:
-            first = (f"「{nb}」（{place_cols[2][b[i]]}）的资源面向全市，可服务"
-                     f"{place_cols[2][a[i]]}的「{na}」，同属「{cat}」类")
-        scope_zh = schema.label(schema.SCOPES, LEVELS[int(scope[i])])
-        sentences = [first + f"（服务范围：{scope_zh}）"]
-        m = int(mends[i])
+            first = (f"「{nb}」（{places[2][bi]}）的资源面向全市，可服务{places[2][ai]}的"
+                     f"「{na}」，同属「{cat}」类")
+        sentences = [f"{first}（服务范围：{scopes[scope[i]]}）"]
         if m == 0:
-            lone = na if view.degree[a[i]] == 0 else nb
+            lone = na if degree[ai] == 0 else nb
             sentences.append(f"「{lone}」目前没有任何有效共建关系，这次对接将是它的第一条共建关系")
         elif m == 1:
-            lone = na if not view.attached[a[i]] else nb
+            lone = na if not attached[ai] else nb
             sentences.append(f"「{lone}」所在的组织群与街道社区党组织不连通，这次对接可使其重新连通")
         elif m == 2:
-            sentences.append(f"这次对接将在{place_cols[2][a[i]]}与{place_cols[2][b[i]]}之间"
-                             "新建一条跨区共建关系")
-        sentences.append("双方尚无共建关系，可借此新建共建" if new[i]
-                         else "双方已有共建关系，可在现有共建中落实")
-        sentences.append("该资源尚未被任何在建项目使用" if idle[i] else "该资源已用于在建项目")
+            sentences.append(f"这次对接将在{places[2][ai]}与{places[2][bi]}之间新建一条跨区共建关系")
+        sentences.append(new_text[bool(new[i])])
+        sentences.append(idle_text[bool(idle[i])])
         reasons.append(sentences)
     return reasons
