@@ -345,14 +345,16 @@ class KnowledgeGraph:
         return g
 
     def counts(self) -> dict[str, int]:
-        """Rows in every table.
+        """Rows in every table (the tables of the three lists only when not empty).
 
         Examples
         --------
         >>> KnowledgeGraph().counts()["party_orgs"]
         0
         """
-        return {name: len(df) for name, df in self.tables()}
+        # the tables of the three lists count only when the ledger has them
+        return {name: len(df) for name, df in self.tables()
+                if len(df) or name not in LIST_TABLES}
 
 
 def _first(value: Any) -> Any:
