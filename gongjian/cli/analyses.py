@@ -67,7 +67,8 @@ def _show(df: pd.DataFrame, analysis: str, *, fmt: str, output: Path | None, lan
 
 
 _WindowOpt = Annotated[Optional[int], typer.Option(
-    "--window", min=1, help="只计近 N 天内有共同活动或项目的共建关系；关系均已休眠的组织列为 dormant "
+    "--window", min=1, help="只计近 N 天内有共同活动或项目的共建关系；"
+                            "关系均已休眠的组织列为 dormant "
                             "Count a tie only when evidenced by a shared activity or project in "
                             "the last N days.", show_default=False)]
 

@@ -34,7 +34,8 @@ _WindowOpt = Annotated[int, typer.Option(
 _ByOpt = Annotated[Literal["district", "street"], typer.Option(
     "--by", help="统计口径 One row per district or per street.")]
 _StaleOpt = Annotated[int, typer.Option(
-    "--stale-days", min=0, help="需求提出超过这么多天仍待认领，计为长期未认领 A need open this many "
+    "--stale-days", min=0, help="需求提出超过这么多天仍待认领，计为长期未认领 "
+                                "A need open this many "
                                 "days or more is stale.")]
 
 
@@ -66,7 +67,8 @@ def match_command(graph: GraphArg, as_of: AsOfOpt = None, top: _TopOpt = 3,
         df = match(kg, as_of=day, top=top)
     needs = df["need_id"].nunique()
     _show(df, "match", fmt=fmt, output=output, lang=lang,
-          title=pick(lang, f"{needs} 个待认领需求的对接建议", f"suggestions for {needs} open needs"))
+          title=pick(lang, f"{needs} 个待认领需求的对接建议",
+                     f"suggestions for {needs} open needs"))
 
 
 def dormant_command(graph: GraphArg, as_of: AsOfOpt = None, window: _WindowOpt = 365,
@@ -92,7 +94,9 @@ def dormant_command(graph: GraphArg, as_of: AsOfOpt = None, window: _WindowOpt =
 def lists_command(graph: GraphArg, as_of: AsOfOpt = None, by: _ByOpt = "district",
                   stale_days: _StaleOpt = 90, fmt: FormatOpt = "table",
                   output: OutputOpt = None, lang: LangOpt = "zh") -> None:
-    """三张清单概况：待认领与长期未认领需求、在供与闲置资源、实施中项目、无项目的社区 The three lists.
+    """三张清单概况：待认领与长期未认领需求、在供与闲置资源、实施中项目、无项目的社区.
+
+    The three lists per district or street.
 
     例 Example:  gongjian lists 台账/ --by street
 

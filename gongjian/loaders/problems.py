@@ -54,12 +54,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_uscc_check": ("统一社会信用代码校验位不对（按 GB 32100-2015 应为「{expected}」），请核对",
                        "the check character is wrong (GB 32100-2015 gives '{expected}')"),
     "duplicate": ("与第{first}行重复", "duplicates row {first}"),
-    "bad_number": ("不是非负数（应填写如 12 或 12.5）", "not a non-negative number (e.g. 12 or 12.5)"),
+    "bad_number": ("不是非负数（应填写如 12 或 12.5）",
+                   "not a non-negative number (e.g. 12 or 12.5)"),
     "missing_org": ("{side}编码和{side}名称都为空", "both the {side_en} id and name are empty"),
     "few_participants": ("参与组织少于两个（去重后只有{count}个），活动记录需要至少两个组织",
                          "fewer than two participating organizations ({count} after removing "
                          "repeats); an activity needs at least two"),
-    "unknown_participant": ("参与组织「{entry}」在党组织表中既不是组织编码也不是组织名称；最接近的：{suggest}",
+    "unknown_participant": ("参与组织「{entry}」在党组织表中既不是组织编码也不是组织名称；"
+                            "最接近的：{suggest}",
                             "participant '{entry}' is neither an id nor a name of a Party "
                             "organization; closest: {suggest}"),
     "ambiguous_participant": ("有多个党组织叫「{entry}」（{candidates}），请改填组织编码",
@@ -109,7 +111,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "the organization is its own superior; the link is dropped"),
     "unknown_parent_code": ("区域表中没有这个上级代码", "no region has this code"),
 }
-WARNINGS = frozenset({"unknown_project", "name_mismatch", "self_relation", "level_members", "uncovered_members",
+WARNINGS = frozenset({"unknown_project",
+                      "name_mismatch", "self_relation", "level_members", "uncovered_members",
                       "coverage_host", "unknown_covering_org", "unknown_parent",
                       "rejected_covering_org", "rejected_parent", "self_parent",
                       "unknown_parent_code"})

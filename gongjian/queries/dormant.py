@@ -36,7 +36,7 @@ from gongjian.loaders.references import index_in
 from gongjian.queries.layer import LayerView, layer_view
 from gongjian.queries.lists import Evidence, evidence
 
-__all__ = ["DORMANT_COLUMNS", "DEFAULT_WINDOW", "dormant", "evidenced_view", "layer_evidence"]
+__all__ = ["DEFAULT_WINDOW", "DORMANT_COLUMNS", "dormant", "evidenced_view", "layer_evidence"]
 
 DORMANT_COLUMNS: tuple[str, ...] = ("source_id", "source_name", "target_id", "target_name",
                                     "type", "start", "last_evidence", "days_since")

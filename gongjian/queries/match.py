@@ -125,7 +125,7 @@ def match(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
     ncat = len(categories)
     slack = top + _demotable(view, need_v[ni], need_cat[ni], res_v[ri], res_cat[ri], ncat) + 1
 
-    rbits = max(int(len(res)).bit_length(), 1)
+    rbits = max(len(res).bit_length(), 1)
     pairs_n, pairs_r = [], []
     for level in range(len(LEVELS)):
         rsel = ri[(scope[ri] >= level) & (place[level][res_v[ri]] >= 0)]

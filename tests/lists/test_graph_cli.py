@@ -142,7 +142,8 @@ def test_graph_file_input_and_errors(make_ledger, tmp_path):
 def test_init_writes_the_four_templates_with_drop_downs(tmp_path):
     run("init", tmp_path / "模板")
     for name, column, value in (("需求清单", "类别", "场地"), ("资源清单", "服务范围", "全市"),
-                                ("项目清单", "状态", "实施中"), ("活动记录", "活动类型", "联席会议")):
+                                ("项目清单", "状态", "实施中"),
+                                ("活动记录", "活动类型", "联席会议")):
         book = load_workbook(tmp_path / "模板" / f"{name}.xlsx")
         sheet = book[name]
         headers = [c.value for c in sheet[1]]

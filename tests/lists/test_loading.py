@@ -109,7 +109,8 @@ def test_gb18030_and_workbook(make_ledger, tmp_path):
     ("projects", PROJ_HEADER, PROJECTS, 0, 1, "", "missing_value", "项目名称"),
     ("projects", PROJ_HEADER, PROJECTS, 0, 5, "N1、N99", "unknown_need", "对应需求"),
     ("projects", PROJ_HEADER, PROJECTS, 0, 6, "R99", "unknown_resource", "使用资源"),
-    ("projects", PROJ_HEADER, PROJECTS, 0, 4, "U1、不存在的单位", "unknown_participant", "参与组织"),
+    ("projects", PROJ_HEADER, PROJECTS, 0, 4, "U1、不存在的单位", "unknown_participant",
+     "参与组织"),
     ("projects", PROJ_HEADER, PROJECTS, 0, 9, "进行了", "bad_choice", "状态"),
     ("projects", PROJ_HEADER, PROJECTS, 0, 8, "2024-01-01", "end_before_start", "结束日期"),
     ("projects", PROJ_HEADER, PROJECTS, 0, 2, "X9", "unknown_id", "牵头组织编码"),
@@ -169,8 +170,9 @@ def test_ambiguous_and_rejected_names(make_ledger):
     from .conftest import PARTY, PARTY_HEADER
 
     party = [list(r) for r in PARTY]
-    party.append(["U7", "玄武区图书馆党支部", "机关党组织", "秦淮区", "", "", ""])  # a repeated name
-    party.append(["U8", "坏行单位党支部", "不存在的类别", "玄武区", "", "", ""])  # a rejected row
+    # a repeated name, and a row rejected for its kind
+    party.append(["U7", "玄武区图书馆党支部", "机关党组织", "秦淮区", "", "", ""])
+    party.append(["U8", "坏行单位党支部", "不存在的类别", "玄武区", "", "", ""])
     acts = [("2025-03-15", "会", "", "S1、玄武区图书馆党支部", "", ""),
             ("2025-03-16", "会", "", "S1、坏行单位党支部", "", "")]
     ledger = read_ledger(make_ledger(party=(PARTY_HEADER, party), activities=(ACT_HEADER, acts)))
