@@ -155,3 +155,21 @@ def test_init_writes_the_four_templates_with_drop_downs(tmp_path):
     headers = [c.value for c in load_workbook(tmp_path / "模板" / "需求清单.xlsx")["需求清单"][1]]
     assert headers[:3] == ["需求编号*", "提出组织编码*", "提出组织名称"]
     assert read_ledger(tmp_path / "模板").problems == []
+
+
+def test_gexf_carries_the_lists(scenario, tmp_path):
+    import networkx as nx
+
+    from gongjian.viz.export import export_network
+
+    path = export_network(scenario, tmp_path / "网络.gexf", "gexf", as_of=AS_OF)
+    g = nx.read_gexf(path)
+    assert g.nodes["Need:N1"]["kind_label"] == "需求"
+    assert g.nodes["Resource:R5"]["label"] == "专家义诊"
+    assert g.edges["Need:N1", "C2"]["types"] == "raised_by"
+    assert g.edges["Project:P2", "Need:N4"]["types"] == "answers"
+    assert g.edges["Project:P1", "U1"]["type_label"] == "参与"
+    bare = type(scenario).from_frames(party_orgs=scenario.party_orgs,
+                                      relations=scenario.relations)
+    plain = nx.read_gexf(export_network(bare, tmp_path / "无.gexf", "gexf", as_of=AS_OF))
+    assert sorted(plain.nodes) == sorted(scenario.party_orgs["id"])
