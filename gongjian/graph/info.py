@@ -24,7 +24,7 @@ from gongjian.graph.model import LIST_NODE_TABLES, LIST_TABLES, NODE_TABLES, Kno
 from gongjian.i18n import pick
 from gongjian.loaders.tables import TABLES
 
-__all__ = ["LABELS", "SECTIONS", "flatten", "summarize"]
+__all__ = ["LABELS", "OPTIONAL_SECTIONS", "SECTIONS", "flatten", "summarize"]
 
 #: Section → (Chinese title, English title), in the order they are shown.
 SECTIONS: dict[str, tuple[str, str]] = {
@@ -35,6 +35,9 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "districts": ("按区", "by district"),
     "list_link_types": ("三张清单关系按类型", "ties of the three lists by type"),
 }
+
+#: Sections shown only when they have rows (the ledger's three lists are optional).
+OPTIONAL_SECTIONS: tuple[str, ...] = ("list_link_types",)
 
 #: Column → (Chinese header, English header) for output.
 LABELS: dict[str, tuple[str, str]] = {
