@@ -173,3 +173,9 @@ def test_gexf_carries_the_lists(scenario, tmp_path):
                                       relations=scenario.relations)
     plain = nx.read_gexf(export_network(bare, tmp_path / "无.gexf", "gexf", as_of=AS_OF))
     assert sorted(plain.nodes) == sorted(scenario.party_orgs["id"])
+
+
+def test_info_table_shows_the_lists_only_when_present(make_ledger):
+    plain = make_ledger("plain", needs=None, resources=None, projects=None, activities=None)
+    assert "三张清单" not in run("info", plain).stdout
+    assert "三张清单关系按类型" in run("info", make_ledger("full")).stdout
