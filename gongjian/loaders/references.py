@@ -259,7 +259,24 @@ def check_list_refs(table: Checked, column: str, known: object, code: str) -> No
 def check_lists(checked: Mapping[str, Checked], orgs: Checked) -> None:
     """Checks across tables for the three lists and the activity record: organization ends
     by id or name, participants, the needs and resources a project names, an activity's
-    project, and activities with fewer than two organizations."""
+    project, and activities with fewer than two organizations.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from gongjian.loaders.read import read_ledger
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "党组织.csv").write_text("组织编码,组织名称,组织类别,所属区\\n"
+    ...                                  "C1,丹凤街社区党委,社区党委,玄武区\\n"
+    ...                                  "U1,档案馆党支部,机关党组织,玄武区\\n")
+    >>> _ = (d / "共建关系.csv").write_text("甲方编码,乙方编码,关系类型\\n")
+    >>> _ = (d / "活动记录.csv").write_text("活动日期,活动名称,参与组织\\n"
+    ...                                   "2025-03-15,联席会,C1、档案馆党支部\\n"
+    ...                                   "2025-03-16,会,C1\\n")
+    >>> ledger = read_ledger(d)
+    >>> ledger.activities["participants"].tolist(), [p.code for p in ledger.errors]
+    ([['C1', 'U1']], ['few_participants'])
+    """
     if not any(key in checked for key in LIST_TABLES):
         return
     index = org_index(orgs)

@@ -50,7 +50,18 @@ def _check_window(window: int) -> None:
 
 
 def layer_evidence(kg: KnowledgeGraph, as_of: dt.date | str | None = None) -> Evidence:
-    """The evidence of the day's co-building layer (over its vertices), cached on the graph."""
+    """The evidence of the day's co-building layer (over its vertices), cached on the graph.
+
+    Examples
+    --------
+    >>> kg = KnowledgeGraph.from_frames(
+    ...     party_orgs=pd.DataFrame({"id": ["a", "b"], "name": ["甲", "乙"],
+    ...                              "kind": ["community", "unit"], "district": ["玄武区"] * 2}),
+    ...     activities=pd.DataFrame({"date": pd.to_datetime(["2025-01-02"]),
+    ...                              "participants": [["b", "a"]]}))
+    >>> str(layer_evidence(kg, "2025-06-30").lookup(np.array([0]), np.array([1]))[0])
+    '2025-01-02'
+    """
     view = layer_view(kg, as_of)
     key = ("queries.dormant.evidence", view.arrays.as_of)
     if key not in view._extra:
@@ -122,6 +133,16 @@ def evidenced_view(kg: KnowledgeGraph, as_of: dt.date | str | None = None, *,
 
     Same vertices as :func:`~gongjian.queries.layer.layer_view` (so degrees compare), fewer
     edges. Not cached: cheap to make from the cached layer and evidence.
+
+    Examples
+    --------
+    >>> kg = KnowledgeGraph.from_frames(
+    ...     party_orgs=pd.DataFrame({"id": ["a", "b"], "name": ["甲", "乙"],
+    ...                              "kind": ["community", "unit"], "district": ["玄武区"] * 2}),
+    ...     relations=pd.DataFrame({"source_id": ["a"], "target_id": ["b"],
+    ...                             "type": ["pairing"]}))
+    >>> evidenced_view(kg, "2025-06-30").degree.tolist()
+    [0, 0]
     """
     _check_window(window)
     view = layer_view(kg, as_of)

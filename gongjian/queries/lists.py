@@ -52,7 +52,16 @@ PROJECT_YEAR = 365
 
 
 def open_needs(kg: KnowledgeGraph, day: pd.Timestamp) -> np.ndarray:
-    """Mask of the needs open on ``day``: status open (or empty), raised on or before it."""
+    """Mask of the needs open on ``day``: status open (or empty), raised on or before it.
+
+    Examples
+    --------
+    >>> kg = KnowledgeGraph.from_frames(needs=pd.DataFrame({
+    ...     "id": ["N1", "N2", "N3"], "status": ["open", None, "done"],
+    ...     "raised": pd.to_datetime(["2025-01-01", "2025-09-01", None])}))
+    >>> open_needs(kg, pd.Timestamp("2025-06-30")).tolist()
+    [True, False, False]
+    """
     needs = kg.needs
     status = needs["status"].astype("str").fillna("open")
     raised = pd.to_datetime(needs["raised"])
@@ -60,7 +69,15 @@ def open_needs(kg: KnowledgeGraph, day: pd.Timestamp) -> np.ndarray:
 
 
 def offered_resources(kg: KnowledgeGraph, day: pd.Timestamp) -> np.ndarray:
-    """Mask of the resources still offered on ``day`` (有效期至 empty or not passed)."""
+    """Mask of the resources still offered on ``day`` (有效期至 empty or not passed).
+
+    Examples
+    --------
+    >>> kg = KnowledgeGraph.from_frames(resources=pd.DataFrame({
+    ...     "id": ["R1", "R2"], "until": pd.to_datetime([None, "2024-12-31"])}))
+    >>> offered_resources(kg, pd.Timestamp("2025-06-30")).tolist()
+    [True, False]
+    """
     until = pd.to_datetime(kg.resources["until"])
     return (until.isna() | (until >= day)).to_numpy(dtype=bool)
 
@@ -84,7 +101,17 @@ def active_projects(kg: KnowledgeGraph, day: pd.Timestamp) -> np.ndarray:
 
 
 def idle_resources(kg: KnowledgeGraph, day: pd.Timestamp) -> np.ndarray:
-    """Mask of the resources no active project uses on ``day``."""
+    """Mask of the resources no active project uses on ``day``.
+
+    Examples
+    --------
+    >>> kg = KnowledgeGraph.from_frames(
+    ...     resources=pd.DataFrame({"id": ["R1", "R2"]}),
+    ...     projects=pd.DataFrame({"id": ["P1"], "status": ["active"],
+    ...                            "resource_ids": [["R2"]]}))
+    >>> idle_resources(kg, pd.Timestamp("2025-06-30")).tolist()
+    [True, False]
+    """
     used_lists = kg.projects.loc[active_projects(kg, day), "resource_ids"]
     used = [r for v in used_lists.to_numpy(dtype=object) if isinstance(v, list) for r in v]
     return index_in(kg.resources["id"], pd.unique(np.asarray(used, dtype=object))) < 0 \
