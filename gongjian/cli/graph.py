@@ -66,7 +66,7 @@ def info_command(graph: GraphArg, fmt: FormatOpt = "table", output: OutputOpt = 
 
     例 Example:  gongjian info 图.gjg   ·   gongjian info 台账/ -f xlsx -o 概况.xlsx
     """
-    from gongjian.graph.info import LABELS, SECTIONS, flatten, summarize
+    from gongjian.graph.info import LABELS, OPTIONAL_SECTIONS, SECTIONS, flatten, summarize
 
     kg = open_graph(graph)
     parts = summarize(kg, lang=lang)
@@ -80,6 +80,8 @@ def info_command(graph: GraphArg, fmt: FormatOpt = "table", output: OutputOpt = 
                                f"source {meta.get('source', '?')} · built "
                                f"{meta.get('built', '?')}"), markup=False)
     for name, df in parts.items():
+        if name in OPTIONAL_SECTIONS and df.empty:
+            continue
         emit(df, fmt="table", output=None, labels=LABELS, lang=lang,
              title=pick(lang, *SECTIONS[name]))
 

@@ -54,6 +54,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_uscc_check": ("统一社会信用代码校验位不对（按 GB 32100-2015 应为「{expected}」），请核对",
                        "the check character is wrong (GB 32100-2015 gives '{expected}')"),
     "duplicate": ("与第{first}行重复", "duplicates row {first}"),
+    "bad_number": ("不是非负数（应填写如 12 或 12.5）",
+                   "not a non-negative number (e.g. 12 or 12.5)"),
+    "missing_org": ("{side}编码和{side}名称都为空", "both the {side_en} id and name are empty"),
+    "few_participants": ("参与组织少于两个（去重后只有{count}个），活动记录需要至少两个组织",
+                         "fewer than two participating organizations ({count} after removing "
+                         "repeats); an activity needs at least two"),
+    "unknown_participant": ("参与组织「{entry}」在党组织表中既不是组织编码也不是组织名称；"
+                            "最接近的：{suggest}",
+                            "participant '{entry}' is neither an id nor a name of a Party "
+                            "organization; closest: {suggest}"),
+    "ambiguous_participant": ("有多个党组织叫「{entry}」（{candidates}），请改填组织编码",
+                              "several Party organizations are named '{entry}' ({candidates}); "
+                              "give the id"),
+    "rejected_participant": ("参与组织「{entry}」在党组织表第{org_row}行，但该行有错误未载入；"
+                             "请先改正那一行",
+                             "participant '{entry}' is on row {org_row} of the Party "
+                             "organizations, which was rejected; fix that row first"),
+    "unknown_need": ("需求清单中没有需求编号「{entry}」", "no need has the id '{entry}'"),
+    "unknown_resource": ("资源清单中没有资源编号「{entry}」", "no resource has the id '{entry}'"),
+    "unknown_project": ("项目清单中没有这个项目编号，活动仍记录，但不关联项目",
+                        "no project has this id; the activity is kept without its project"),
     "end_before_start": ("结束日期早于开始日期（{start}）", "ends before it starts ({start})"),
     "unknown_id": ("党组织表中没有这个组织编码", "no Party organization has this id"),
     "rejected_end": ("这个组织在党组织表第{org_row}行，但该行有错误未载入；请先改正那一行",
@@ -90,7 +111,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "the organization is its own superior; the link is dropped"),
     "unknown_parent_code": ("区域表中没有这个上级代码", "no region has this code"),
 }
-WARNINGS = frozenset({"name_mismatch", "self_relation", "level_members", "uncovered_members",
+WARNINGS = frozenset({"unknown_project",
+                      "name_mismatch", "self_relation", "level_members", "uncovered_members",
                       "coverage_host", "unknown_covering_org", "unknown_parent",
                       "rejected_covering_org", "rejected_parent", "self_parent",
                       "unknown_parent_code"})

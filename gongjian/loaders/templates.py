@@ -24,9 +24,11 @@ from gongjian.loaders.tables import CHOICES, TABLES, Column, Table
 __all__ = ["NOTES", "template_header", "write_templates"]
 
 _TYPE_NOTES = {
-    "zh": {"int": "非负整数", "date": "日期，如 2023-05-01", "list": "可填多个，用 、 分隔",
+    "zh": {"number": "非负数，可有小数",
+           "int": "非负整数", "date": "日期，如 2023-05-01", "list": "可填多个，用 、 分隔",
            "uscc": "18位统一社会信用代码", "personal": "个人信息，默认不公开显示"},
-    "en": {"int": "non-negative integer", "date": "date, e.g. 2023-05-01",
+    "en": {"number": "non-negative number",
+           "int": "non-negative integer", "date": "date, e.g. 2023-05-01",
            "list": "several values separated by 、", "uscc": "18-character credit code",
            "personal": "personal data, masked by default"},
 }
@@ -40,6 +42,16 @@ NOTES = {
     "parent_id": ("上级党组织的组织编码", "id of the superior organization"),
     "covering_org_id": ("覆盖该组织的党组织编码", "id of the covering Party organization"),
     "end": ("结束日期早于分析日期的关系视为已结束", "a tie that ended is inactive"),
+    "org_id": ("组织编码；为空时按组织名称查找",
+               "the organization's id; when empty, its name is used"),
+    "lead_id": ("牵头组织编码；为空时按牵头组织名称查找",
+                "the lead organization's id; when empty, its name is used"),
+    "participants": ("组织编码或名称，多个用 、 分隔", "ids or names, separated by 、"),
+    "need_ids": ("需求清单中的需求编号，多个用 、 分隔", "需求编号 values, separated by 、"),
+    "resource_ids": ("资源清单中的资源编号，多个用 、 分隔", "资源编号 values, separated by 、"),
+    "scope": ("单位愿意服务的范围；为空按本街道", "how far the unit will serve; empty = street"),
+    "until": ("过了这一天资源不再提供", "the resource is not offered after this day"),
+    "project_id": ("项目清单中的项目编号", "a 项目编号"),
 }
 
 
