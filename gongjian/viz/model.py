@@ -114,6 +114,14 @@ def ui_text(lang: str) -> dict[str, str]:
         "noStreet": ("（未填街道）", "(no street)"),
         "asOf": ("分析日期", "as of"),
         "otherColor": ("其他", "other"),
+        "dormant": ("休眠关系（近一年无共同活动或项目）",
+                    "dormant tie (no shared activity or project in the last year)"),
+        "needs": ("需求清单", "Needs"),
+        "resources": ("资源清单", "Resources"),
+        "projects": ("项目清单", "Projects"),
+        "matches": ("建议对接", "Suggested matches"),
+        "needWord": ("需求", "need"),
+        "resourceWord": ("资源", "resource"),
     }
     return {k: pick(lang, zh, en) for k, (zh, en) in words.items()}
 
@@ -228,7 +236,21 @@ def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_pe
                  "a": _clean(mine["start"].tolist()), "b": _clean(mine["end"].tolist())},
         "personal": bool(include_personal),
         "note": "",
+        **_lists_part(ctx, nodes, edges),
     }
+
+
+def _lists_part(ctx: Context, nodes: np.ndarray, edges: np.ndarray) -> dict[str, Any]:
+    """The page's share of the three lists (``lists``, by local index) and the dormant
+    flag per edge (``e_dz``); nothing when the ledger lacks them."""
+    out: dict[str, Any] = {}
+    if ctx.lists:
+        out["lists"] = {str(i): ctx.lists[int(g)] for i, g in enumerate(nodes)
+                        if int(g) in ctx.lists}
+    if ctx.dormant is not None:
+        out["dz"] = ctx.dormant[edges].astype(int).tolist()
+        out["marks_dormant"] = schema.PALETTE.dormant
+    return out
 
 
 def key_marks(ctx: Context, nodes: np.ndarray) -> np.ndarray:

@@ -29,6 +29,7 @@ from gongjian.i18n import pick
 from gongjian.viz.charts import bar_chart
 from gongjian.viz.context import Context, prepare, rank_bridges, select
 from gongjian.viz.findings import findings
+from gongjian.viz.lists import report_section
 from gongjian.viz.model import page_model
 from gongjian.viz.page import _context_vars, _env, node_anchor, write_html
 from gongjian.viz.static import network_picture
@@ -122,6 +123,11 @@ def _sections(ctx: Context, lang: str) -> dict[str, Any]:
         covered = float(queries.coverage(kg, by="overall")["organizational_rate"].iloc[0])
         by_street = queries.coverage(kg, by="street")
         figures.append((pick(lang, "组织覆盖率", "organizational coverage"), f"{covered:.1%}"))
+    lists = report_section(kg, day, lang)
+    if lists is not None and lists["dormant"] is not None:
+        figures.insert(2, (pick(lang, "休眠关系", "dormant ties"), lists["dormant"]))
+    if lists is not None:
+        figures += lists["figures"]
     said = findings(n_orgs=ctx.n, islands=isl, ranked_bridges=brg, clusters=clu,
                     coverage_overall=covered, coverage_by_street=by_street, lang=lang)
     return {
@@ -138,7 +144,7 @@ def _sections(ctx: Context, lang: str) -> dict[str, Any]:
                                   for m in _rows_list(r.members)[:8]],
                       "more": max(len(_rows_list(r.members)) - 8, 0)}
                      for r in cross.head(TOP).itertuples()],
-        "plan_headers": plan_headers, "plan": plan_rows,
+        "plan_headers": plan_headers, "plan": plan_rows, "lists": lists,
     }
 
 
@@ -180,5 +186,9 @@ def _report_words(lang: str) -> dict[str, str]:
         "ties": ("跨区关系", "Cross-district ties"), "members": ("成员", "Members"),
         "none": ("无", "None"), "more": ("等", "and more"), "cluster": ("片区", "Cluster"),
         "top": ("前 {0} 项", "top {0}"),
+        "lists": ("三张清单", "The three lists"),
+        "stale": ("久未认领的需求", "Needs left open"),
+        "idle": ("闲置资源", "Idle resources"),
+        "mending": ("可修补网络的最佳对接", "Best matches that mend the network"),
     }
     return {k: pick(lang, zh, en) for k, (zh, en) in words.items()} | {"top_n": str(TOP)}
