@@ -532,7 +532,7 @@ def _lists(d: _Demo, archive: dict) -> dict:
             raised = day(dt.date(2024, 1, 8), dt.date(2025, 6, 20))
             old = raised < dt.date(2025, 3, 1)
             status = rnd.choices(list(schema.NEED_STATUSES),
-                                 weights=(20, 15, 45, 20) if old else (45, 40, 15, 0))[0]
+                                 weights=(8, 15, 45, 32) if old else (45, 40, 15, 0))[0]
             need = {"id": f"XQ{len(needs) + 1:04d}", "org_id": c["id"], "org_name": c["name"],
                     "category": spelling, "description": f"{c['community']}{text}",
                     "raised": raised,

@@ -165,6 +165,10 @@ def report_section(kg: KnowledgeGraph, as_of: Any, lang: str, *,
     """The report's 三张清单 section: figures, a chart by street, stale needs, idle resources
     and the best matches that mend the network; None when the ledger lacks the lists.
 
+    Stale needs come oldest first; idle resources by district, street and id; matches that
+    mend the network by what they mend (island, cut off, cross-district), then rank, one per
+    need.
+
     Rows are plain strings (the template escapes them). ``dormant`` is the number of dormant
     ties, or None without an activity record.
     """
@@ -211,7 +215,11 @@ def report_section(kg: KnowledgeGraph, as_of: Any, lang: str, *,
                   for r in st.head(REPORT_TOP).itertuples(index=False)]
     res = kg.resources
     idle = offered_resources(kg, day) & idle_resources(kg, day)
-    idle_df = res[idle].sort_values("id", kind="stable")
+    idle_df = res[idle]
+    idle_df = idle_df.assign(
+        district_at=idle_df["org_id"].map(place["district"]).astype(object).fillna(""),
+        street_at=idle_df["org_id"].map(place["street"]).astype(object).fillna("")
+    ).sort_values(["district_at", "street_at", "id"], kind="stable")
     idle_rows = [[str(r.id), names.get(str(r.org_id), _text(r.org_id) or ""),
                   *where(r.org_id), _label(schema.CATEGORIES, r.category, lang) or "",
                   _text(r.description) or "", _label(schema.SCOPES, r.scope, lang) or ""]
