@@ -104,14 +104,14 @@ def org_lists(kg: KnowledgeGraph, layer: CoBuildingLayer, lang: str) -> dict[int
     index = pd.Index(layer.ids)
     out: dict[int, dict] = {}
 
+    position = dict(zip(index.tolist(), range(len(index)), strict=True))
+
     def slot(org: Any) -> dict | None:
-        if not isinstance(org, str):
+        p = position.get(org) if isinstance(org, str) else None
+        if p is None:
             return None
-        p = index.get_indexer(pd.Index([org]))[0]
-        if p < 0:
-            return None
-        return out.setdefault(int(p), {"needs": [], "resources": [], "projects": [],
-                                       "matches": []})
+        return out.setdefault(p, {"needs": [], "resources": [], "projects": [],
+                                  "matches": []})
 
     for r in kg.needs.itertuples(index=False):
         box = slot(r.org_id)
