@@ -4,10 +4,11 @@ What an analyst would write in an afternoon, with the same rules as
 :func:`gongjian.queries.match` and :func:`gongjian.queries.dormant`:
 
 - match: open needs and offered resources merged on category (one district of needs at a
-  time, with the resources of that district and the city-wide ones, so that the merge fits
-  in memory), filtered by scope, then a Python loop over the candidate pairs for the network
-  part (is either end an island, is one cut off from the axis — networkx components —, is
-  the tie new), a sort and the first three per need;
+  time, with the resources of that district and the city-wide ones, so that the merge and
+  the candidate list fit in memory: all candidates of the city at once took over 16 GB),
+  filtered by scope, then a Python loop over the candidate pairs for the network part (is
+  either end an island, is one cut off from the axis — networkx components —, is the tie
+  new), a sort and the first three per need;
 - dormant: the members of every activity and project exploded and self-merged into pairs,
   the last evidence per pair in a dict, and a Python loop over the active ties.
 """
@@ -61,8 +62,11 @@ def match(kg, as_of: str, top: int = 3) -> pd.DataFrame:
         projects["status"].isna() & (projects["start"].isna() | (projects["start"] <= day))
         & (projects["end"].isna() | (projects["end"] >= day)))]
     used = {r for ids in active["resource_ids"] for r in ids}
-    rows = []
+    needs = needs[["id", "org_id", "category", "district", "street", "community"]]
+    res = res[["id", "org_id", "category", "scope", "district", "street", "community"]]
+    best = []
     for district, part in needs.groupby("district"):
+        rows = []
         local = res[(res["district"] == district) | (res["scope"] == "city")]
         pairs = part.merge(local, on="category", suffixes=("_n", "_r"))
         same_d = pairs["district_n"] == pairs["district_r"]
@@ -91,11 +95,13 @@ def match(kg, as_of: str, top: int = 3) -> pd.DataFrame:
             else:
                 mend = 3
             rows.append((n_id, a, r_id, b, cat, p, mend, tied, r_id in used))
-    df = pd.DataFrame(rows, columns=["need_id", "need_org", "resource_id", "resource_org",
-                                     "category", "proximity", "mends", "tied", "used"])
-    df = df.sort_values(["need_id", "proximity", "mends", "tied", "used", "resource_id"])
-    df["rank"] = df.groupby("need_id").cumcount() + 1
-    return df[df["rank"] <= top]
+        # every need of the district is in this chunk: its best are final
+        df = pd.DataFrame(rows, columns=["need_id", "need_org", "resource_id", "resource_org",
+                                         "category", "proximity", "mends", "tied", "used"])
+        df = df.sort_values(["need_id", "proximity", "mends", "tied", "used", "resource_id"])
+        df["rank"] = df.groupby("need_id").cumcount() + 1
+        best.append(df[df["rank"] <= top])
+    return pd.concat(best, ignore_index=True).sort_values(["need_id", "rank"])
 
 
 def dormant(kg, as_of: str, window: int = 365) -> pd.DataFrame:
