@@ -254,6 +254,7 @@ def report_section(kg: KnowledgeGraph, as_of: Any, lang: str, *,
                ("可修补网络的对接" if zh else "matches that mend the network",
                 int(mending["need_id"].nunique()) if len(mending) else 0)]
     return {"chart": chart, "figures": figures, "dormant": dormant,
+            "stale_total": int(stale.sum()),
             "stale": stale_rows, "idle": idle_rows, "matches": match_rows,
             "stale_headers": (["编号", "提出组织", "所属区", "所属街道", "类别", "需求内容",
                                "提出日期", "已等待（天）"] if zh else

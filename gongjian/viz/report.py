@@ -129,7 +129,10 @@ def _sections(ctx: Context, lang: str) -> dict[str, Any]:
     if lists is not None:
         figures += lists["figures"]
     said = findings(n_orgs=ctx.n, islands=isl, ranked_bridges=brg, clusters=clu,
-                    coverage_overall=covered, coverage_by_street=by_street, lang=lang)
+                    coverage_overall=covered, coverage_by_street=by_street, lang=lang,
+                    dormant=lists["dormant"] if lists else None,
+                    active_ties=int(ctx.layer.count.sum()),
+                    stale_needs=lists["stale_total"] if lists else None)
     return {
         "figures": figures, "charts": charts, "findings": said,
         "islands": [{"href": node_anchor(r.id), "name": r.name, "district": r.district,

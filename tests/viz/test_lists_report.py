@@ -36,6 +36,9 @@ def test_lists_section_of_the_demo(tmp_path, demo_kg, open_page, artifacts):
                                  ".textContent])"))
     dormant = queries.dormant(demo_kg, as_of=DEMO_AS_OF)
     assert figures["休眠关系"] == str(len(dormant)) and len(dormant) > 0
+    found = page.evaluate("[...document.querySelectorAll('#findings li')].map(f => f.innerText)")
+    said = [f for f in found if "签而不建" in f]
+    assert len(said) == 1 and said[0].startswith(f"有 {len(dormant)} 条有效共建关系")
     # plainly: open needs, the stale ones oldest first
     needs = demo_kg.needs
     raised = pd.to_datetime(needs["raised"])
@@ -95,6 +98,7 @@ def test_no_lists_section_without_the_tables(tmp_path, small_kg, open_page):
     assert page.evaluate("document.getElementById('lists')") is None
     shown = page.evaluate("document.querySelector('main').innerText")
     assert "休眠关系" not in shown and "闲置资源" not in shown and "待认领需求" not in shown
+    assert "签而不建" not in shown
 
 
 def test_hostile_list_text_in_the_report_is_text(tmp_path, small_kg, open_page):
