@@ -186,7 +186,7 @@ def report_section(kg: KnowledgeGraph, as_of: Any, lang: str, *,
                                       ascending=[False, False, True, True], kind="stable")
     series = [("待认领需求" if zh else "open needs", schema.NEED_STATUSES["open"].color),
               (f"超过 {stale_days} 天未认领" if zh else f"open over {stale_days} days",
-               schema.PALETTE.island),
+               schema.PALETTE.dormant),
               ("闲置资源" if zh else "idle resources", schema.LIST_NODE_LABELS["Resource"].color)]
     chart = grouped_bar_chart(
         [(f"{r.district} {r.street if isinstance(r.street, str) else unnamed}",
