@@ -42,6 +42,7 @@ _RECIPES: dict[str, tuple[str, ...]] = {
     "networkx pickle": ("benchmarks/baselines/obvious_build.py",),
     "xlsx ledger": ("benchmarks/data.py",),
     "end-to-end ledger": ("benchmarks/data.py",),
+    "lists graph": ("benchmarks/lists.py", "gongjian/graph", "gongjian/schema.py"),
 }
 
 
@@ -176,6 +177,13 @@ class Dataset:
         return self._ensure("xlsx ledger", path, Side(
             "xlsx", "benchmarks.data:write_xlsx_ledger",
             {"ledger": str(self.ledger), "out": str(path)}))
+
+    def ensure_lists(self) -> Path:
+        """The graph file of the three lists' stage, generated with numpy (once)."""
+        path = self.folder / "lists.gjg"
+        return self._ensure("lists graph", path, Side(
+            "lists", "benchmarks.lists:make_graph_file",
+            {"out": str(path), "scale": self.scale, "seed": self.seed}))
 
     def ensure_e2e(self) -> Path:
         """The ledger of the end-to-end target: tables cut to :data:`E2E_ROWS` (once)."""

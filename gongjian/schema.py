@@ -22,16 +22,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = [
+    "ACTIVITY_KINDS",
+    "ACTIVITY_KIND_ALIASES",
     "AXIS_KINDS",
+    "CATEGORIES",
+    "CATEGORY_ALIASES",
     "COVERAGE",
     "COVERAGE_ALIASES",
     "CO_BUILDING_KINDS",
+    "DEFAULT_SCOPE",
     "FIELDS",
     "FIELD_ALIASES",
     "ISLAND_REASONS",
     "LEVELS",
     "LEVEL_ALIASES",
     "LINK_TYPES",
+    "LIST_LINK_TYPES",
+    "LIST_NODE_LABELS",
+    "MENDS",
+    "NEED_STATUSES",
+    "NEED_STATUS_ALIASES",
     "NODE_LABELS",
     "ORGANIZATIONAL_COVERAGE",
     "ORG_TYPES",
@@ -39,10 +49,14 @@ __all__ = [
     "PARTY_KINDS",
     "PARTY_KIND_ALIASES",
     "PLANS",
+    "PROJECT_STATUSES",
+    "PROJECT_STATUS_ALIASES",
     "REGION_LEVELS",
     "REGION_LEVEL_ALIASES",
     "RELATION_TYPES",
     "RELATION_TYPE_ALIASES",
+    "SCOPES",
+    "SCOPE_ALIASES",
     "SITE_KINDS",
     "SITE_KIND_ALIASES",
     "STATUSES",
@@ -306,6 +320,8 @@ REGION_LEVEL_ALIASES = _aliases(REGION_LEVELS)
 ISLAND_REASONS = _table(
     Term("isolated", "无共建关系", "no co-building tie", "#e74c3c"),
     Term("detached", "未连通街道社区", "cut off from the street/community axis", "#e67e22"),
+    Term("dormant", "共建关系均已休眠", "every tie dormant (no shared activity or project)",
+         "#a04000"),
 )
 
 #: Coverage plan for a 两新组织 (``queries.coverage_plan``).
@@ -313,6 +329,85 @@ PLANS = _table(
     Term("own_branch", "单独组建", "own branch", "#1e8449"),
     Term("joint_branch", "联合组建", "joint branch", "#52be80"),
     Term("instructor", "选派党建指导员", "Party-building instructor", "#f5b041"),
+)
+
+
+# --- The three lists and the activity record (三张清单与活动记录) -----------------------
+
+#: Categories shared by needs (需求清单) and resources (资源清单).
+CATEGORIES = _table(
+    Term("venue", "场地", "venue", "#1f77b4", ("活动场地", "阵地")),
+    Term("funding", "资金", "funding", "#ff7f0e", ("经费",)),
+    Term("talent", "人才", "talent", "#2ca02c", ("专业人才",)),
+    Term("volunteering", "志愿服务", "volunteering", "#d62728", ("志愿者",)),
+    Term("professional", "专业服务", "professional services", "#9467bd",
+         ("法律服务", "医疗服务", "技术服务")),
+    Term("goods", "物资", "goods", "#8c564b"),
+    Term("employment", "就业", "employment", "#e377c2", ("岗位",)),
+    Term("culture", "文化", "culture", "#7f7f7f", ("文体",)),
+    Term("other", "其他", "other", "#bcbd22"),
+)
+CATEGORY_ALIASES = _aliases(CATEGORIES)
+
+#: How far a unit will serve (资源清单 服务范围), nearest first; also the proximity of a
+#: match (同一社区 … 全市).
+SCOPES = _table(
+    Term("community", "本社区", "same community", "#1e8449", ("同一社区", "社区")),
+    Term("street", "本街道", "same street", "#52be80", ("同一街道", "街道")),
+    Term("district", "本区", "same district", "#f4d03f", ("同一区", "区")),
+    Term("city", "全市", "city", "#e67e22", ("市", "同一市")),
+)
+SCOPE_ALIASES = _aliases(SCOPES)
+#: The scope of a resource whose 服务范围 is empty.
+DEFAULT_SCOPE = "street"
+
+NEED_STATUSES = _table(
+    Term("open", "待认领", "open", "#e74c3c", ("未认领", "待对接")),
+    Term("claimed", "已认领", "claimed", "#f5b041", ("已对接",)),
+    Term("done", "已完成", "done", "#1e8449", ("完成",)),
+    Term("closed", "已关闭", "closed", "#95a5a6", ("关闭",)),
+)
+NEED_STATUS_ALIASES = _aliases(NEED_STATUSES)
+
+PROJECT_STATUSES = _table(
+    Term("planned", "计划", "planned", "#85c1e9", ("计划中", "筹备")),
+    Term("active", "实施中", "active", "#1e8449", ("进行中", "在建")),
+    Term("done", "已完成", "done", "#5d6d7e", ("完成", "已结项")),
+    Term("stopped", "已终止", "stopped", "#95a5a6", ("终止",)),
+)
+PROJECT_STATUS_ALIASES = _aliases(PROJECT_STATUSES)
+
+ACTIVITY_KINDS = _table(
+    Term("joint_meeting", "联席会议", "joint meeting", "#d68910"),
+    Term("joint_activity", "共建活动", "joint activity", "#2874a6"),
+    Term("volunteering", "志愿服务", "volunteering", "#d62728"),
+    Term("reporting_service", "报到服务", "reporting service", "#239b56"),
+    Term("other", "其他", "other", "#7f8c8d"),
+)
+ACTIVITY_KIND_ALIASES = _aliases(ACTIVITY_KINDS)
+
+#: Nodes of the three lists (kept beside :data:`NODE_LABELS`, in their own tables).
+LIST_NODE_LABELS = _table(
+    Term("Need", "需求", "need", "#e74c3c", cypher="Need"),
+    Term("Resource", "资源", "resource", "#2e86c1", cypher="Resource"),
+    Term("Project", "项目", "project", "#1e8449", cypher="Project"),
+)
+
+#: Ties of the three lists (table ``list_links``, laid out like ``links``).
+LIST_LINK_TYPES = _table(
+    Term("raised_by", "提出", "raised by", "#e74c3c", cypher="RAISED_BY"),
+    Term("offered_by", "提供", "offered by", "#2e86c1", cypher="OFFERED_BY"),
+    Term("led_by", "牵头", "led by", "#1e8449", cypher="LED_BY"),
+    Term("joined_by", "参与", "joined by", "#52be80", cypher="JOINED_BY"),
+    Term("answers", "对应需求", "answers", "#f5b041", cypher="ANSWERS"),
+    Term("uses", "使用资源", "uses", "#85c1e9", cypher="USES"),
+)
+
+#: What a suggested match would mend in the network (``queries.match``), in rank order.
+MENDS = _table(
+    Term("island", "结束孤岛", "gives an island its first tie", "#e74c3c"),
+    Term("cut_off", "连通轴心", "reconnects a group cut off from the axis", "#e67e22"),
+    Term("cross_district", "跨区联结", "joins two districts", "#8e44ad"),
 )
 
 
@@ -324,6 +419,7 @@ class Palette:
     bridge: str = "#f1c40f"
     cross_district: str = "#8e44ad"
     inactive: str = "#cccccc"
+    dormant: str = "#a04000"
 
 
 PALETTE = Palette()

@@ -73,7 +73,15 @@ def _show(df: pd.DataFrame, analysis: str, *, fmt: str, output: Path | None, lan
     emit(people, fmt=fmt, output=output, labels=LABELS[analysis], lang=lang, title=title)
 
 
+_WindowOpt = Annotated[Optional[int], typer.Option(
+    "--window", min=1, help="只计近 N 天内有共同活动或项目的共建关系；"
+                            "关系均已休眠的组织列为 dormant "
+                            "Count a tie only when evidenced by a shared activity or project in "
+                            "the last N days.", show_default=False)]
+
+
 def islands_command(graph: GraphArg, kinds: _KindsOpt = None, as_of: AsOfOpt = None,
+                    window: _WindowOpt = None,
                     fmt: FormatOpt = "table", output: OutputOpt = None,
                     lang: LangOpt = "zh") -> None:
     """党建孤岛：无有效共建关系的组织、未连通街道社区的组织群 Party-building islands.
@@ -81,14 +89,16 @@ def islands_command(graph: GraphArg, kinds: _KindsOpt = None, as_of: AsOfOpt = N
     例 Example:  gongjian islands 台账/ --as-of 2025-06-30
 
     例 Example:  gongjian islands 图.gjg --kinds unit,industry -f json
+
+    例 Example:  gongjian islands 图.gjg --window 365   (休眠关系不计 dormant ties do not count)
     """
     from gongjian.queries import NEEDS, islands
 
     check_outputs([output], inputs=[graph])
     day = parse_as_of(as_of)
-    kg = open_graph(graph, NEEDS["islands"])
+    kg = open_graph(graph, NEEDS["islands"] if window is None else None)
     with progress(pick(lang, "查找党建孤岛", "finding islands")):
-        df = islands(kg, as_of=day, kinds=kinds)
+        df = islands(kg, as_of=day, kinds=kinds, window=window)
     _show(df, "islands", fmt=fmt, output=output, lang=lang,
           title=pick(lang, f"党建孤岛 {len(df)} 个", f"{len(df)} islands"))
 

@@ -70,7 +70,14 @@ def info_command(graph: GraphArg, fmt: FormatOpt = "table", output: OutputOpt = 
 
     例 Example:  gongjian info 图.gjg   ·   gongjian info 台账/ -f xlsx -o 概况.xlsx
     """
-    from gongjian.graph.info import INFO_LABELS, INFO_SECTIONS, TITLE, flatten, summarize
+    from gongjian.graph.info import (
+        INFO_LABELS,
+        INFO_SECTIONS,
+        OPTIONAL_SECTIONS,
+        TITLE,
+        flatten,
+        summarize,
+    )
 
     check_outputs([output], inputs=[graph])
     kg = open_graph(graph)
@@ -86,6 +93,8 @@ def info_command(graph: GraphArg, fmt: FormatOpt = "table", output: OutputOpt = 
                                f"source {meta.get('source', '?')} · built "
                                f"{meta.get('built', '?')}"), markup=False)
     for name, df in parts.items():
+        if name in OPTIONAL_SECTIONS and df.empty:
+            continue
         emit(df, fmt="table", output=None, labels=INFO_LABELS, lang=lang,
              title=pick(lang, *INFO_SECTIONS[name]))
 

@@ -9,14 +9,20 @@ organizations, 两新组织 with valid credit codes, and co-building ties of eve
 Known structures are planted and written to ``ground_truth.json``: isolated organizations,
 a group cut off from the axis, an expired agreement, a bridging unit, a dense cluster across
 two districts and uncovered firms. Everything else is tied to its street or community, so
-nothing else is an island. The same seed writes the same bytes.
+nothing else is an island. The three lists and the activity record (需求清单, 资源清单,
+项目清单, 活动记录) come in realistic proportions — every community raises a few needs, most
+resident units offer one to three resources, a bit over half of the needs are answered by
+projects, most ties show activities in the last year — with their own planted truth: a need
+whose only fitting resource would end an island, a dormant agreement, a stale need and an
+idle resource. The same seed writes the same bytes.
 
 Examples
 --------
 >>> import tempfile
 >>> folder = write_demo(tempfile.mkdtemp())
 >>> sorted(p.name for p in folder.iterdir())  # doctest: +NORMALIZE_WHITESPACE
-['ground_truth.json', '两新组织.csv', '党组织.xlsx', '共建关系.csv', '区域.csv', '楼宇园区.xlsx']
+['ground_truth.json', '两新组织.csv', '党组织.xlsx', '共建关系.csv', '区域.csv', '楼宇园区.xlsx',
+ '活动记录.csv', '资源清单.xlsx', '需求清单.csv', '项目清单.xlsx']
 """
 
 from __future__ import annotations
@@ -49,6 +55,10 @@ DEMO_FILES: dict[str, str] = {
     "relations": "共建关系.csv",
     "organizations": "两新组织.csv",
     "sites": "楼宇园区.xlsx",
+    "needs": "需求清单.csv",
+    "resources": "资源清单.xlsx",
+    "projects": "项目清单.xlsx",
+    "activities": "活动记录.csv",
 }
 #: The one file written as GBK (what Excel and WPS write on Chinese Windows).
 GBK_FILE = "两新组织.csv"
@@ -119,6 +129,7 @@ class _Demo:
     by_id: dict = field(default_factory=dict)
     names_used: set = field(default_factory=set)
     uncovered: dict = field(default_factory=dict)
+    lists: dict = field(default_factory=dict)
     district_codes: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -431,6 +442,8 @@ def _plan(seed: int) -> tuple[_Demo, dict]:
         d.tie(a, b, "joint_meeting", start=dt.date(2023, 3, 1),
               projects="朝天宫—华侨路毗邻党建联盟、联合志愿服务")
 
+    truth["lists"] = _lists(d, isolated[0])
+
     # --- a few ends given by name only (the spec allows it) -----------------------------
     for rel in d.relations[:: 97]:
         rel["target_id"] = None
@@ -447,6 +460,187 @@ def _plan(seed: int) -> tuple[_Demo, dict]:
         weak=sorted(o["id"] for o in d.orgs if o.pop("_weak", False)),
     )
     return d, truth
+
+
+#: What resident units offer, by field: (category spelling, description, quantity).
+_OFFERS: dict[str, tuple[tuple[str, str, int | None], ...]] = {
+    "agency": (("专业人才", "机关党员业务骨干下沉指导", 6), ("志愿服务", "在职党员志愿服务队", 30),
+               ("法律服务", "政策法规宣讲", None)),
+    "institution": (("活动场地", "单位会议室周末开放", 80), ("医疗服务", "健康讲座与义诊", None),
+                    ("志愿者", "青年党员志愿者", 20), ("人才", "专业技术人员结对帮扶", 4)),
+    "state_enterprise": (("经费", "共建项目专项经费（元）", 50000),
+                         ("岗位", "社区居民就业岗位", 10), ("物资", "困难群众慰问物资", 100),
+                         ("志愿服务", "党员先锋志愿服务", 25)),
+    "private_enterprise": (("场地", "楼宇共享会议室", 120), ("岗位", "灵活就业岗位", 15),
+                           ("物资", "节日慰问物资", 60), ("文体", "白领文体活动", None)),
+    "other": (("志愿服务", "志愿服务", 10),),
+}
+#: What communities ask for: (category spelling, description).
+_ASKS = (("场地", "党员活动阵地改造"), ("活动场地", "老年活动室场地"), ("资金", "小区微更新经费"),
+         ("人才", "社区规划师"), ("志愿者", "独居老人助餐志愿者"), ("医疗服务", "家门口义诊"),
+         ("法律服务", "物业纠纷法律咨询"), ("物资", "防汛物资"), ("就业", "困难家庭就业岗位"),
+         ("文化", "四点半课堂文化辅导"), ("文体", "社区运动会"), ("技术服务", "老旧小区电路检测"))
+_WINDOW_START = dt.date(2024, 7, 1)  # activities from here to DEMO_AS_OF fall in the last year
+
+
+def _lists(d: _Demo, archive: dict) -> dict:
+    """Plan the needs, resources, projects and activities; return their planted truth.
+
+    Uses its own random generator, so the older tables keep their bytes. ``archive`` is an
+    isolated unit whose one resource is the only fit of a planted need.
+    """
+    rnd = random.Random(d.seed * 7919 + 12)
+    cat = lambda v: schema.canonical(schema.CATEGORY_ALIASES, v)  # noqa: E731
+    needs, resources, projects, activities = [], [], [], []
+    orgs = [o for o in d.orgs if o["status"] != schema.STATUSES["dissolved"].zh]
+    communities = [o for o in orgs if o["_kind"] == "community"]
+    isolated = {o["id"] for o in d.orgs if o["name"] in
+                {"玄武区档案馆党支部", "秦淮区统计局机关党支部", "鼓楼区供销合作总社党支部"}}
+    offering = [o for o in orgs if o["_kind"] in ("unit", "building", "park", "business_district")
+                and o["id"] not in isolated]
+
+    def day(first: dt.date, last: dt.date) -> dt.date:
+        return dt.date.fromordinal(rnd.randint(first.toordinal(), last.toordinal()))
+
+    # resources: most resident units offer one to three
+    by_street: dict[str, list[dict]] = defaultdict(list)
+    for o in offering:
+        if rnd.random() < 0.15:
+            continue
+        fld = schema.canonical(schema.FIELD_ALIASES, o["field"]) or "other"
+        choices = _OFFERS.get(fld, _OFFERS["other"])
+        for spelling, text, qty in rnd.sample(choices, min(len(choices), rnd.randint(1, 3))):
+            scope = rnd.choices(list(schema.SCOPES), weights=(20, 45, 30, 5))[0]
+            if cat(spelling) == "culture":  # culture is offered close by, never in 玄武区
+                if o["district"] == "玄武区":
+                    continue
+                scope = "street" if scope == "city" else scope
+            until = rnd.choices([None, dt.date(2026, 12, 31), dt.date(2024, 12, 31)],
+                                weights=(80, 15, 5))[0]
+            row = {"id": f"ZY{len(resources) + 1:04d}", "org_id": o["id"],
+                   "org_name": o["name"], "category": spelling, "description": text,
+                   "quantity": qty, "scope": schema.SCOPES[scope].zh, "until": until}
+            resources.append(row)
+            if until is None or until >= DEMO_AS_OF:
+                by_street[o["street"]].append(row)
+
+    # needs: every community raises a few; a bit over half are answered by projects
+    done_statuses = ("claimed", "done")
+    for c in communities:
+        for _ in range(rnd.randint(1, 3)):
+            spelling, text = rnd.choice(_ASKS)
+            raised = day(dt.date(2024, 1, 8), dt.date(2025, 6, 20))
+            old = raised < dt.date(2025, 3, 1)
+            status = rnd.choices(list(schema.NEED_STATUSES),
+                                 weights=(8, 15, 45, 32) if old else (45, 40, 15, 0))[0]
+            need = {"id": f"XQ{len(needs) + 1:04d}", "org_id": c["id"], "org_name": c["name"],
+                    "category": spelling, "description": f"{c['community']}{text}",
+                    "raised": raised,
+                    "status": None if status == "open" and rnd.random() < 0.5
+                    else schema.NEED_STATUSES[status].zh}
+            needs.append(need)
+            if status not in done_statuses:
+                continue
+            fits = [r for r in by_street[c["street"]] if cat(r["category"]) == cat(spelling)]
+            units = [o for o in offering if o["street"] == c["street"]]
+            res = rnd.choice(fits) if fits else None
+            lead = d.by_id[res["org_id"]] if res else rnd.choice(units or [c])
+            start = raised + dt.timedelta(days=rnd.randint(7, 45))
+            finished = status == "done"
+            end = start + dt.timedelta(days=rnd.randint(30, 120)) if finished else None
+            if end is not None and end > DEMO_AS_OF:
+                end, finished = None, False
+            projects.append({
+                "id": f"XM{len(projects) + 1:04d}", "name": f"{c['community']}{text}项目",
+                "lead_id": lead["id"], "lead_name": lead["name"],
+                "participants": c["id"] if lead is not c else None, "need_ids": need["id"],
+                "resource_ids": res["id"] if res else None, "start": start, "end": end,
+                "status": schema.PROJECT_STATUSES["done" if finished else "active"].zh})
+
+    # planted: a need whose only fitting resource is the isolated archive's
+    home = next(c for c in communities if c["street"] == archive["street"])
+    resources.append({"id": f"ZY{len(resources) + 1:04d}", "org_id": archive["id"],
+                      "org_name": archive["name"], "category": "文化",
+                      "description": "档案文化展览进社区", "quantity": 2, "scope": "本街道",
+                      "until": None})
+    island_res = resources[-1]
+    needs.append({"id": f"XQ{len(needs) + 1:04d}", "org_id": home["id"], "org_name": home["name"],
+                  "category": "文化", "description": f"{home['community']}社区史展览",
+                  "raised": dt.date(2025, 6, 10), "status": "待认领"})
+    island_need = needs[-1]
+    # planted: a stale need, open since January, no project answers it
+    stale_home = next(c for c in communities if c["street"] == "夫子庙街道")
+    needs.append({"id": f"XQ{len(needs) + 1:04d}", "org_id": stale_home["id"],
+                  "org_name": stale_home["name"], "category": "技术服务",
+                  "description": "老旧小区加装电梯技术咨询", "raised": dt.date(2025, 1, 15),
+                  "status": "待认领"})
+    stale_need = needs[-1]
+    # planted: an idle resource, offered and used by no project
+    hospital = next(o for o in offering if o["name"] == "鼓楼区人民医院党委")
+    resources.append({"id": f"ZY{len(resources) + 1:04d}", "org_id": hospital["id"],
+                      "org_name": hospital["name"], "category": "医疗服务",
+                      "description": "专家团队每季度进社区义诊", "quantity": 12, "scope": "本区",
+                      "until": dt.date(2026, 12, 31)})
+    idle_res = resources[-1]
+
+    # activities: street joint meetings; most ties show one in the last year, some never
+    planted = next(r for r in d.relations if r["type"] == schema.RELATION_TYPES["agreement"].zh
+                   and r["source_name"] == "玄武区教育局机关党委"
+                   and d.by_id[r["target_id"]]["_kind"] == "street")
+    kinds = schema.ACTIVITY_KINDS
+
+    def act(date: dt.date, name: str, kind: str, ids: list[str], project=None) -> None:
+        activities.append({"date": date, "name": name, "kind": kinds[kind].zh,
+                           "participants": "、".join(ids), "project_id": project,
+                           "attendees": rnd.randint(8, 60)})
+
+    streets = [o for o in orgs if o["_kind"] == "street"]
+    for s in streets:
+        if rnd.random() < 0.9:
+            members = [s["id"], *(c["id"] for c in communities if c["street"] == s["street"])]
+            for q in (dt.date(2024, 9, 20), dt.date(2024, 12, 18), dt.date(2025, 3, 26)):
+                act(q + dt.timedelta(days=rnd.randint(0, 6)), f"{s['street']}党建联席会议",
+                    "joint_meeting", members)
+    live = {o["id"] for o in orgs}
+    text = {"joint_meeting": "党建联盟例会", "dual_reporting": "在职党员报到服务",
+            "pairing": "结对共建活动", "agreement": "共建协议推进会",
+            "committee_seat": "大工委会议"}
+    kind_of = {"joint_meeting": "joint_meeting", "dual_reporting": "reporting_service",
+               "pairing": "joint_activity", "agreement": "joint_activity",
+               "committee_seat": "joint_meeting"}
+    for r in d.relations:
+        type_ = schema.canonical(schema.RELATION_TYPE_ALIASES, r["type"])
+        a, b = r["source_id"], r["target_id"]
+        if r is planted or a not in live or b not in live or (r["end"] and r["end"] < DEMO_AS_OF):
+            continue
+        draw = rnd.random()
+        if draw < 0.8:
+            for _ in range(rnd.randint(1, 3)):
+                act(day(_WINDOW_START, DEMO_AS_OF), text[type_],
+                    rnd.choice([kind_of[type_], "volunteering"]), [a, b])
+        elif draw < 0.88:
+            act(day(dt.date(2022, 1, 1), dt.date(2024, 3, 31)), text[type_], kind_of[type_],
+                [a, b])
+    for p in projects:
+        if p["participants"] and p["status"] == "实施中" and rnd.random() < 0.6:
+            act(day(p["start"], DEMO_AS_OF) if p["start"] <= DEMO_AS_OF else p["start"],
+                p["name"], "volunteering", [p["lead_id"], p["participants"]], p["id"])
+    signed = dt.date(2023, 11, 15)
+    act(signed, "区域化党建共建协议签约仪式", "joint_activity",
+        [planted["source_id"], planted["target_id"]])
+    activities.sort(key=lambda a: a["date"])
+    d.lists = {"needs": needs, "resources": resources, "projects": projects,
+               "activities": activities}
+    return {
+        "island_need": {"need_id": island_need["id"], "resource_id": island_res["id"],
+                        "resource_org": archive["id"], "mends": "island"},
+        "dormant_agreement": {"source_id": planted["source_id"],
+                              "target_id": planted["target_id"],
+                              "last_evidence": signed.isoformat()},
+        "stale_need": {"need_id": stale_need["id"], "org_id": stale_home["id"],
+                       "raised": stale_need["raised"].isoformat()},
+        "idle_resource": {"resource_id": idle_res["id"], "org_id": hospital["id"]},
+    }
 
 
 _PROJECTS = ("红色物业共建", "社区志愿服务", "关爱老人结对", "文明城市创建", "义诊进社区",
@@ -580,7 +774,8 @@ def write_demo(folder: str | Path, *, seed: int = 2024) -> Path:
     frames = {"regions": regions, "party_orgs": _frame(d.orgs, "party_orgs"),
               "relations": _frame(d.relations, "relations"),
               "organizations": _frame(d.organizations, "organizations"),
-              "sites": _frame(d.sites, "sites")}
+              "sites": _frame(d.sites, "sites"),
+              **{t: _frame(rows, t) for t, rows in d.lists.items()}}
     for table, name in DEMO_FILES.items():
         write_table(frames[table], table, folder / name,
                     encoding="gbk" if name == GBK_FILE else "utf-8-sig")
@@ -603,6 +798,7 @@ def write_demo(folder: str | Path, *, seed: int = 2024) -> Path:
             "sites": len(d.sites),
             "regions": len(regions),
             "islands_as_of": len(truth["islands_as_of"]),
+            **{t: len(rows) for t, rows in d.lists.items()},
         },
     }
     (folder / "ground_truth.json").write_text(

@@ -109,7 +109,7 @@ def run_demo(folder: str | Path, *, seed: int = 2024, lang: str = "zh") -> DemoR
         kg = build(ledger)
         graph_path = folder / GRAPH_NAME
         io.save(kg, graph_path)
-    counts = {name: len(frame) for name, frame in kg.tables()}
+    counts = kg.counts()
     outputs = _analyses_and_pages(kg, folder, lang)
     return DemoResult(folder=folder, files=files, truth=truth, graph_path=graph_path,
                       counts=counts, errors=len(ledger.errors), warnings=len(ledger.warnings),

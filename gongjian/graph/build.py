@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gongjian import schema
 from gongjian.errors import LedgerError
 from gongjian.graph.model import KnowledgeGraph, conform
 from gongjian.loaders.ledger import Ledger, empty_table
@@ -88,7 +89,7 @@ def build(ledger: Ledger, *, strict: bool = False) -> KnowledgeGraph:
             f"(the ledger has {len(errors)} errors; run `gongjian check` first)")
     base = KnowledgeGraph.from_frames(
         party_orgs=ledger.party_orgs, organizations=ledger.organizations,
-        sites=ledger.sites, relations=ledger.relations)
+        sites=ledger.sites, relations=ledger.relations, **_list_frames(ledger))
     orgs = base.party_orgs.copy()
     firms = base.organizations.copy()
     ids = orgs["id"]
@@ -116,6 +117,7 @@ def build(ledger: Ledger, *, strict: bool = False) -> KnowledgeGraph:
         part_of_links(regions),
     ], ignore_index=True)
 
+    lists = _lists(base, ids)
     meta = {
         "source": str(Path(ledger.root)),
         "built": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -126,7 +128,7 @@ def build(ledger: Ledger, *, strict: bool = False) -> KnowledgeGraph:
     }
     return KnowledgeGraph.from_frames(
         party_orgs=orgs, organizations=firms, sites=sites, regions=regions,
-        relations=relations, links=links, meta=meta)
+        relations=relations, links=links, **lists, meta=meta)
 
 
 def region_keys(df: pd.DataFrame) -> pd.Series:
@@ -418,6 +420,55 @@ def part_of_links(regions: pd.DataFrame) -> pd.DataFrame:
     """
     child = regions[regions["parent"].notna().to_numpy(dtype=bool)]
     return link_frame("Region", child["key"], "Region", child["parent"], "part_of")
+
+
+# --- the three lists and the activity record -------------------------------------------
+
+
+def _list_frames(ledger: Ledger) -> dict[str, pd.DataFrame]:
+    """The four optional tables of the ledger (a hand-made Ledger may lack them)."""
+    return {key: conform(getattr(ledger, key, None), empty_table(key))
+            for key in ("needs", "resources", "projects", "activities")}
+
+
+def _lists(base: KnowledgeGraph, ids: pd.Series) -> dict[str, pd.DataFrame]:
+    """The tables of the three lists with their defaults filled, and their ``list_links``.
+
+    Rows whose organization is not a loaded Party organization (possible only in a
+    hand-made ledger) keep their row but get no link.
+    """
+    needs = base.needs.copy()
+    needs["status"] = needs["status"].astype("str").fillna("open")
+    resources = base.resources.copy()
+    resources["scope"] = resources["scope"].astype("str").fillna(schema.DEFAULT_SCOPE)
+    projects, activities = base.projects, base.activities
+    need_ids, resource_ids = needs["id"], resources["id"]
+
+    def exploded(column: str) -> tuple[pd.Series, pd.Series]:
+        lists = projects[column].to_numpy(dtype=object)
+        lengths = [len(v) if isinstance(v, list) else 0 for v in lists]
+        owner = pd.Series(projects["id"].to_numpy(dtype=object).repeat(lengths), dtype="str")
+        values = pd.Series([e for v in lists if isinstance(v, list) for e in v], dtype="str")
+        return owner, values
+
+    def links(label: str, source: pd.Series, target_label: str, target: pd.Series,
+              known: pd.Series, type_: str) -> pd.DataFrame:
+        keep = isin(target, known) & source.notna().to_numpy()
+        return link_frame(label, source[keep], target_label, target[keep], type_)
+
+    joined = exploded("participants")
+    answers = exploded("need_ids")
+    uses = exploded("resource_ids")
+    list_links = pd.concat([
+        links("Need", needs["id"], "PartyOrg", needs["org_id"], ids, "raised_by"),
+        links("Resource", resources["id"], "PartyOrg", resources["org_id"], ids, "offered_by"),
+        links("Project", projects["id"], "PartyOrg", projects["lead_id"], ids, "led_by"),
+        links("Project", joined[0], "PartyOrg", joined[1], ids, "joined_by"),
+        links("Project", answers[0], "Need", answers[1], need_ids, "answers"),
+        links("Project", uses[0], "Resource", uses[1], resource_ids, "uses"),
+    ], ignore_index=True)
+    return {"needs": needs, "resources": resources, "projects": projects,
+            "activities": activities, "list_links": list_links}
 
 
 # --- meta ------------------------------------------------------------------------------

@@ -20,11 +20,11 @@ from __future__ import annotations
 import pandas as pd
 
 from gongjian import schema
-from gongjian.graph.model import NODE_TABLES, KnowledgeGraph
+from gongjian.graph.model import LIST_NODE_TABLES, LIST_TABLES, NODE_TABLES, KnowledgeGraph
 from gongjian.i18n import pick
 from gongjian.loaders.tables import TABLES
 
-__all__ = ["INFO_LABELS", "INFO_SECTIONS", "TITLE", "flatten", "summarize"]
+__all__ = ["INFO_LABELS", "INFO_SECTIONS", "OPTIONAL_SECTIONS", "TITLE", "flatten", "summarize"]
 
 #: (Chinese, English) name of the whole overview: the sheet of ``gongjian info -f xlsx``.
 TITLE: tuple[str, str] = ("图谱概况", "graph overview")
@@ -36,7 +36,11 @@ INFO_SECTIONS: dict[str, tuple[str, str]] = {
     "relation_types": ("共建关系按类型", "co-building ties by type"),
     "link_types": ("纵向关系按类型", "vertical links by type"),
     "districts": ("按区", "by district"),
+    "list_link_types": ("三张清单关系按类型", "ties of the three lists by type"),
 }
+
+#: Sections shown only when they have rows (the ledger's three lists are optional).
+OPTIONAL_SECTIONS: tuple[str, ...] = ("list_link_types",)
 
 #: Column (and edge table) → (Chinese header, English header) for output.
 INFO_LABELS: dict[str, tuple[str, str]] = {
@@ -50,6 +54,8 @@ INFO_LABELS: dict[str, tuple[str, str]] = {
     "organizations": ("两新组织", "new-economy organizations"),
     "relations": (TABLES["relations"].zh, "co-building ties"),
     "links": ("纵向关系", "vertical links"),
+    "activities": (TABLES["activities"].zh, "activity record"),
+    "list_links": ("三张清单关系", "ties of the three lists"),
     "cross_district": ("跨区共建关系", "cross-district ties"),
 }
 
@@ -75,6 +81,7 @@ def summarize(kg: KnowledgeGraph, *, lang: str = "zh") -> dict[str, pd.DataFrame
         "relation_types": _relation_types(kg, lang),
         "link_types": _by_code(kg.links["type"], schema.LINK_TYPES, lang),
         "districts": _districts(kg),
+        "list_link_types": _by_code(kg.list_links["type"], schema.LIST_LINK_TYPES, lang),
     }
 
 
@@ -99,8 +106,11 @@ def flatten(parts: dict[str, pd.DataFrame], *, lang: str = "zh") -> pd.DataFrame
 def _tables(kg: KnowledgeGraph, lang: str) -> pd.DataFrame:
     node_label = {table: schema.label(schema.NODE_LABELS, label, lang)
                   for label, (table, _) in NODE_TABLES.items()}
+    node_label.update({table: pick(lang, TABLES[table].zh, TABLES[table].en)
+                       for _, (table, _) in LIST_NODE_TABLES.items()})
+    # the tables of the three lists are shown only when the ledger has them
     rows = [(name, node_label.get(name) or pick(lang, *INFO_LABELS[name]), len(df))
-            for name, df in kg.tables()]
+            for name, df in kg.tables() if len(df) or name not in LIST_TABLES]
     return pd.DataFrame(rows, columns=["key", "label", "count"])
 
 

@@ -10,7 +10,7 @@ byte is decoded, and rebuilds the exact column types the manifest names.
 Examples
 --------
 >>> import tempfile, pandas as pd
->>> from gongjian.graph.model import KnowledgeGraph
+>>> from gongjian.graph.model import LIST_TABLES, KnowledgeGraph
 >>> kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(
 ...     {"id": ["a"], "name": ["甲"], "kind": ["unit"], "district": ["玄武区"]}))
 >>> with tempfile.TemporaryDirectory() as tmp:
@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from gongjian.errors import GongjianError, GraphFileError
-from gongjian.graph.model import KnowledgeGraph
+from gongjian.graph.model import LIST_TABLES, KnowledgeGraph
 from gongjian.output import atomic_file
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "GRAPH_SUFFIX", "MAX_MANIFEST_DEPTH", "load",
@@ -46,10 +46,13 @@ __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "GRAPH_SUFFIX", "MAX_MANIFEST_DEPTH"
 
 GRAPH_SUFFIX = ".gjg"
 FORMAT_NAME = "gongjian-graph"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 #: The tables a graph file holds, in this order.
 TABLE_NAMES: tuple[str, ...] = tuple(name for name, _ in KnowledgeGraph().tables())
+#: Tables added by each format version: a file of an older version lacks them, and they
+#: are read as empty (version 2: the three lists and the activity record).
+ADDED_IN: dict[str, int] = dict.fromkeys(LIST_TABLES, 2)
 
 _MAX_MANIFEST = 16 * 2**20
 #: Decoded Parquet data may be at most this many times its stored size (plus a floor):
@@ -301,6 +304,11 @@ def read_graph(path: str | os.PathLike, *,
                 continue
             data = _member(zf, spec, path)
             frames[spec["name"]] = _decode(data, spec, path, wanted[spec["name"]])
+    for name in TABLE_NAMES:  # a table newer than the file's format version: empty
+        if name not in frames:
+            frames[name] = getattr(template, name)
+            if wanted.get(name) is not None:
+                frames[name] = frames[name][list(wanted[name])]
     meta = dict(manifest.get("meta") or {})
     meta.setdefault("file", str(path))
     for name, frame in frames.items():
@@ -378,7 +386,7 @@ def _manifest(zf: zipfile.ZipFile, path: Path) -> dict[str, Any]:
             f"图文件 {path} 的格式版本为 {version}（由 gongjian {made_by} 生成），本程序只支持到 "
             f"{FORMAT_VERSION}：请升级 gongjian（pip install -U gongjian） "
             f"(format version {version} is newer than {FORMAT_VERSION}: please upgrade gongjian)")
-    _check_tables(manifest.get("tables"), names, path)
+    _check_tables(manifest.get("tables"), names, path, version)
     if not isinstance(manifest.get("meta", {}), dict):
         raise _damaged(path, "meta 不是对象", "meta is not an object")
     return manifest
@@ -403,14 +411,14 @@ def _json_depth(raw: bytes) -> int:
     return int(np.cumsum(step).max())
 
 
-def _check_tables(tables: Any, names: list[str], path: Path) -> None:
+def _check_tables(tables: Any, names: list[str], path: Path, version: int) -> None:
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
         raise _damaged(path, "表清单无效", "invalid table list")
     declared = [t.get("name") for t in tables]
     unknown = [n for n in declared if n not in TABLE_NAMES]
     if unknown:
         raise _damaged(path, f"未知的表 {unknown}", f"unknown tables {unknown}")
-    missing = [n for n in TABLE_NAMES if n not in declared]
+    missing = [n for n in TABLE_NAMES if n not in declared and ADDED_IN.get(n, 1) <= version]
     if missing or len(declared) != len(set(declared)):
         raise _damaged(path, f"缺少或重复的表 {missing}", f"missing or repeated tables {missing}")
     expected = {MANIFEST}

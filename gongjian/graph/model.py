@@ -20,6 +20,17 @@ Edge tables:
 - ``links``: the vertical ties (``source_label``, ``source``, ``target_label``,
   ``target``, ``type`` from :data:`gongjian.schema.LINK_TYPES`, ``mode`` for coverage).
 
+The three lists and the activity record (empty when the ledger has none):
+
+- ``needs`` (Need), ``resources`` (Resource), ``projects`` (Project): the ledger's columns,
+  organization ends resolved to 组织编码 (``org_id``, ``lead_id``, ``participants``);
+  ``needs.status`` filled (``open`` where empty), ``resources.scope`` filled (``street``).
+- ``activities``: the activity record (``date``, ``name``, ``kind``, ``participants`` as ids,
+  ``project_id``, ``attendees``).
+- ``list_links``: laid out like ``links``, types of :data:`gongjian.schema.LIST_LINK_TYPES`:
+  ``raised_by`` Need→PartyOrg, ``offered_by`` Resource→PartyOrg, ``led_by`` and
+  ``joined_by`` Project→PartyOrg, ``answers`` Project→Need, ``uses`` Project→Resource.
+
 Node keys are the ledger's own identifiers: 组织编码 for Party organizations, 统一社会信用代码
 for organizations, the name for sites, the path for regions. In the whole-graph networkx
 view they are prefixed with the label (``PartyOrg:XW-001``) so that they never collide.
@@ -58,6 +69,8 @@ if TYPE_CHECKING:
 __all__ = [
     "EDGE_TABLES",
     "LAYER_RELATION_COLUMNS",
+    "LIST_NODE_TABLES",
+    "LIST_TABLES",
     "NODE_TABLES",
     "CoBuildingLayer",
     "KnowledgeGraph",
@@ -76,6 +89,16 @@ NODE_TABLES: dict[str, tuple[str, str]] = {
     "Region": ("regions", "key"),
 }
 EDGE_TABLES: tuple[str, ...] = ("relations", "links")
+#: The three lists: node label → (table attribute, key column). Kept apart from
+#: :data:`NODE_TABLES` (the co-building graph); ``list_links`` ties them to Party
+#: organizations and to each other (types of :data:`gongjian.schema.LIST_LINK_TYPES`).
+LIST_NODE_TABLES: dict[str, tuple[str, str]] = {
+    "Need": ("needs", "id"),
+    "Resource": ("resources", "id"),
+    "Project": ("projects", "id"),
+}
+#: The tables of the three lists and the activity record, in graph-file order.
+LIST_TABLES: tuple[str, ...] = ("needs", "resources", "projects", "activities", "list_links")
 
 T = TypeVar("T")
 
@@ -178,6 +201,11 @@ class KnowledgeGraph:
     regions: pd.DataFrame = field(default_factory=lambda: _frame(_REGION_COLUMNS))
     relations: pd.DataFrame = field(default_factory=lambda: empty_table("relations"))
     links: pd.DataFrame = field(default_factory=lambda: _frame(_LINK_COLUMNS))
+    needs: pd.DataFrame = field(default_factory=lambda: empty_table("needs"))
+    resources: pd.DataFrame = field(default_factory=lambda: empty_table("resources"))
+    projects: pd.DataFrame = field(default_factory=lambda: empty_table("projects"))
+    activities: pd.DataFrame = field(default_factory=lambda: empty_table("activities"))
+    list_links: pd.DataFrame = field(default_factory=lambda: _frame(_LINK_COLUMNS))
     meta: dict[str, Any] = field(default_factory=dict)
     # Derived views (the co-building layer per day, what the analyses share), computed on
     # first use. Not an argument: every new graph, from __init__ or replace, starts empty.
@@ -192,7 +220,7 @@ class KnowledgeGraph:
         """
         templates = cls()
         kwargs = {}
-        for name in (*(t for t, _ in NODE_TABLES.values()), *EDGE_TABLES):
+        for name in (*(t for t, _ in NODE_TABLES.values()), *EDGE_TABLES, *LIST_TABLES):
             kwargs[name] = conform(frames.pop(name, None), getattr(templates, name))
         kg = cls(**kwargs, meta=frames.pop("meta", {}))
         if frames:
@@ -247,6 +275,8 @@ class KnowledgeGraph:
         for name, _ in NODE_TABLES.values():
             yield name, getattr(self, name)
         for name in EDGE_TABLES:
+            yield name, getattr(self, name)
+        for name in LIST_TABLES:
             yield name, getattr(self, name)
 
     def active_orgs(self) -> pd.DataFrame:
@@ -377,14 +407,16 @@ class KnowledgeGraph:
         return g
 
     def counts(self) -> dict[str, int]:
-        """Rows in every table.
+        """Rows in every table (the tables of the three lists only when not empty).
 
         Examples
         --------
         >>> KnowledgeGraph().counts()["party_orgs"]
         0
         """
-        return {name: len(df) for name, df in self.tables()}
+        # the tables of the three lists count only when the ledger has them
+        return {name: len(df) for name, df in self.tables()
+                if len(df) or name not in LIST_TABLES}
 
 
 def _first(value: Any) -> Any:

@@ -40,6 +40,9 @@ __all__ = ["ONE_OF", "Located", "header_key", "locate_columns"]
 #: Columns of which at least one must be present (relations: an end by id or by name).
 ONE_OF: dict[str, tuple[tuple[str, str], ...]] = {
     "relations": (("source_id", "source_name"), ("target_id", "target_name")),
+    "needs": (("org_id", "org_name"),),
+    "resources": (("org_id", "org_name"),),
+    "projects": (("lead_id", "lead_name"),),
 }
 _SCAN_ROWS = 20
 _SPACE = re.compile(r"\s+")

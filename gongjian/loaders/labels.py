@@ -119,14 +119,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
                     "the sheet named like the table ({named}) was read instead: not read"),
     "stray_cell": ("单元格 {cell} 远在表格之外，已忽略",
                    "cell {cell} lies far outside the table: ignored"),
+    # the three lists and the activity record
+    "bad_number": ("不是非负数（应填写如 12 或 12.5）",
+                   "not a non-negative number (e.g. 12 or 12.5)"),
+    "missing_org": ("{side}编码和{side}名称都为空", "both the {side_en} id and name are empty"),
+    "few_participants": ("参与组织少于两个（去重后只有{count}个），活动记录需要至少两个组织",
+                         "fewer than two participating organizations ({count} after removing "
+                         "repeats); an activity needs at least two"),
+    "unknown_participant": ("参与组织「{entry}」在党组织表中既不是组织编码也不是组织名称；"
+                            "最接近的：{suggest}",
+                            "participant '{entry}' is neither an id nor a name of a Party "
+                            "organization; closest: {suggest}"),
+    "ambiguous_participant": ("有多个党组织叫「{entry}」（{candidates}），请改填组织编码",
+                              "several Party organizations are named '{entry}' ({candidates}); "
+                              "give the id"),
+    "rejected_participant": ("参与组织「{entry}」在党组织表第{org_row}行，但该行有错误未载入；"
+                             "请先改正那一行",
+                             "participant '{entry}' is on row {org_row} of the Party "
+                             "organizations, which was rejected; fix that row first"),
+    "unknown_need": ("需求清单中没有需求编号「{entry}」", "no need has the id '{entry}'"),
+    "unknown_resource": ("资源清单中没有资源编号「{entry}」", "no resource has the id '{entry}'"),
+    "unknown_project": ("项目清单中没有这个项目编号，活动仍记录，但不关联项目",
+                        "no project has this id; the activity is kept without its project"),
 }
 
 
 #: Notes on column types for the templates' 说明 sheet, per language.
 TYPE_NOTES: dict[str, dict[str, str]] = {
-    "zh": {"int": "非负整数", "date": "日期，如 2023-05-01", "list": "可填多个，用 、 分隔",
+    "zh": {"number": "非负数，可有小数", "int": "非负整数", "date": "日期，如 2023-05-01",
+           "list": "可填多个，用 、 分隔",
            "uscc": "18位统一社会信用代码", "personal": "个人信息，默认不公开显示"},
-    "en": {"int": "non-negative integer", "date": "date, e.g. 2023-05-01",
+    "en": {"number": "non-negative number", "int": "non-negative integer",
+           "date": "date, e.g. 2023-05-01",
            "list": "several values separated by 、", "uscc": "18-character credit code",
            "personal": "personal data, masked by default"},
 }
@@ -141,4 +165,14 @@ TEMPLATE_NOTES: dict[str, tuple[str, str]] = {
     "parent_id": ("上级党组织的组织编码", "id of the superior organization"),
     "covering_org_id": ("覆盖该组织的党组织编码", "id of the covering Party organization"),
     "end": ("结束日期早于分析日期的关系视为已结束", "a tie that ended is inactive"),
+    "org_id": ("组织编码；为空时按组织名称查找",
+               "the organization's id; when empty, its name is used"),
+    "lead_id": ("牵头组织编码；为空时按牵头组织名称查找",
+                "the lead organization's id; when empty, its name is used"),
+    "participants": ("组织编码或名称，多个用 、 分隔", "ids or names, separated by 、"),
+    "need_ids": ("需求清单中的需求编号，多个用 、 分隔", "需求编号 values, separated by 、"),
+    "resource_ids": ("资源清单中的资源编号，多个用 、 分隔", "资源编号 values, separated by 、"),
+    "scope": ("单位愿意服务的范围；为空按本街道", "how far the unit will serve; empty = street"),
+    "until": ("过了这一天资源不再提供", "the resource is not offered after this day"),
+    "project_id": ("项目清单中的项目编号", "a 项目编号"),
 }

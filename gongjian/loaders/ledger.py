@@ -30,7 +30,16 @@ import pandas as pd
 from gongjian.loaders.labels import PROBLEM_COLUMNS  # re-exported: its home is labels
 from gongjian.loaders.tables import TABLE_ORDER, TABLES
 
-__all__ = ["PROBLEM_COLUMNS", "Ledger", "Problem", "empty_table"]
+__all__ = ["NAME_ENDS", "PROBLEM_COLUMNS", "Ledger", "Problem", "empty_table"]
+
+#: Columns that name an organization end by name: read and checked, then resolved to the
+#: id column beside them and not kept in the typed table.
+NAME_ENDS: dict[str, tuple[str, ...]] = {
+    "relations": ("source_name", "target_name"),
+    "needs": ("org_name",),
+    "resources": ("org_name",),
+    "projects": ("lead_name",),
+}
 
 Severity = Literal["error", "warning"]
 
@@ -93,11 +102,11 @@ def empty_table(key: str) -> pd.DataFrame:
     >>> list(empty_table("regions").columns)
     ['code', 'name', 'level', 'parent_code', 'source_file', 'source_row']
     """
-    dtypes = {"int": "Int64", "date": "datetime64[s]", "list": object}
+    dtypes = {"int": "Int64", "number": "Float64", "date": "datetime64[s]", "list": object}
     cols = {
         c.name: pd.Series(dtype=dtypes.get(c.type, "str"))
         for c in TABLES[key].columns
-        if not (key == "relations" and c.name in ("source_name", "target_name"))
+        if c.name not in NAME_ENDS.get(key, ())
     }
     cols["source_file"] = pd.Series(dtype="str")
     cols["source_row"] = pd.Series(dtype="Int64")
@@ -119,6 +128,10 @@ class Ledger:
     organizations: pd.DataFrame = field(default_factory=lambda: empty_table("organizations"))
     sites: pd.DataFrame = field(default_factory=lambda: empty_table("sites"))
     regions: pd.DataFrame = field(default_factory=lambda: empty_table("regions"))
+    needs: pd.DataFrame = field(default_factory=lambda: empty_table("needs"))
+    resources: pd.DataFrame = field(default_factory=lambda: empty_table("resources"))
+    projects: pd.DataFrame = field(default_factory=lambda: empty_table("projects"))
+    activities: pd.DataFrame = field(default_factory=lambda: empty_table("activities"))
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, Path] = field(default_factory=dict)
     rejected: dict[str, pd.DataFrame] = field(default_factory=dict)

@@ -37,7 +37,8 @@ __all__ = [
     "write_rejects",
 ]
 
-WARNINGS = frozenset({"skipped_total", "skipped_note", "skipped_unit", "skipped_eof",
+WARNINGS = frozenset({"unknown_project",
+                      "skipped_total", "skipped_note", "skipped_unit", "skipped_eof",
                       "hidden_sheet", "foreign_sheet", "other_sheet", "stray_cell",
                       "name_mismatch", "self_relation", "level_members", "uncovered_members",
                       "coverage_host", "unknown_covering_org", "unknown_parent",

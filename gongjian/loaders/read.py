@@ -27,6 +27,7 @@ from gongjian.loaders.ledger import Ledger, Problem
 from gongjian.loaders.problems import REJECT_REASON, REJECT_ROW, REJECT_SHEET
 from gongjian.loaders.references import (
     check_coverage,
+    check_lists,
     check_party_refs,
     check_regions,
     resolve_relations,
@@ -147,6 +148,7 @@ def read_ledger(path: Path | str, *, config: Config = None, strict: bool = False
         check_coverage(checked["organizations"], orgs)
     if "regions" in checked:
         check_regions(checked["regions"])
+    check_lists(checked, orgs)
     ledger = Ledger(root=folder, files=files)
     for key, c in checked.items():
         setattr(ledger, key, c.data.loc[~c.bad].reset_index(drop=True))

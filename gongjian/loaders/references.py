@@ -9,17 +9,28 @@ are dropped with a warning when they point nowhere.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from gongjian.loaders.validate import Checked
+from gongjian.loaders.problems import make
+from gongjian.loaders.tables import LIST_TABLES
+from gongjian.loaders.validate import ORG_END, Checked
 
 __all__ = [
+    "OrgIndex",
     "check_coverage",
+    "check_list_refs",
+    "check_lists",
     "check_party_refs",
     "check_regions",
     "closest_names",
     "filled_coverage",
+    "org_index",
+    "resolve_end",
+    "resolve_participants",
     "resolve_relations",
 ]
 
@@ -101,10 +112,28 @@ def _report_missing(table: Checked, missing: np.ndarray, given: pd.Series, colum
     table.report(missing & ~was_rejected, codes[1], column)
 
 
-def resolve_relations(rel: Checked, orgs: Checked) -> None:
-    """Fill ``source_id``/``target_id`` of ``rel`` from ids or names, reporting what fails."""
+@dataclass(frozen=True)
+class OrgIndex:
+    """The loaded Party organizations as ends are resolved against them: ids, unique names,
+    repeated names, the rows that were rejected, and every name for suggestions."""
+
+    ids: np.ndarray
+    names: np.ndarray
+    unique_name: dict[str, str]
+    several: dict[str, list[str]]
+    rejected_id: dict[str, int]
+    rejected_name: dict[str, int]
+    all_names: list[str]
+    district_of: dict[str, str]
+
+    def candidates(self, name: str) -> str:
+        """The organizations sharing ``name``, with their districts (for a message)."""
+        return "、".join(f"{x}（{self.district_of.get(x) or ''}）" for x in self.several[name])
+
+
+def org_index(orgs: Checked) -> OrgIndex:
+    """Index the good rows of the 党组织 table for resolving ends by id or name."""
     good = _good_orgs(orgs).dropna(subset=["id"])
-    good_ids, good_names = _objects(good["id"]), _objects(good["name"])
     named = good.dropna(subset=["name"])
     repeated = named["name"].duplicated(keep=False)
     unique_name = dict(zip(_objects(named.loc[~repeated, "name"]),
@@ -113,47 +142,180 @@ def resolve_relations(rel: Checked, orgs: Checked) -> None:
     for name, id_ in zip(_objects(named.loc[repeated, "name"]), _objects(named.loc[repeated, "id"]),
                          strict=True):
         several.setdefault(name, []).append(id_)
-    rejected_id = _rejected_rows(orgs, "id")
-    rejected_name = _rejected_rows(orgs, "name")
-    all_names = named["name"].drop_duplicates().to_numpy(dtype=object).tolist()
-    district_of = dict(zip(_objects(good["id"]), _objects(good["district"]), strict=True))
-    names = rel.dropped
+    return OrgIndex(
+        ids=_objects(good["id"]), names=_objects(good["name"]), unique_name=unique_name,
+        several=several, rejected_id=_rejected_rows(orgs, "id"),
+        rejected_name=_rejected_rows(orgs, "name"),
+        all_names=named["name"].drop_duplicates().to_numpy(dtype=object).tolist(),
+        district_of=dict(zip(_objects(good["id"]), _objects(good["district"]), strict=True)))
+
+
+def resolve_end(table: Checked, index: OrgIndex, id_col: str, name_col: str) -> None:
+    """Fill ``table.data[id_col]`` from the id, or from the name when the id is empty,
+    reporting ids and names that match no loaded organization (or several)."""
+    given_id = table.data[id_col]
+    given_name = table.dropped[name_col]
+    has_id = given_id.notna().to_numpy()
+    at = index_in(given_id, index.ids)
+    known = at >= 0
+    unknown = has_id & ~known
+    _report_missing(table, unknown, given_id, id_col, index.rejected_id,
+                    ("rejected_end", "unknown_id"))
+    actual_vals = np.where(known, index.names[at], None)
+    written = given_name.notna().to_numpy()
+    mismatch = known & written
+    mismatch[mismatch] = (actual_vals[mismatch]
+                          != given_name.to_numpy(dtype=object)[mismatch])
+    table.report(mismatch, "name_mismatch", name_col,
+                 fields=lambda i, a=actual_vals: {"actual": a[i]})
+    by_name = ~has_id & given_name.notna().to_numpy()
+    if by_name.any():
+        resolved = given_name.map(index.unique_name)
+        nvals = given_name.to_numpy(dtype=object)
+        failed = by_name & resolved.isna().to_numpy()
+        ambiguous = failed & isin(given_name, list(index.several))
+        table.report(ambiguous, "ambiguous_name", name_col, fields=lambda i, v=nvals: {
+            "candidates": index.candidates(v[i])})
+        rejected = failed & ~ambiguous & isin(given_name, list(index.rejected_name))
+        table.report(rejected, "rejected_end", name_col,
+                     fields=lambda i, v=nvals: {"org_row": index.rejected_name[v[i]]})
+        table.report(failed & ~ambiguous & ~rejected, "unknown_name", name_col,
+                     fields=lambda i, v=nvals: {
+                         "suggest": "、".join(closest_names(v[i], index.all_names)) or "（无）"})
+        fill = by_name & ~failed
+        table.data.loc[fill, id_col] = resolved[fill]
+
+
+def resolve_relations(rel: Checked, orgs: Checked) -> None:
+    """Fill ``source_id``/``target_id`` of ``rel`` from ids or names, reporting what fails."""
+    index = org_index(orgs)
     for side in ("source", "target"):
-        given_id = rel.data[f"{side}_id"]
-        given_name = names[f"{side}_name"]
-        has_id = given_id.notna().to_numpy()
-        at = index_in(given_id, good_ids)
-        known = at >= 0
-        unknown = has_id & ~known
-        _report_missing(rel, unknown, given_id, f"{side}_id", rejected_id,
-                        ("rejected_end", "unknown_id"))
-        actual_vals = np.where(known, good_names[at], None)
-        written = given_name.notna().to_numpy()
-        mismatch = known & written
-        mismatch[mismatch] = (actual_vals[mismatch]
-                              != given_name.to_numpy(dtype=object)[mismatch])
-        rel.report(mismatch, "name_mismatch", f"{side}_name",
-                   fields=lambda i, a=actual_vals: {"actual": a[i]})
-        by_name = ~has_id & given_name.notna().to_numpy()
-        if by_name.any():
-            resolved = given_name.map(unique_name)
-            nvals = given_name.to_numpy(dtype=object)
-            failed = by_name & resolved.isna().to_numpy()
-            ambiguous = failed & isin(given_name, list(several))
-            rel.report(ambiguous, "ambiguous_name", f"{side}_name", fields=lambda i, v=nvals: {
-                "candidates": "、".join(f"{x}（{district_of.get(x) or ''}）"
-                                       for x in several[v[i]])})
-            rejected = failed & ~ambiguous & isin(given_name, list(rejected_name))
-            rel.report(rejected, "rejected_end", f"{side}_name",
-                       fields=lambda i, v=nvals: {"org_row": rejected_name[v[i]]})
-            rel.report(failed & ~ambiguous & ~rejected, "unknown_name", f"{side}_name",
-                       fields=lambda i, v=nvals: {
-                           "suggest": "、".join(closest_names(v[i], all_names)) or "（无）"})
-            fill = by_name & ~failed
-            rel.data.loc[fill, f"{side}_id"] = resolved[fill]
+        resolve_end(rel, index, f"{side}_id", f"{side}_name")
     same = (rel.data["source_id"] == rel.data["target_id"]).fillna(False).to_numpy(dtype=bool)
     rel.report(same & ~rel.bad, "self_relation", "target_id"
                if "target_id" in rel.located.positions else "target_name")
+
+
+def resolve_participants(table: Checked, index: OrgIndex, column: str = "participants") -> None:
+    """Resolve every entry of a list of organizations (ids, or names when no id matches) to
+    ids, in place, without repeats; an entry that matches nothing (or several) is an error
+    naming the entry."""
+    lists = table.data[column].to_numpy(dtype=object)
+    lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
+    if not lengths.sum():
+        return
+    row = np.repeat(np.arange(len(lists)), lengths)
+    entries = pd.Series([e for v in lists for e in v], dtype="str")
+    at = index_in(entries, index.ids)
+    resolved = np.full(len(entries), None, dtype=object)
+    resolved[at >= 0] = index.ids[at[at >= 0]]
+    by_name = at < 0
+    if by_name.any():
+        named = entries[by_name].map(index.unique_name).to_numpy(dtype=object)
+        resolved[by_name] = named
+    raw = table.raw_column(column)
+    header = table.header(column)
+    for j in np.flatnonzero(pd.isna(resolved)):
+        entry = entries.iloc[j]
+        i = row[j]
+        if entry in index.several:
+            code, fields = "ambiguous_participant", {"candidates": index.candidates(entry)}
+        elif entry in index.rejected_id or entry in index.rejected_name:
+            code = "rejected_participant"
+            fields = {"org_row": index.rejected_id.get(entry, index.rejected_name.get(entry))}
+        else:
+            code = "unknown_participant"
+            fields = {"suggest": "、".join(closest_names(entry, index.all_names)) or "（无）"}
+        table.problems.append(make(code, table.file, table.key, table.rows[i], header, raw[i],
+                                   entry=entry, **fields))
+        table.bad[i] = True
+    bounds = np.cumsum(lengths)[:-1]
+    table.data[column] = pd.Series(
+        [list(dict.fromkeys(v for v in part if v is not None))
+         for part in np.split(resolved, bounds)], index=table.data.index, dtype=object)
+
+
+def check_list_refs(table: Checked, column: str, known: object, code: str) -> None:
+    """Every entry of list column ``column`` must be one of ``known`` (ids of another table);
+    an entry that is not is an error (``code``) naming it."""
+    lists = table.data[column].to_numpy(dtype=object)
+    lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
+    if not lengths.sum():
+        return
+    row = np.repeat(np.arange(len(lists)), lengths)
+    entries = pd.Series([e for v in lists for e in v], dtype="str")
+    missing = ~isin(entries, known)
+    raw = table.raw_column(column)
+    header = table.header(column)
+    for j in np.flatnonzero(missing):
+        i = row[j]
+        table.problems.append(make(code, table.file, table.key, table.rows[i], header, raw[i],
+                                   entry=entries.iloc[j]))
+        table.bad[i] = True
+    table.data[column] = pd.Series([list(dict.fromkeys(v)) for v in lists],
+                                   index=table.data.index, dtype=object)
+
+
+def check_lists(checked: Mapping[str, Checked], orgs: Checked) -> None:
+    """Checks across tables for the three lists and the activity record: organization ends
+    by id or name, participants, the needs and resources a project names, an activity's
+    project, and activities with fewer than two organizations.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from gongjian.loaders.read import read_ledger
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "党组织.csv").write_text("组织编码,组织名称,组织类别,所属区\\n"
+    ...                                  "C1,丹凤街社区党委,社区党委,玄武区\\n"
+    ...                                  "U1,档案馆党支部,机关党组织,玄武区\\n")
+    >>> _ = (d / "共建关系.csv").write_text("甲方编码,乙方编码,关系类型\\n")
+    >>> _ = (d / "活动记录.csv").write_text("活动日期,活动名称,参与组织\\n"
+    ...                                   "2025-03-15,联席会,C1、档案馆党支部\\n"
+    ...                                   "2025-03-16,会,C1\\n")
+    >>> ledger = read_ledger(d)
+    >>> ledger.activities["participants"].tolist(), [p.code for p in ledger.errors]
+    ([['C1', 'U1']], ['few_participants'])
+    """
+    if not any(key in checked for key in LIST_TABLES):
+        return
+    index = org_index(orgs)
+    for key in ("needs", "resources", "projects"):
+        if key in checked:
+            id_col, name_col, _, _ = ORG_END[key]
+            resolve_end(checked[key], index, id_col, name_col)
+    if "projects" in checked:
+        projects = checked["projects"]
+        resolve_participants(projects, index)
+        for key, column, code in (("needs", "need_ids", "unknown_need"),
+                                  ("resources", "resource_ids", "unknown_resource")):
+            table = checked.get(key)
+            ids = ([] if table is None
+                   else table.data.loc[~table.bad, "id"].dropna().unique())
+            check_list_refs(projects, column, ids, code)
+    if "activities" in checked:
+        acts = checked["activities"]
+        before = acts.bad.copy()
+        resolve_participants(acts, index)
+        count = np.fromiter((len(v) for v in acts.data["participants"]), dtype=np.int64,
+                            count=len(acts.data))
+        unresolved = acts.bad & ~before  # rows with a participant that matched nothing
+        few = (count < 2) & ~unresolved & ~_missing(acts, "participants")
+        acts.report(few, "few_participants", "participants",
+                    fields=lambda i: {"count": int(count[i])})
+        project = acts.data["project_id"]
+        projects = checked.get("projects")
+        ids = ([] if projects is None
+               else projects.data.loc[~projects.bad, "id"].dropna().unique())
+        unknown = project.notna().to_numpy() & ~isin(project, ids)
+        acts.report(unknown & ~acts.bad, "unknown_project", "project_id")
+        acts.data.loc[unknown, "project_id"] = pd.NA
+
+
+def _missing(table: Checked, column: str) -> np.ndarray:
+    """Rows whose cell of ``column`` is empty (already reported as a missing value)."""
+    raw = table.raw_column(column)
+    return np.array([not isinstance(v, str) or not v.strip() for v in raw], dtype=bool)
 
 
 def check_party_refs(orgs: Checked) -> None:

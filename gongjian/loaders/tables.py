@@ -20,9 +20,9 @@ from typing import Literal
 
 from gongjian import schema
 
-__all__ = ["TABLES", "TABLE_ORDER", "Column", "Table"]
+__all__ = ["LIST_TABLES", "TABLES", "TABLE_ORDER", "Column", "Table"]
 
-ValueType = Literal["text", "int", "date", "choice", "list", "uscc", "personal"]
+ValueType = Literal["text", "int", "number", "date", "choice", "list", "uscc", "personal"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,11 @@ CHOICES: dict[str, dict[str, schema.Term]] = {
     "coverage": schema.COVERAGE,
     "site_kind": schema.SITE_KINDS,
     "region_level": schema.REGION_LEVELS,
+    "category": schema.CATEGORIES,
+    "scope": schema.SCOPES,
+    "need_status": schema.NEED_STATUSES,
+    "project_status": schema.PROJECT_STATUSES,
+    "activity_kind": schema.ACTIVITY_KINDS,
 }
 
 TABLES: dict[str, Table] = {
@@ -141,7 +146,50 @@ TABLES: dict[str, Table] = {
             Column("level", "层级", True, "choice", "region_level"),
             Column("parent_code", "上级代码", en="parent code"),
         )),
+        # --- the three lists and the activity record (optional) ---
+        Table("needs", "需求清单", "needs", False, (
+            Column("id", "需求编号", True),
+            Column("org_id", "提出组织编码", en="organization id"),
+            Column("org_name", "提出组织名称", en="organization name"),
+            Column("category", "类别", True, "choice", "category"),
+            Column("description", "需求内容", True),
+            Column("raised", "提出日期", False, "date"),
+            Column("status", "状态", False, "choice", "need_status"),
+        )),
+        Table("resources", "资源清单", "resources", False, (
+            Column("id", "资源编号", True),
+            Column("org_id", "提供组织编码", en="organization id"),
+            Column("org_name", "提供组织名称", en="organization name"),
+            Column("category", "类别", True, "choice", "category"),
+            Column("description", "资源内容", True),
+            Column("quantity", "数量", False, "number"),
+            Column("scope", "服务范围", False, "choice", "scope"),
+            Column("until", "有效期至", False, "date"),
+        )),
+        Table("projects", "项目清单", "projects", False, (
+            Column("id", "项目编号", True),
+            Column("name", "项目名称", True),
+            Column("lead_id", "牵头组织编码", en="lead id"),
+            Column("lead_name", "牵头组织名称", en="lead name"),
+            Column("participants", "参与组织", False, "list"),
+            Column("need_ids", "对应需求", False, "list", en="need ids"),
+            Column("resource_ids", "使用资源", False, "list", en="resource ids"),
+            Column("start", "开始日期", False, "date"),
+            Column("end", "结束日期", False, "date"),
+            Column("status", "状态", False, "choice", "project_status"),
+        )),
+        Table("activities", "活动记录", "activities", False, (
+            Column("date", "活动日期", True, "date"),
+            Column("name", "活动名称", True),
+            Column("kind", "活动类型", False, "choice", "activity_kind"),
+            Column("participants", "参与组织", True, "list"),
+            Column("project_id", "项目编号", en="project id"),
+            Column("attendees", "参与人数", False, "int"),
+        )),
     )
 }
+
+#: The optional tables of the three lists and the activity record, in file order.
+LIST_TABLES: tuple[str, ...] = ("needs", "resources", "projects", "activities")
 
 TABLE_ORDER: tuple[str, ...] = tuple(TABLES)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from gongjian.loaders.headers import Located
-from gongjian.loaders.ledger import Problem
+from gongjian.loaders.ledger import NAME_ENDS, Problem
 from gongjian.loaders.problems import make
 from gongjian.loaders.rows import non_data_rows
 from gongjian.loaders.sheet import RawSheet
@@ -28,23 +28,30 @@ from gongjian.loaders.values import (
     date_column,
     int_column,
     list_column,
+    number_column,
     uscc_check_char,
     uscc_column,
 )
 from gongjian.schema import LEVELS
 
-__all__ = ["DROPPED", "MAX_TEXT", "UNIQUE", "Checked", "DataRows", "check_table", "check_unique",
-           "data_rows"]
+__all__ = ["DROPPED", "MAX_TEXT", "ORG_END", "UNIQUE", "Checked", "DataRows", "check_table",
+           "check_unique", "data_rows"]
 
 #: Longest text a cell may hold (characters); a longer one is an error at check.
 MAX_TEXT = 10_000
 
 #: The column that must be unique in each table.
 UNIQUE: dict[str, str] = {"party_orgs": "id", "organizations": "uscc", "sites": "name",
-                          "regions": "code"}
+                          "regions": "code", "needs": "id", "resources": "id", "projects": "id"}
 #: Columns read and checked but not kept in the typed table (ends resolved to ids).
-DROPPED: dict[str, tuple[str, ...]] = {"relations": ("source_name", "target_name")}
-_DTYPES = {"int": "Int64", "date": "datetime64[s]", "list": object}
+DROPPED: dict[str, tuple[str, ...]] = NAME_ENDS
+_DTYPES = {"int": "Int64", "number": "Float64", "date": "datetime64[s]", "list": object}
+#: Tables whose organization end is one id/name pair: (id column, name column, 中文, English).
+ORG_END: dict[str, tuple[str, str, str, str]] = {
+    "needs": ("org_id", "org_name", "提出组织", "organization"),
+    "resources": ("org_id", "org_name", "提供组织", "organization"),
+    "projects": ("lead_id", "lead_name", "牵头组织", "lead organization"),
+}
 
 
 @dataclass
@@ -182,6 +189,9 @@ def check_table(sheet: RawSheet, key: str, located: Located) -> Checked:
         if col.type == "int":
             values, bad = int_column(text)
             out.report(bad, "bad_int", col.name)
+        elif col.type == "number":
+            values, bad = number_column(text)
+            out.report(bad, "bad_number", col.name)
         elif col.type == "date":
             values, bad = date_column(text)
             out.report(bad, "bad_date", col.name)
@@ -276,6 +286,17 @@ def _row_rules(out: Checked, data: pd.DataFrame) -> None:
             "start": start.iloc[i].date().isoformat()})
     elif out.key == "party_orgs":
         _level_members(out, data)
+    if out.key in ORG_END:
+        id_col, name_col, zh, en = ORG_END[out.key]
+        empty = (data[id_col].isna() & data[name_col].isna()).to_numpy(dtype=bool)
+        column = id_col if id_col in out.located.positions else name_col
+        out.report(empty & ~out.bad, "missing_org", column,
+                   fields=lambda i: {"side": zh, "side_en": en})
+    if out.key == "projects":
+        start, end = data["start"], data["end"]
+        backwards = (end < start).fillna(False).to_numpy(dtype=bool)
+        out.report(backwards, "end_before_start", "end", fields=lambda i: {
+            "start": start.iloc[i].date().isoformat()})
 
 
 #: (level, test on members, advice in Chinese, advice in English)

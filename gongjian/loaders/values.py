@@ -35,6 +35,7 @@ __all__ = [
     "date_column",
     "int_column",
     "list_column",
+    "number_column",
     "parse_date",
     "parse_int",
     "uscc_check_char",
@@ -53,6 +54,11 @@ ALIASES: dict[str, dict[str, str]] = {
     "coverage": schema.COVERAGE_ALIASES,
     "site_kind": schema.SITE_KIND_ALIASES,
     "region_level": schema.REGION_LEVEL_ALIASES,
+    "category": schema.CATEGORY_ALIASES,
+    "scope": schema.SCOPE_ALIASES,
+    "need_status": schema.NEED_STATUS_ALIASES,
+    "project_status": schema.PROJECT_STATUS_ALIASES,
+    "activity_kind": schema.ACTIVITY_KIND_ALIASES,
 }
 assert set(ALIASES) == set(CHOICES)
 
@@ -70,6 +76,7 @@ _SERIAL = r"^(\d{5})(?:\.\d+)?$"
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 #: Serial numbers read as dates: 1950-01-01 to 2100-12-31.
 SERIAL_RANGE = (18264, 73415)
+_NUMBER = re.compile(r"^\+?((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)$")
 _INT = r"^\+?(\d{1,18}|\d{1,3}(?:,\d{3}){1,5})(?:\.0*)?$"
 
 # GB 32100-2015: 31 characters (no I, O, S, V, Z) and the weights of positions 1..17.
@@ -187,6 +194,24 @@ def date_column(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         return np.datetime64(d, "s") if d else np.datetime64("NaT", "s")
 
     out = _by_unique(s, day, "datetime64[s]")
+    return out, (s.notna() & out.isna()).astype(bool)
+
+
+def number_column(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Non-negative numbers (``Float64``; ``1,200`` and ``12.5`` accepted) and the mask of
+    cells that are not.
+
+    Examples
+    --------
+    >>> out, bad = number_column(pd.Series(["12.5", "1,200", "-3", "三", None], dtype="str"))
+    >>> out.tolist(), bad.tolist()
+    ([12.5, 1200.0, <NA>, <NA>, <NA>], [False, False, True, True, False])
+    """
+    def number(text: str) -> float | None:
+        m = _NUMBER.match(text.strip())
+        return float(m[1].replace(",", "")) if m else None
+
+    out = _by_unique(s, number, "Float64")
     return out, (s.notna() & out.isna()).astype(bool)
 
 

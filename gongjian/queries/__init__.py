@@ -24,8 +24,11 @@ from gongjian.graph.model import LAYER_RELATION_COLUMNS
 from gongjian.queries.bridges import bridges
 from gongjian.queries.clusters import clusters
 from gongjian.queries.coverage import coverage, coverage_list, coverage_plan, uncovered_list
+from gongjian.queries.dormant import dormant
 from gongjian.queries.islands import islands
 from gongjian.queries.labels import LABELS, for_people
+from gongjian.queries.lists import lists
+from gongjian.queries.match import match
 from gongjian.queries.summary import summary
 from gongjian.queries.workbook import write_analyses
 
@@ -40,4 +43,5 @@ NEEDS: dict[str, dict[str, tuple[str, ...] | None]] = {
 }
 
 __all__ = ["LABELS", "NEEDS", "bridges", "clusters", "coverage", "coverage_list", "coverage_plan",
-           "for_people", "islands", "summary", "uncovered_list", "write_analyses"]
+           "dormant", "for_people", "islands", "lists", "match", "summary", "uncovered_list",
+           "write_analyses"]

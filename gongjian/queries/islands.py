@@ -81,7 +81,8 @@ def parse_kinds(kinds: Iterable[str] | str | None) -> tuple[str, ...]:
 
 
 def islands(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
-            kinds: Iterable[str] | str | None = None, seed: int = 0) -> pd.DataFrame:
+            kinds: Iterable[str] | str | None = None, seed: int = 0,
+            window: int | None = None) -> pd.DataFrame:
     """Find the Party-building islands (党建孤岛) of the co-building layer on ``as_of``.
 
     Parameters
@@ -94,11 +95,15 @@ def islands(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
         A detached group is listed when one of its members is of these kinds.
     seed : int
         Accepted for a uniform signature; the result is fully determined without it.
+    window : int, optional
+        Count a tie only when it is evidenced (a shared activity or project) in the ``window``
+        days up to ``as_of``; an organization whose active ties are all dormant is listed with
+        reason ``dormant``. Without it, every active tie counts.
 
     Returns
     -------
     DataFrame
-        ``id, name, kind, district, street, reason ('isolated'|'detached'), group (Int64,
+        ``id, name, kind, district, street, reason ('isolated'|'dormant'|'detached'), group (Int64,
         numbered by size then smallest id; NA when isolated), explanation, suggestions
         (partner ids), suggestion_reasons``; isolated first, then by group, district, id.
 
@@ -111,6 +116,13 @@ def islands(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
     del seed  # deterministic by construction
     wanted = parse_kinds(kinds)
     view = layer_view(kg, as_of)
+    reason_of_unlinked = np.full(view.n, "isolated", dtype=object)
+    if window is not None:
+        from gongjian.queries.dormant import evidenced_view
+
+        paper = view.degree
+        view = evidenced_view(kg, as_of, window=window)
+        reason_of_unlinked[paper > 0] = "dormant"
     of_kind = view.orgs["kind"].isin(wanted).to_numpy(dtype=bool)
 
     isolated = np.flatnonzero((view.degree == 0) & of_kind)
@@ -121,10 +133,17 @@ def islands(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
         "id": orgs["id"].to_numpy(), "name": orgs["name"].to_numpy(),
         "kind": orgs["kind"].to_numpy(), "district": orgs["district"].to_numpy(),
         "street": orgs["street"].to_numpy(),
-        "reason": ["isolated"] * len(isolated) + ["detached"] * len(detached),
+        "reason": reason_of_unlinked[isolated].tolist() + ["detached"] * len(detached),
         "group": pd.array([pd.NA] * len(isolated) + group[detached].tolist(), dtype="Int64"),
     })
     out["explanation"] = _explanations(kg, view, rows, len(isolated))
+    if window is not None:
+        dormant_rows = (out["reason"] == "dormant").to_numpy()
+        ties = paper[rows[:len(isolated)]] if len(isolated) else paper[:0]
+        out.loc[dormant_rows, "explanation"] = [
+            f"有{int(k)}个有效共建对象，但近{window}天内与它们都没有共同活动或项目（截至"
+            f"{view.day.isoformat()}），共建关系均已休眠"
+            for k in ties[dormant_rows[:len(isolated)]]]
     out["suggestions"], out["suggestion_reasons"] = _suggestions(view, rows)
     out = out.astype({c: "str" for c in ("id", "name", "kind", "district", "street", "reason")})
     order = np.lexsort((out["id"].to_numpy(), out["district"].fillna("").to_numpy(),

@@ -96,6 +96,30 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "work_rate": ("工作覆盖率", "work coverage rate"),
     },
     "kinds": {"kind": ("组织类别", "kind"), "total": ("合计", "total")},
+    "match": {
+        "need_id": ("需求编号", "need id"), "need_org": ("提出组织编码", "need organization"),
+        "resource_id": ("资源编号", "resource id"),
+        "resource_org": ("提供组织编码", "resource organization"),
+        "category": ("类别", "category"), "proximity": ("距离", "proximity"),
+        "mends": ("对网络的改善", "mends"), "new_tie": ("新建共建关系", "new tie"),
+        "rank": ("推荐次序", "rank"), "reasons": ("推荐理由", "reasons"),
+    },
+    "dormant": {
+        "source_id": ("甲方编码", "source id"), "source_name": ("甲方名称", "source name"),
+        "target_id": ("乙方编码", "target id"), "target_name": ("乙方名称", "target name"),
+        "type": ("关系类型", "relation type"), "start": ("开始日期", "start"),
+        "last_evidence": ("最近一次共同活动或项目", "last shared activity or project"),
+        "days_since": ("距今天数", "days since"),
+    },
+    "lists": {
+        "district": ("所属区", "district"), "street": ("所属街道", "street"),
+        "needs_open": ("待认领需求", "open needs"),
+        "needs_stale": ("长期未认领需求", "stale needs"),
+        "resources": ("在供资源", "resources offered"),
+        "resources_idle": ("闲置资源", "idle resources"),
+        "projects_active": ("实施中项目", "active projects"),
+        "communities_without_project": ("近一年无项目的社区", "communities without a project"),
+    },
     "relation_types": {"type": ("关系类型", "relation type"), "total": ("合计", "total")},
 }
 
@@ -110,6 +134,9 @@ VALUES: dict[str, dict[str, Mapping[str, schema.Term]]] = {
     "overview": {},
     "kinds": {"kind": schema.PARTY_KINDS},
     "relation_types": {"type": schema.RELATION_TYPES},
+    "match": {"category": schema.CATEGORIES, "proximity": schema.SCOPES, "mends": schema.MENDS},
+    "dormant": {"type": schema.RELATION_TYPES},
+    "lists": {},
 }
 
 

@@ -30,6 +30,7 @@ from gongjian import queries
 from gongjian.errors import GongjianError
 from gongjian.graph.model import CoBuildingLayer, KnowledgeGraph
 from gongjian.i18n import pick
+from gongjian.viz.lists import dormant_edges, org_lists
 
 __all__ = [
     "BRIDGE",
@@ -117,6 +118,10 @@ class Context:
     bridge_rank: np.ndarray | None = None
     clusters: pd.DataFrame | None = None
     cluster_ids: list[str] = field(default_factory=list)
+    #: Per layer edge, True when dormant (None without an activity record).
+    dormant: np.ndarray | None = None
+    #: Per layer position, the organization's lists and matches (:func:`viz.lists.org_lists`).
+    lists: dict[int, dict] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -177,7 +182,8 @@ def prepare(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, lang: str
         else np.zeros(0, dtype=bool)
     cluster_ids = [] if clusters is None else [str(c) for c in clusters["cluster"]]
     return Context(kg, layer, orgs, lang, tuple(highlight), flags, cluster, notes,
-                   _ties(kg, layer), cross, bridge_rank, clusters, cluster_ids)
+                   _ties(kg, layer), cross, bridge_rank, clusters, cluster_ids,
+                   dormant_edges(kg, layer), org_lists(kg, layer, lang))
 
 
 def _ties(kg: KnowledgeGraph, layer: CoBuildingLayer) -> pd.DataFrame:

@@ -24,7 +24,7 @@ import networkx as nx
 import pandas as pd
 
 from gongjian import schema
-from gongjian.graph.model import KnowledgeGraph
+from gongjian.graph.model import LIST_NODE_TABLES, KnowledgeGraph
 from gongjian.viz.context import VizError
 from gongjian.viz.layout import positions
 
@@ -73,7 +73,42 @@ def network_for_export(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None
         if viz and first is not None:
             attrs["viz"] = {"color": _rgb(first.color)}
         g.add_edge(str(ids[s]), str(ids[t]), **attrs)
+    _add_lists(kg, g, viz)
     return g
+
+
+def _add_lists(kg: KnowledgeGraph, g: nx.Graph, viz: bool) -> None:
+    """Needs, resources and projects of the organizations in ``g`` (keys ``Need:N1`` …), each
+    placed beside its organization and tied to it by its ``list_links`` type; nothing when
+    the ledger has no lists."""
+    links = kg.list_links
+    if links.empty:
+        return
+    names = {label: dict(zip(getattr(kg, table)[key].astype(str),
+                             getattr(kg, table)["description" if label != "Project" else "name"]
+                             .astype(str), strict=True))
+             for label, (table, key) in LIST_NODE_TABLES.items()}
+    rows = links[["source_label", "source", "target_label", "target", "type"]]
+    for sl, s, tl, t, ty in rows.itertuples(index=False, name=None):
+        target = t if tl == "PartyOrg" else f"{tl}:{t}"
+        if target not in g:
+            continue
+        node = f"{sl}:{s}"
+        if node not in g:
+            term = schema.LIST_NODE_LABELS[sl]
+            x, y = g.nodes[target].get("x", 0.0), g.nodes[target].get("y", 0.0)
+            x, y = x + 0.01 * (1 + len(g.adj[target]) % 7), y + 0.01
+            attrs = {"label": names[sl].get(s, s), "kind": sl.lower(), "kind_label": term.zh,
+                     "color": term.color, "x": x, "y": y}
+            if viz:
+                attrs["viz"] = {"color": _rgb(term.color),
+                                "position": {"x": x, "y": -y, "z": 0.0}}
+            g.add_node(node, **attrs)
+        link = schema.LIST_LINK_TYPES[ty]
+        attrs = {"types": ty, "type_label": link.zh, "count": 1, "weight": 1.0}
+        if viz:
+            attrs["viz"] = {"color": _rgb(link.color)}
+        g.add_edge(node, target, **attrs)
 
 
 def export_network(kg: KnowledgeGraph, path: Path | str, fmt: Literal["gexf", "graphml"], *,
@@ -82,7 +117,10 @@ def export_network(kg: KnowledgeGraph, path: Path | str, fmt: Literal["gexf", "g
 
     Nodes carry ``label``, ``kind``, ``kind_label``, ``district``, ``color``, ``x``, ``y``
     (and ``viz:color``/``viz:position`` in GEXF); edges ``types``, ``type_label``,
-    ``count``. Personal fields are not exported.
+    ``count``. Personal fields are not exported. When the ledger has the three lists, their
+    needs, resources and projects are nodes too (``Need:N1`` …, tied to their organizations
+    by ``raised_by``, ``offered_by``, ``led_by``, ``joined_by``, and projects to needs and
+    resources by ``answers`` and ``uses``).
     """
     if fmt not in ("gexf", "graphml"):
         raise VizError(f"不支持的格式 unsupported format {fmt!r}: gexf, graphml")

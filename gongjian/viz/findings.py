@@ -29,7 +29,7 @@ import pandas as pd
 from gongjian import schema
 from gongjian.i18n import pick
 
-__all__ = ["findings", "street_islands"]
+__all__ = ["findings", "living_ties", "street_islands"]
 
 
 def _as_list(value: Any) -> list:
@@ -154,6 +154,7 @@ def _weakest_coverage(overall: float, by_street: pd.DataFrame | None,
 def findings(*, n_orgs: int, islands: pd.DataFrame, ranked_bridges: pd.DataFrame,
              clusters: pd.DataFrame | None, coverage_overall: float | None = None,
              coverage_by_street: pd.DataFrame | None = None, lang: str = "zh",
+             dormant: int | None = None, active_ties: int = 0, stale_needs: int | None = None,
              limit: int = 5) -> list[str]:
     """Up to ``limit`` sentences, most important first, from the analyses' results.
 
@@ -168,6 +169,9 @@ def findings(*, n_orgs: int, islands: pd.DataFrame, ranked_bridges: pd.DataFrame
         Organizational coverage rate of all new-economy organizations.
     coverage_by_street : DataFrame, optional
         :func:`gongjian.queries.coverage` by street.
+    dormant, active_ties, stale_needs : int, optional
+        Dormant ties (None without an activity record) among ``active_ties``, and needs open
+        over 90 days (None without the three lists): one sentence on living ties.
 
     Examples
     --------
@@ -176,7 +180,35 @@ def findings(*, n_orgs: int, islands: pd.DataFrame, ranked_bridges: pd.DataFrame
     ['全部 3 个党组织都有有效的共建关系，没有党建孤岛。']
     """
     out = [street_islands(islands, lang), _island_total(islands, n_orgs, lang),
-           _top_bridge(ranked_bridges, lang), _top_cluster(clusters, lang)]
+           _top_bridge(ranked_bridges, lang),
+           living_ties(dormant, active_ties, stale_needs, lang), _top_cluster(clusters, lang)]
     if coverage_overall is not None:
         out.append(_weakest_coverage(coverage_overall, coverage_by_street, lang))
     return [s for s in out if s][:limit]
+
+
+def living_ties(dormant: int | None, active_ties: int, stale_needs: int | None,
+                lang: str) -> str | None:
+    """One sentence on co-building on paper (签而不建) and needs left open; None when the
+    ledger has neither an activity record nor the three lists.
+
+    Examples
+    --------
+    >>> living_ties(165, 1230, 48, "zh")
+    '有 165 条有效共建关系（13.4%）近一年没有共同活动或项目，签而不建；48 个需求超过 90 天未认领。'
+    >>> living_ties(None, 1230, None, "zh") is None
+    True
+    """
+    parts_zh, parts_en = [], []
+    if dormant is not None:
+        share = dormant / max(active_ties, 1)
+        parts_zh.append(f"有 {dormant} 条有效共建关系（{share:.1%}）近一年没有共同活动或项目，"
+                        f"签而不建")
+        parts_en.append(f"{dormant} active ties ({share:.1%}) show no shared activity or project "
+                        f"in the last year (co-building on paper)")
+    if stale_needs:
+        parts_zh.append(f"{stale_needs} 个需求超过 90 天未认领")
+        parts_en.append(f"{stale_needs} needs have been open over 90 days")
+    if not parts_zh:
+        return None
+    return pick(lang, "；".join(parts_zh) + "。", "; ".join(parts_en) + ".")

@@ -80,6 +80,14 @@ PAGE_WORDS: dict[str, tuple[str, str]] = {
     "noStreet": ("（未填街道）", "(no street)"),
     "asOf": ("分析日期", "as of"),
     "otherColor": ("其他", "other"),
+    "dormant": ("休眠关系（近一年无共同活动或项目）",
+                "dormant tie (no shared activity or project in the last year)"),
+    "needs": ("需求清单", "Needs"),
+    "resources": ("资源清单", "Resources"),
+    "projects": ("项目清单", "Projects"),
+    "matches": ("建议对接", "Suggested matches"),
+    "needWord": ("需求", "need"),
+    "resourceWord": ("资源", "resource"),
 }
 
 #: The report's own words (section titles, table headers): key → (中文, English).
@@ -101,6 +109,10 @@ REPORT_WORDS: dict[str, tuple[str, str]] = {
     "ties": ("跨区关系", "Cross-district ties"), "members": ("成员", "Members"),
     "none": ("无", "None"), "more": ("等", "and more"), "cluster": ("片区", "Cluster"),
     "top": ("前 {0} 项", "top {0}"),
+    "lists": ("三张清单", "The three lists"),
+    "stale": ("久未认领的需求", "Needs left open"),
+    "idle": ("闲置资源", "Idle resources"),
+    "mending": ("可修补网络的最佳对接", "Best matches that mend the network"),
 }
 
 

@@ -168,7 +168,21 @@ def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_pe
                  "a": _clean(mine["start"].tolist()), "b": _clean(mine["end"].tolist())},
         "personal": bool(include_personal),
         "note": "",
+        **_lists_part(ctx, nodes, edges),
     }
+
+
+def _lists_part(ctx: Context, nodes: np.ndarray, edges: np.ndarray) -> dict[str, Any]:
+    """The page's share of the three lists (``lists``, by local index) and the dormant
+    flag per edge (``e_dz``); nothing when the ledger lacks them."""
+    out: dict[str, Any] = {}
+    if ctx.lists:
+        out["lists"] = {str(i): ctx.lists[int(g)] for i, g in enumerate(nodes)
+                        if int(g) in ctx.lists}
+    if ctx.dormant is not None:
+        out["dz"] = ctx.dormant[edges].astype(int).tolist()
+        out["marks_dormant"] = schema.PALETTE.dormant
+    return out
 
 
 def key_marks(ctx: Context, nodes: np.ndarray) -> np.ndarray:

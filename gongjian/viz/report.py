@@ -39,6 +39,7 @@ from gongjian.viz.charts import bar_chart
 from gongjian.viz.context import Context, prepare, rank_bridges, select
 from gongjian.viz.findings import findings
 from gongjian.viz.labels import REPORT_WORDS, words
+from gongjian.viz.lists import report_section
 from gongjian.viz.model import page_model
 from gongjian.viz.page import jinja_env, node_anchor, template_vars, write_html
 from gongjian.viz.static import network_picture
@@ -132,8 +133,16 @@ def _sections(ctx: Context, lang: str) -> dict[str, Any]:
         covered = float(queries.coverage(kg, by="overall")["organizational_rate"].iloc[0])
         by_street = queries.coverage(kg, by="street")
         figures.append((pick(lang, "组织覆盖率", "organizational coverage"), f"{covered:.1%}"))
+    lists = report_section(kg, day, lang)
+    if lists is not None and lists["dormant"] is not None:
+        figures.insert(2, (pick(lang, "休眠关系", "dormant ties"), lists["dormant"]))
+    if lists is not None:
+        figures += lists["figures"]
     said = findings(n_orgs=ctx.n, islands=isl, ranked_bridges=brg, clusters=clu,
-                    coverage_overall=covered, coverage_by_street=by_street, lang=lang)
+                    coverage_overall=covered, coverage_by_street=by_street, lang=lang,
+                    dormant=lists["dormant"] if lists else None,
+                    active_ties=int(ctx.layer.count.sum()),
+                    stale_needs=lists["stale_total"] if lists else None)
     return {
         "figures": figures, "charts": charts, "findings": said,
         "islands": [{"href": node_anchor(r.id), "name": r.name, "district": r.district,
@@ -148,7 +157,7 @@ def _sections(ctx: Context, lang: str) -> dict[str, Any]:
                                   for m in _rows_list(r.members)[:8]],
                       "more": max(len(_rows_list(r.members)) - 8, 0)}
                      for r in cross.head(TOP).itertuples()],
-        "plan_headers": plan_headers, "plan": plan_rows,
+        "plan_headers": plan_headers, "plan": plan_rows, "lists": lists,
     }
 
 

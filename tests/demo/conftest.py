@@ -32,6 +32,10 @@ def raw(demo_dir) -> dict[str, pd.DataFrame]:
         "organizations": pd.read_csv(demo_dir / "两新组织.csv", encoding="gbk", **read),
         "sites": pd.read_excel(demo_dir / "楼宇园区.xlsx", engine="openpyxl", **read),
         "regions": pd.read_csv(demo_dir / "区域.csv", encoding="utf-8-sig", **read),
+        "needs": pd.read_csv(demo_dir / "需求清单.csv", encoding="utf-8-sig", **read),
+        "resources": pd.read_excel(demo_dir / "资源清单.xlsx", engine="openpyxl", **read),
+        "projects": pd.read_excel(demo_dir / "项目清单.xlsx", engine="openpyxl", **read),
+        "activities": pd.read_csv(demo_dir / "活动记录.csv", encoding="utf-8-sig", **read),
     }
 
 

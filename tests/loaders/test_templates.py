@@ -8,15 +8,16 @@ from openpyxl import load_workbook
 from gongjian import schema
 from gongjian.errors import LedgerError
 from gongjian.loaders import read_ledger
+from gongjian.loaders.tables import TABLES
 from gongjian.loaders.templates import write_templates
 
 
 @pytest.mark.parametrize(("lang", "fmt"), [("zh", "xlsx"), ("en", "xlsx"), ("zh", "csv")])
 def test_templates_read_back(tmp_path, lang, fmt):
     paths = write_templates(tmp_path, lang=lang, fmt=fmt)
-    assert len(paths) == 5
+    assert len(paths) == len(TABLES)
     ledger = read_ledger(tmp_path)
-    assert ledger.problems == [] and len(ledger.files) == 5
+    assert ledger.problems == [] and len(ledger.files) == len(TABLES)
 
 
 def test_xlsx_template_details(tmp_path):
@@ -31,4 +32,4 @@ def test_xlsx_template_details(tmp_path):
     assert "说明" in book.sheetnames
     with pytest.raises(LedgerError, match="--force"):
         write_templates(tmp_path)
-    assert len(write_templates(tmp_path, force=True)) == 5
+    assert len(write_templates(tmp_path, force=True)) == len(TABLES)

@@ -4,6 +4,7 @@
   var M = JSON.parse(document.getElementById("gj-data").textContent);
   var U = M.ui, N = M.n, E = M.e, T = M.ties;
   var nN = N.id.length, nE = E.s.length, agg = M.mode !== "orgs";
+  var DZ = M.dz || null, LISTS = M.lists || null;
   var $ = function (id) { return document.getElementById(id); };
 
   function el(tag, text, cls) {
@@ -78,6 +79,10 @@
     var edge = {id: j, from: E.s[j], to: E.t[j], title: el("div", tip),
                 color: {color: first[2], highlight: "#000000", hover: "#000000", opacity: 0.75},
                 dashes: first[3], width: E.x[j] ? 3 : 1.2};
+    if (DZ && DZ[j]) {  // dormant: no shared activity or project in the last year
+      edge.color = {color: M.marks_dormant, highlight: "#000000", hover: "#000000", opacity: 0.9};
+      edge.dashes = [2, 6]; edge.title = el("div", tip + " \u00b7 " + U.dormant);
+    }
     if (agg) { edge.value = E.w[j]; }
     edgeList[j] = edge;
   }
@@ -378,6 +383,7 @@
     }
     if (fSeen & 4) { row({border: "3px dashed " + M.marks.cross}, U.crossCluster); }
     if (xSeen) { row({borderTop: "5px solid #555555"}, U.crossTie, "gj-line"); }
+    if (DZ && DZ.some(function (x) { return !!x; })) { row({borderTop: "3px dotted " + M.marks_dormant}, U.dormant, "gj-line"); }
     if (!agg && LP.some(function (p) { return p >= 9; })) { box.appendChild(el("p", U.labelsNote, "gj-rule")); }
   })();
 
@@ -422,6 +428,7 @@
       notes.forEach(function (t) { ul.appendChild(el("li", t)); });
       box.appendChild(ul);
     }
+    showLists(box, i);
     var list = incident[i];
     if (list.length) {
       box.appendChild(el("h4", U.tieList + " (" + list.length + ")"));
@@ -432,6 +439,10 @@
         link.href = "#";
         link.addEventListener("click", function (ev) { ev.preventDefault(); selectNode(other); });
         li.appendChild(link);
+        if (DZ && DZ[j]) {
+          var dz = el("span", " \u00b7 " + U.dormant, "gj-dormant");
+          dz.style.color = M.marks_dormant; li.appendChild(dz);
+        }
         var rows = tiesOf[j];
         if (rows && rows.length) {
           rows.forEach(function (k) {
@@ -445,6 +456,24 @@
       });
       box.appendChild(ties);
     }
+  }
+  function showLists(box, i) {  // needs, resources, projects and suggested matches
+    var mine = LISTS && LISTS[String(i)];
+    if (!mine) { return; }
+    function part(title, rows, cls, text) {
+      if (!rows.length) { return; }
+      box.appendChild(el("h4", title + " (" + rows.length + ")"));
+      var ul = el("ul", null, "gj-list-items " + cls);
+      rows.forEach(function (r) { ul.appendChild(el("li", text(r))); });
+      box.appendChild(ul);
+    }
+    function join(parts) { return parts.filter(function (p) { return p; }).join(" \u00b7 "); }
+    part(U.needs, mine.needs, "gj-needs", function (r) { return join([r[0], r[1], r[2], r[3], r[4]]); });
+    part(U.resources, mine.resources, "gj-resources", function (r) { return join([r[0], r[1], r[2], r[3], r[4]]); });
+    part(U.projects, mine.projects, "gj-projects", function (r) { return join([r[0], r[1], r[2], r[3]]); });
+    part(U.matches, mine.matches, "gj-matches", function (r) {
+      return join([U.needWord + " " + r[0] + " \u2190 " + U.resourceWord + " " + r[1], r[2], r[3], r[4], r[5]]);
+    });
   }
   function selectNode(i) {
     network.selectNodes([i]);
