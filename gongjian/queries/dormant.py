@@ -63,10 +63,8 @@ def layer_evidence(kg: KnowledgeGraph, as_of: dt.date | str | None = None) -> Ev
     '2025-01-02'
     """
     view = layer_view(kg, as_of)
-    key = ("queries.dormant.evidence", view.arrays.as_of)
-    if key not in view._extra:
-        view._extra[key] = evidence(kg, view.arrays.ids, view.arrays.as_of)
-    return view._extra[key]
+    return view.cached(("queries.dormant.evidence", view.arrays.as_of),
+                       lambda: evidence(kg, view.arrays.ids, view.arrays.as_of))
 
 
 def dormant(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
