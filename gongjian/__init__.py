@@ -37,6 +37,8 @@ _API: dict[str, str] = {
     "coverage_list": "gongjian.queries:coverage_list",
     "coverage_plan": "gongjian.queries:coverage_plan",
     "summary": "gongjian.queries:summary",
+    "diff": "gongjian.queries:diff",
+    "analyze": "gongjian.analyze:analyze",
     "render": "gongjian.viz:render",
     "write_report": "gongjian.viz:write_report",
     "export_network": "gongjian.viz:export_network",

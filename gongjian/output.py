@@ -45,6 +45,7 @@ __all__ = [
     "safe_cell",
     "to_jsonable",
     "write_frame",
+    "write_sheets",
     "write_xlsx",
 ]
 
@@ -209,6 +210,64 @@ def write_xlsx(df: pd.DataFrame, path: Path, *, labels: Labels | None = None, la
     tmp = path.with_name(path.name + ".part")
     wb.save(tmp)
     tmp.replace(path)
+
+
+def write_sheets(sheets: list[tuple[str, pd.DataFrame, Labels | None]], path: Path, *,
+                 lang: str = "zh") -> Path:
+    """Write several frames into one workbook, a sheet each: ``(sheet name, frame, labels)``.
+
+    Each sheet is laid out as :func:`write_xlsx` does (headers in ``lang``, frozen header
+    row, filters, widths, harmless cells); the file is written whole or not at all.
+
+    Examples
+    --------
+    >>> import tempfile, openpyxl
+    >>> path = Path(tempfile.mkdtemp()) / "分析结果.xlsx"
+    >>> _ = write_sheets([("甲", pd.DataFrame({"n": [1]}), {"n": ("数量", "count")}),
+    ...                   ("乙", pd.DataFrame({"m": ["=x"]}), None)], path)
+    >>> wb = openpyxl.load_workbook(path)
+    >>> wb.sheetnames, wb["甲"]["A1"].value, wb["乙"]["A2"].value
+    (['甲', '乙'], '数量', "'=x")
+    """
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    for name, df, labels in sheets:
+        _fill_sheet(wb.create_sheet(name[:31]), df, labels, lang)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    wb.save(tmp)
+    tmp.replace(path)
+    return path
+
+
+def _fill_sheet(ws, df: pd.DataFrame, labels: Labels | None, lang: str) -> None:
+    """Headers, widths, frozen header row, filter and rows of one write-only sheet."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    headers = _headers(list(df.columns), labels, lang)
+    widths = [display_width(h) for h in headers]
+    columns = [_csv_column(df[c]) for c in df.columns]
+    for i, col in enumerate(columns):
+        for c in col[:2000]:
+            widths[i] = max(widths[i], display_width(str(c)))
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 6), 60)
+    ws.freeze_panes = "A2"
+    if headers:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(df) + 1}"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="FCE4D6")
+    head = []
+    for h in headers:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font, cell.fill = bold, fill
+        head.append(cell)
+    ws.append(head)
+    for row in zip(*columns, strict=True):
+        ws.append(row)
 
 
 def write_frame(df: pd.DataFrame, *, fmt: str = "table", output: Path | str | None = None,

@@ -18,6 +18,7 @@ from gongjian.graph.model import LAYER_RELATION_COLUMNS
 from gongjian.queries.bridges import bridges
 from gongjian.queries.clusters import clusters
 from gongjian.queries.coverage import coverage, coverage_list, coverage_plan, uncovered_list
+from gongjian.queries.diff import diff
 from gongjian.queries.islands import islands
 from gongjian.queries.labels import LABELS, for_people
 from gongjian.queries.summary import summary
@@ -34,4 +35,4 @@ NEEDS: dict[str, dict[str, tuple[str, ...] | None]] = {
 }
 
 __all__ = ["LABELS", "NEEDS", "bridges", "clusters", "coverage", "coverage_list", "coverage_plan",
-           "for_people", "islands", "summary", "uncovered_list", "write_analyses"]
+           "diff", "for_people", "islands", "summary", "uncovered_list", "write_analyses"]

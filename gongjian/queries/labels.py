@@ -95,6 +95,10 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "organizational_rate": ("组织覆盖率", "organizational coverage rate"),
         "work_rate": ("工作覆盖率", "work coverage rate"),
     },
+    "diff": {
+        "change": ("变化", "change"), "id": ("编码", "id"), "name": ("名称", "name"),
+        "district": ("所属区", "district"), "detail": ("说明", "detail"),
+    },
     "kinds": {"kind": ("组织类别", "kind"), "total": ("合计", "total")},
     "relation_types": {"type": ("关系类型", "relation type"), "total": ("合计", "total")},
 }
@@ -107,6 +111,7 @@ VALUES: dict[str, dict[str, Mapping[str, schema.Term]]] = {
     "coverage": {"site_kind": schema.SITE_KINDS},
     "coverage_list": {"type": schema.ORG_TYPES, "status": schema.COVERAGE,
                       "plan": schema.PLANS},
+    "diff": {"change": schema.CHANGES},
     "overview": {},
     "kinds": {"kind": schema.PARTY_KINDS},
     "relation_types": {"type": schema.RELATION_TYPES},
