@@ -111,6 +111,10 @@ def islands(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
     del seed  # deterministic by construction
     wanted = parse_kinds(kinds)
     view = layer_view(kg, as_of)
+    return view.remember(("islands", wanted), lambda: _islands(kg, view, wanted))
+
+
+def _islands(kg: KnowledgeGraph, view: LayerView, wanted: tuple[str, ...]) -> pd.DataFrame:
     of_kind = view.orgs["kind"].isin(wanted).to_numpy(dtype=bool)
 
     isolated = np.flatnonzero((view.degree == 0) & of_kind)

@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -93,6 +94,27 @@ class LayerView:
             return np.zeros(0, dtype=bool)
         has_axis = np.bincount(self.component, weights=self.is_axis) > 0
         return has_axis[self.component]
+
+    def remember(self, key: tuple, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """An analysis result computed once for this view (under ``key``), a copy each time.
+
+        The report, the pages and the workbook of one run ask for the same analyses of the
+        same day; each is computed once.
+
+        Examples
+        --------
+        >>> from gongjian.graph.model import KnowledgeGraph
+        >>> view = layer_view(KnowledgeGraph(), "2025-01-01")
+        >>> calls = []
+        >>> for _ in range(2):
+        ...     df = view.remember(("demo",), lambda: calls.append(1) or pd.DataFrame({"n": [1]}))
+        >>> len(calls), df["n"].tolist()
+        (1, [1])
+        """
+        key = ("result", *key)
+        if key not in self._extra:
+            self._extra[key] = compute()
+        return self._extra[key].copy()
 
     def codes(self, column: str) -> tuple[np.ndarray, pd.Index]:
         """Integer codes of an organization column (``-1`` where missing) and the values."""
