@@ -274,24 +274,28 @@ def _ended_reasons(a: _Side, b: _Side, pairs: _Pairs, ended: np.ndarray,
         np.where(swap, src, dst), dtype=object)
     span = pd.DataFrame({"key": key.to_numpy(), "start": pd.to_datetime(rel["start"]).to_numpy(),
                          "end": pd.to_datetime(rel["end"]).to_numpy()})
-    span = span[span["key"].isin(pairs.key[ended]).to_numpy()]
-    last = span.groupby("key")["end"].agg(lambda e: pd.NaT if e.isna().any() else e.max())
-    first = span.groupby("key")["start"].min()
-    out = []
-    for k, lg, hg, i, j in zip(pairs.key[ended], lo_gone, hi_gone, lo, hi, strict=True):
-        if lg or hg:
-            who = "、".join(names[x] for x, g in ((i, lg), (j, hg)) if g)
-            out.append(pick(lang, f"{who}已撤销或不在台账中",
-                            f"{who}: dissolved or no longer in the ledger"))
-        elif k not in last.index:
-            out.append(pick(lang, "台账中已无此关系", "no longer in the ledger"))
-        elif not pd.isna(last[k]) and last[k] < b.day:
-            out.append(pick(lang, f"于{_iso(last[k])}到期", f"ended {_iso(last[k])}"))
-        elif not pd.isna(first[k]) and first[k] > b.day:
-            out.append(pick(lang, f"{_iso(first[k])}才开始", f"starts {_iso(first[k])}"))
-        else:
-            out.append(pick(lang, "已不是有效共建关系", "no longer active"))
-    return out
+    keys = pairs.key[ended]
+    span = span[span["key"].isin(keys).to_numpy()]
+    grouped = span.assign(open=span["end"].isna()).groupby("key")
+    listed = pd.Index(grouped.size().index)
+    has_rows = keys.isin(listed)
+    last = grouped["end"].max().reindex(keys).to_numpy()
+    still_open = grouped["open"].any().reindex(keys, fill_value=False).to_numpy(dtype=bool)
+    first = grouped["start"].min().reindex(keys).to_numpy()
+    day = np.datetime64(b.day.to_datetime64())
+    gone = lo_gone | hi_gone
+    expired = ~gone & has_rows & ~still_open & (last < day)
+    pending = ~gone & has_rows & ~expired & ~np.isnat(first) & (first > day)
+    out = np.full(len(keys), pick(lang, "已不是有效共建关系", "no longer active"), dtype=object)
+    out[~gone & ~has_rows] = pick(lang, "台账中已无此关系", "no longer in the ledger")
+    out[expired] = [pick(lang, f"于{_iso(d)}到期", f"ended {_iso(d)}") for d in last[expired]]
+    out[pending] = [pick(lang, f"{_iso(d)}才开始", f"starts {_iso(d)}") for d in first[pending]]
+    where = np.flatnonzero(gone)
+    out[where] = [
+        pick(lang, f"{who}已撤销或不在台账中", f"{who}: dissolved or no longer in the ledger")
+        for who in ("、".join(names[x] for x, g in ((lo[k], lo_gone[k]), (hi[k], hi_gone[k])) if g)
+                    for k in where)]
+    return out.tolist()
 
 
 def _org_rows(change: str, side: _Side, positions: np.ndarray,
