@@ -162,7 +162,7 @@ def stages(data: Dataset) -> list[Stage]:
                    {"graph": str(data.folder / "graph.gjg"), "as_of": as_of}),
               target="≤ 30 s", needs=("gongjian.queries:diff",),
               check=lambda o, b: o.seconds <= 30, inputs=("ensure_graph",)),
-        Stage("analyze: the whole job, one command", "change",
+        Stage("analyze: the whole job in one command", "change",
               Side("gongjian analyze", f"{__name__}:analyze_ours", common),
               [Side("obvious_analyze.py (4 analyses)", f"{__name__}:script_baseline",
                     {**common, "script": "obvious_analyze.py"}),

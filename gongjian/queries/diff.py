@@ -153,12 +153,17 @@ class _Side:
         founded = pd.to_datetime(orgs["founded"])
         alive = (orgs["status"].fillna("active") != "dissolved").to_numpy(dtype=bool)
         born = (founded.isna() | (founded <= self.day)).to_numpy(dtype=bool)
-        return orgs.index[alive & born]
+        return _ids(orgs.index[alive & born])
 
     @cached_property
     def position(self) -> pd.Index:
         """Vertex index of the layer: id → position."""
-        return pd.Index(self.view.arrays.ids.astype(str))
+        return _ids(self.view.arrays.ids.astype(str))
+
+
+def _ids(values) -> pd.Index:
+    """Ids as an object index: its hash look-ups (``isin``, ``get_indexer``) are fast."""
+    return pd.Index(np.asarray(values, dtype=object), dtype=object)
 
 
 def _frame(change: str, ids, names, districts, details) -> pd.DataFrame:
@@ -221,7 +226,7 @@ def _pairs(side: _Side) -> _Pairs:
     s, t = arrays.source, arrays.target
     swap = ids[s] > ids[t]
     lo, hi = np.where(swap, t, s), np.where(swap, s, t)
-    key = pd.Index(pd.Series(ids[lo], dtype=object) + "|" + pd.Series(ids[hi], dtype=object))
+    key = _ids(pd.Series(ids[lo], dtype=object) + "|" + pd.Series(ids[hi], dtype=object))
     return _Pairs(key, lo, hi, arrays.types)
 
 
@@ -263,8 +268,8 @@ def _ended_reasons(a: _Side, b: _Side, pairs: _Pairs, ended: np.ndarray,
     names = a.view.orgs["name"].astype(str).to_numpy(dtype=object)
     lo, hi = pairs.lo[ended], pairs.hi[ended]
     present = b.present
-    lo_gone = ~pd.Index(ids[lo]).isin(present)
-    hi_gone = ~pd.Index(ids[hi]).isin(present)
+    lo_gone = ~_ids(ids[lo]).isin(present)
+    hi_gone = ~_ids(ids[hi]).isin(present)
     # the new side's relation rows of the same pairs: last end, first start
     rel = b.kg.relations
     src = rel["source_id"].astype(str).to_numpy(dtype=object)
@@ -277,7 +282,7 @@ def _ended_reasons(a: _Side, b: _Side, pairs: _Pairs, ended: np.ndarray,
     keys = pairs.key[ended]
     span = span[span["key"].isin(keys).to_numpy()]
     grouped = span.assign(open=span["end"].isna()).groupby("key")
-    listed = pd.Index(grouped.size().index)
+    listed = _ids(grouped.size().index)
     has_rows = keys.isin(listed)
     last = grouped["end"].max().reindex(keys).to_numpy()
     still_open = grouped["open"].any().reindex(keys, fill_value=False).to_numpy(dtype=bool)
