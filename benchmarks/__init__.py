@@ -7,4 +7,5 @@ competent analyst would write in an afternoon.
 """
 
 #: Modules of stages, in the order of the table (each has ``stages(data)``).
-STAGE_MODULES: tuple[str, ...] = ("build", "analyses", "lists", "pipeline", "pages", "stores")
+STAGE_MODULES: tuple[str, ...] = ("build", "analyses", "lists", "pipeline", "change", "pages",
+                                 "stores")

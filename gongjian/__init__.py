@@ -43,6 +43,8 @@ _API: dict[str, str] = {
     "match": "gongjian.queries:match",
     "dormant": "gongjian.queries:dormant",
     "lists": "gongjian.queries:lists",
+    "diff": "gongjian.queries:diff",
+    "analyze": "gongjian.analyze:analyze",
     "render": "gongjian.viz:render",
     "write_report": "gongjian.viz:write_report",
     "export_network": "gongjian.viz:export_network",

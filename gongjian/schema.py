@@ -27,6 +27,7 @@ __all__ = [
     "AXIS_KINDS",
     "CATEGORIES",
     "CATEGORY_ALIASES",
+    "CHANGES",
     "COVERAGE",
     "COVERAGE_ALIASES",
     "CO_BUILDING_KINDS",
@@ -408,6 +409,22 @@ MENDS = _table(
     Term("island", "结束孤岛", "gives an island its first tie", "#e74c3c"),
     Term("cut_off", "连通轴心", "reconnects a group cut off from the axis", "#e67e22"),
     Term("cross_district", "跨区联结", "joins two districts", "#8e44ad"),
+)
+
+
+#: Kinds of change between two analyses (``queries.diff``), in the order they are listed.
+CHANGES = _table(
+    Term("org_new", "新增组织", "new organization", "#1e8449"),
+    Term("org_dissolved", "撤销组织", "dissolved organization", "#c0392b"),
+    Term("tie_new", "新增共建关系", "new tie", "#2874a6"),
+    Term("tie_ended", "终止共建关系", "ended tie", "#e67e22"),
+    Term("island_new", "新增党建孤岛", "new island", "#e74c3c"),
+    Term("island_resolved", "孤岛已消除", "island resolved", "#52be80"),
+    Term("bridge_new", "新增关键节点", "new bridging unit", "#f1c40f"),
+    Term("bridge_lost", "不再是关键节点", "no longer a bridging unit", "#aab7b8"),
+    Term("cluster_new", "新形成跨区片区", "new cross-district cluster", "#8e44ad"),
+    Term("cluster_gone", "跨区片区解散", "cross-district cluster gone", "#7f8c8d"),
+    Term("coverage_change", "覆盖率变化", "coverage rate changed", "#17a589"),
 )
 
 

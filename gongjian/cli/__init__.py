@@ -23,8 +23,8 @@ from gongjian.errors import GongjianError
 __all__ = ["app", "main"]
 
 #: Command modules, in the order their commands appear in ``--help``.
-COMMAND_MODULES: tuple[str, ...] = ("demo", "ledger", "graph", "analyses", "lists", "viz", "store",
-                                     "synth")
+COMMAND_MODULES: tuple[str, ...] = ("demo", "change", "ledger", "graph", "analyses", "lists",
+                                     "viz", "store", "synth")
 
 
 def _silence_stdout() -> None:

@@ -1,4 +1,4 @@
-"""The ``demo`` command: write the Nanjing demo ledgers, build and save their graph."""
+"""The ``demo`` command: write the Nanjing demo ledgers and run ``analyze`` on them."""
 
 from __future__ import annotations
 
@@ -22,9 +22,10 @@ def demo(
         "--seed", help="随机种子 Seed (same seed, same files).")] = 2024,
     lang: LangOpt = "zh",
 ) -> None:
-    """生成南京市玄武、秦淮、鼓楼三区的演示台账（含预置答案），并构建图谱。
+    """生成南京市玄武、秦淮、鼓楼三区的演示台账（含预置答案），并运行 analyze。
 
-    Write demo ledgers of three Nanjing districts, with planted answers; build the graph.
+    Write demo ledgers of three Nanjing districts, with planted answers, and run
+    `gongjian analyze` on them in place: graph file, analyses, report and pages.
 
     例 Example:  gongjian demo 演示/ --seed 2024
     """

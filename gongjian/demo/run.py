@@ -1,9 +1,9 @@
-"""The demo run: write the Nanjing ledgers, build and save the graph, run the analyses, draw.
+"""The demo run: write the Nanjing ledgers, then ``gongjian analyze`` them in place.
 
-:func:`run_demo` is what ``gongjian demo`` calls. Besides the ledgers and ``graph.gjg`` it
-writes the analyses as spreadsheets (``分析/``), the whole-network page (``网络.html``), one
-page per district (``各区/index.html``) and the report (``报告.html``), all as of
-:data:`DEMO_AS_OF` so that the demo shows the same answers on any day.
+:func:`run_demo` is what ``gongjian demo`` calls: the ledgers, then what
+:func:`gongjian.analyze.analyze` writes beside them (``问题清单.xlsx``, ``图谱.gjg``,
+``分析结果.xlsx``, ``分析报告.html``, ``网络.html`` and one page per district in ``各区/``),
+all as of :data:`DEMO_AS_OF` so that the demo shows the same answers on any day.
 
 Examples
 --------
@@ -24,15 +24,14 @@ from gongjian.i18n import pick
 from gongjian.progress import progress
 from gongjian.synth.writer import check_folder
 
-__all__ = ["GRAPH_NAME", "OUTPUT_TITLES", "DemoResult", "run_demo"]
+__all__ = ["OUTPUT_TITLES", "DemoResult", "run_demo"]
 
 #: What the demo made, for :meth:`DemoResult.lines`: output → (中文, English).
 OUTPUT_TITLES: dict[str, tuple[str, str]] = {
-    "analyses": ("分析结果", "analyses"), "page": ("网络页面", "network page"),
-    "districts": ("各区页面", "district pages"), "report": ("分析报告", "report")}
-
-#: File name of the saved demo graph inside the demo folder.
-GRAPH_NAME = "graph.gjg"
+    "problems": ("问题清单", "problem list"),
+    "analyses": ("分析结果（每项分析一页）", "analyses (a sheet each)"),
+    "page": ("网络页面", "network page"), "pages": ("各区页面", "district pages"),
+    "report": ("分析报告", "report")}
 
 
 @dataclass
@@ -89,14 +88,13 @@ class DemoResult:
 
 
 def run_demo(folder: str | Path, *, seed: int = 2024, lang: str = "zh") -> DemoResult:
-    """Write the demo ledgers to ``folder``, read them, build the graph and save it there.
+    """Write the demo ledgers to ``folder`` and run :func:`gongjian.analyze.analyze` on them.
 
-    The graph goes to ``folder / "graph.gjg"``; ``lang`` is the language of the account
-    (:meth:`DemoResult.lines`) and of any problem list written.
+    Everything goes into ``folder`` beside the ledgers, as of :data:`DEMO_AS_OF`: the
+    problem list, the graph file, the workbook of analyses, the report and the pages;
+    ``lang`` is the language of the account (:meth:`DemoResult.lines`) and of the files.
     """
-    from gongjian.graph import io
-    from gongjian.graph.build import build
-    from gongjian.loaders import read_ledger
+    from gongjian.analyze import analyze
 
     folder = Path(folder)
     check_folder(folder, set(DEMO_FILES.values()), lang)
@@ -104,33 +102,12 @@ def run_demo(folder: str | Path, *, seed: int = 2024, lang: str = "zh") -> DemoR
         write_demo(folder, seed=seed)
     truth = json.loads((folder / "ground_truth.json").read_text("utf-8"))
     files = {table: folder / name for table, name in DEMO_FILES.items()}
-    with progress(pick(lang, "读取台账并构建图谱", "reading the ledgers and building the graph")):
-        ledger = read_ledger(folder)
-        kg = build(ledger)
-        graph_path = folder / GRAPH_NAME
-        io.save(kg, graph_path)
-    counts = kg.counts()
-    outputs = _analyses_and_pages(kg, folder, lang)
-    return DemoResult(folder=folder, files=files, truth=truth, graph_path=graph_path,
-                      counts=counts, errors=len(ledger.errors), warnings=len(ledger.warnings),
+    done = analyze(folder, folder, as_of=DEMO_AS_OF, lang=lang)
+    outputs = {key: done.files[key] for key in _OUTPUTS if key in done.files}
+    return DemoResult(folder=folder, files=files, truth=truth, graph_path=done.files["graph"],
+                      counts=done.kg.counts(), errors=done.errors, warnings=done.warnings,
                       outputs=outputs)
 
 
-def _analyses_and_pages(kg, folder: Path, lang: str) -> dict[str, Path]:
-    """The analyses as spreadsheets, the network page, the district pages and the report."""
-    from gongjian.queries import write_analyses
-    from gongjian.viz import render, write_report, write_split
-
-    outputs = {}
-    with progress(pick(lang, "分析", "running the analyses")):
-        analyses = folder / pick(lang, "分析", "analyses")
-        write_analyses(kg, analyses, as_of=DEMO_AS_OF, lang=lang)
-        outputs["analyses"] = analyses
-    with progress(pick(lang, "绘制网络页面和报告", "drawing the pages and the report")):
-        outputs["page"] = render(kg, folder / pick(lang, "网络.html", "network.html"),
-                                 as_of=DEMO_AS_OF, lang=lang)
-        outputs["districts"] = write_split(kg, folder / pick(lang, "各区", "districts"),
-                                           by="district", as_of=DEMO_AS_OF, lang=lang)
-        outputs["report"] = write_report(kg, folder / pick(lang, "报告.html", "report.html"),
-                                         as_of=DEMO_AS_OF, lang=lang)
-    return outputs
+#: The outputs of the analysis the account lists, in order.
+_OUTPUTS: tuple[str, ...] = ("problems", "analyses", "report", "page", "pages")

@@ -24,6 +24,7 @@ from gongjian.graph.model import LAYER_RELATION_COLUMNS
 from gongjian.queries.bridges import bridges
 from gongjian.queries.clusters import clusters
 from gongjian.queries.coverage import coverage, coverage_list, coverage_plan, uncovered_list
+from gongjian.queries.diff import diff
 from gongjian.queries.dormant import dormant
 from gongjian.queries.islands import islands
 from gongjian.queries.labels import LABELS, for_people
@@ -43,5 +44,5 @@ NEEDS: dict[str, dict[str, tuple[str, ...] | None]] = {
 }
 
 __all__ = ["LABELS", "NEEDS", "bridges", "clusters", "coverage", "coverage_list", "coverage_plan",
-           "dormant", "for_people", "islands", "lists", "match", "summary", "uncovered_list",
-           "write_analyses"]
+           "diff", "dormant", "for_people", "islands", "lists", "match", "summary",
+           "uncovered_list", "write_analyses"]

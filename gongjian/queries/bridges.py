@@ -85,6 +85,11 @@ def bridges(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, seed: int
     0
     """
     view = layer_view(kg, as_of)
+    return view.remember(("bridges", seed, samples),
+                         lambda: _bridges(view, seed=seed, samples=samples))
+
+
+def _bridges(view: LayerView, *, seed: int, samples: int | None) -> pd.DataFrame:
     listed = np.flatnonzero(bridging_mask(view))
     articulation, cut = cut_off_counts(view)
     between = sampled_betweenness(view, samples=samples, seed=seed)

@@ -98,6 +98,12 @@ def clusters(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, seed: in
         raise AnalysisError(f"最少区数须为正整数：{min_districts} "
                             f"(min_districts must be at least 1)")
     view = layer_view(kg, as_of)
+    return view.remember(("clusters", seed, min_districts, resolution),
+                         lambda: _clusters(view, seed, min_districts, resolution))
+
+
+def _clusters(view: LayerView, seed: int, min_districts: int,
+              resolution: float) -> pd.DataFrame:
     member = leiden_membership(view, seed=seed, resolution=resolution)
     if view.n == 0:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in CLUSTER_COLUMNS})

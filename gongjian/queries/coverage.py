@@ -137,6 +137,13 @@ def coverage_list(kg: KnowledgeGraph) -> pd.DataFrame:
     >>> coverage_list(KnowledgeGraph()).columns.tolist()[-4:]
     ['status', 'plan', 'proposal', 'plan_reason']
     """
+    key = ("queries.coverage_list",)
+    if key not in kg._cache:  # the graph's own cache: the plan is asked for more than once
+        kg._cache[key] = _coverage_list(kg)
+    return kg._cache[key].copy()
+
+
+def _coverage_list(kg: KnowledgeGraph) -> pd.DataFrame:
     firms = kg.organizations
     out = pd.DataFrame({c: firms[c].to_numpy() for c in LIST_COLUMNS[:9]})
     out["status"] = firms["coverage"].fillna("none").astype("str").to_numpy()

@@ -116,12 +116,20 @@ def islands(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
     del seed  # deterministic by construction
     wanted = parse_kinds(kinds)
     view = layer_view(kg, as_of)
-    reason_of_unlinked = np.full(view.n, "isolated", dtype=object)
+    paper = None
     if window is not None:
         from gongjian.queries.dormant import evidenced_view
 
         paper = view.degree
         view = evidenced_view(kg, as_of, window=window)
+    return view.remember(("islands", wanted, window),
+                         lambda: _islands(kg, view, wanted, paper, window))
+
+
+def _islands(kg: KnowledgeGraph, view: LayerView, wanted: tuple[str, ...],
+             paper: np.ndarray | None, window: int | None) -> pd.DataFrame:
+    reason_of_unlinked = np.full(view.n, "isolated", dtype=object)
+    if paper is not None:
         reason_of_unlinked[paper > 0] = "dormant"
     of_kind = view.orgs["kind"].isin(wanted).to_numpy(dtype=bool)
 

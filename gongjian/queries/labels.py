@@ -95,6 +95,10 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "organizational_rate": ("组织覆盖率", "organizational coverage rate"),
         "work_rate": ("工作覆盖率", "work coverage rate"),
     },
+    "diff": {
+        "change": ("变化", "change"), "id": ("编码", "id"), "name": ("名称", "name"),
+        "district": ("所属区", "district"), "detail": ("说明", "detail"),
+    },
     "kinds": {"kind": ("组织类别", "kind"), "total": ("合计", "total")},
     "match": {
         "need_id": ("需求编号", "need id"), "need_org": ("提出组织编码", "need organization"),
@@ -131,6 +135,7 @@ VALUES: dict[str, dict[str, Mapping[str, schema.Term]]] = {
     "coverage": {"site_kind": schema.SITE_KINDS},
     "coverage_list": {"type": schema.ORG_TYPES, "status": schema.COVERAGE,
                       "plan": schema.PLANS},
+    "diff": {"change": schema.CHANGES},
     "overview": {},
     "kinds": {"kind": schema.PARTY_KINDS},
     "relation_types": {"type": schema.RELATION_TYPES},

@@ -114,6 +114,24 @@ class LayerView:
             self._extra[key] = make()
         return self._extra[key]
 
+    def remember(self, key: tuple, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """An analysis result computed once for this view (under ``key``), a copy each time.
+
+        The report, the pages and the workbook of one run ask for the same analyses of the
+        same day; each is computed once.
+
+        Examples
+        --------
+        >>> from gongjian.graph.model import KnowledgeGraph
+        >>> view = layer_view(KnowledgeGraph(), "2025-01-01")
+        >>> calls = []
+        >>> for _ in range(2):
+        ...     df = view.remember(("demo",), lambda: calls.append(1) or pd.DataFrame({"n": [1]}))
+        >>> len(calls), df["n"].tolist()
+        (1, [1])
+        """
+        return self.cached(("result", *key), compute).copy()
+
     def codes(self, column: str) -> tuple[np.ndarray, pd.Index]:
         """Integer codes of an organization column (``-1`` where missing) and the values."""
         return self.cached(("codes", column), lambda: codes(self.orgs[column]))

@@ -85,13 +85,14 @@ def test_run_demo_builds_and_saves(tmp_path, truth):
 def test_run_demo_writes_the_analyses_pages_and_report(tmp_path, truth):
     """The demo's spreadsheets list the planted islands; pages and report are written."""
     result = run_demo(tmp_path / "d")
-    assert set(result.outputs) == {"analyses", "page", "districts", "report"}
-    islands = pd.read_excel(result.outputs["analyses"] / "党建孤岛.xlsx", dtype=str,
+    assert set(result.outputs) == {"problems", "analyses", "page", "pages", "report"}
+    assert result.outputs["analyses"].name == "分析结果.xlsx"
+    islands = pd.read_excel(result.outputs["analyses"], sheet_name="党建孤岛", dtype=str,
                             engine="openpyxl")
     isolated = set(islands.loc[islands["孤岛类型"] == "无共建关系", "组织编码"])
     assert isolated == set(truth["islands_as_of"])
     assert result.outputs["page"].name == "网络.html"
-    district_pages = sorted(p.name for p in result.outputs["districts"].parent.glob("*.html"))
+    district_pages = sorted(p.name for p in result.outputs["pages"].parent.glob("*.html"))
     assert len(district_pages) == 4  # three districts and the index
     report = result.outputs["report"].read_text("utf-8")
     assert "区域化党建共建分析报告" in report
@@ -105,7 +106,7 @@ def test_demo_command(tmp_path):
     out = runner.invoke(app, ["demo", str(tmp_path / "演示"), "--seed", "2024"])
     assert out.exit_code == 0, out.output
     assert "错误 0 个" in out.output
-    assert (tmp_path / "演示" / "graph.gjg").is_file()
+    assert (tmp_path / "演示" / "图谱.gjg").is_file()
     help_ = runner.invoke(app, ["demo", "--help"])
     assert help_.exit_code == 0 and "Example" in help_.output
 
