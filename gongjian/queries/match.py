@@ -19,9 +19,9 @@ A resource of the need's own organization is not a match, and needs and resource
 dissolved organizations (or of ids no Party organization has) are left out. Candidates are
 never enumerated pair by pair: within a (category, place) group the order of resources
 depends only on the need's situation on the layer (isolated, connected to the axis, or cut
-off), so each group is sorted once per situation and every need takes the head of its group's
-list, long enough to survive the few pairs re-ranked afterwards (ties that already exist,
-finer places).
+off), so each group is sorted once per situation and every need takes the head of its
+group's list, long enough to survive the few pairs re-ranked afterwards (ties that already
+exist, finer places).
 
 Examples
 --------
