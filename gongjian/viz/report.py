@@ -65,7 +65,8 @@ def _coverage_by_street(kg: KnowledgeGraph, lang: str) -> dict[str, Any] | None:
     if not len(df):
         return None
     unnamed = pick(lang, "（未填街道）", "(no street)")
-    labels = df["district"].fillna("").astype(str) + " " + df["street"].fillna(unnamed).astype(str)
+    labels = (df["district"].astype(object).fillna("").astype(str) + " "
+              + df["street"].astype(object).fillna(unnamed).astype(str))
     items = sorted(zip(labels, df["organizational_rate"].astype(float), strict=True),
                    key=lambda x: (x[1], x[0]))
     return bar_chart(items, title=pick(lang, "各街道两新组织组织覆盖率（由低到高）",
