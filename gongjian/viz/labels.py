@@ -122,6 +122,7 @@ REPORT_WORDS: dict[str, tuple[str, str]] = {
     "changes_note": ("与上期台账在同一分析日期比较；同一组织可出现在多类变化中",
                      "compared with the earlier ledger on the same day; one organization "
                      "may appear under several kinds"),
+    "count": ("（{0}）", " ({0})"),
     "changes_none": ("与上期相比没有变化", "Nothing changed since the earlier ledger"),
 }
 
