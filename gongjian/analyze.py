@@ -126,9 +126,8 @@ def analyze(source: str | os.PathLike, folder: str | os.PathLike, *,
         Analysis day (default today).
     compare : path, optional
         An earlier ledger folder or graph file, analysed on the same day: what changed
-        (:func:`gongjian.queries.diff`) becomes the workbook's 变化 sheet, and goes to the
-        report when :func:`gongjian.viz.write_report` takes it (``changes=`` or
-        ``compare=``).
+        (:func:`gongjian.queries.diff`) becomes the workbook's 变化 sheet, the report's 变化
+        section, and the marks of what is new on the pages.
     lang : {"zh", "en"}
         Language of file names, headers and pages.
     seed : int
@@ -177,7 +176,7 @@ def analyze(source: str | os.PathLike, folder: str | os.PathLike, *,
         sheets["diff"] = result.changes
     with clock("workbook"), progress(pick(lang, "写出分析结果", "writing the workbook")):
         result.files["analyses"] = _workbook(sheets, planned["analyses"], lang)
-    _pages(kg, day, result, planned, lang, seed, max_nodes, clock, compare)
+    _pages(kg, day, result, planned, lang, seed, max_nodes, clock)
     return result
 
 
@@ -265,37 +264,22 @@ def _workbook(frames: dict[str, pd.DataFrame], path: Path, lang: str) -> Path:
     return path
 
 
-def _report_changes(write_report, changes: pd.DataFrame | None, compare) -> dict:
-    """What the report is given of the changes, as far as it takes them: the rows
-    (``changes=``) or the earlier graph (``compare=``); nothing when it takes neither."""
-    if changes is None:
-        return {}
-    import inspect
-
-    takes = inspect.signature(write_report).parameters
-    if "changes" in takes:
-        return {"changes": changes}
-    if "compare" in takes:
-        return {"compare": compare}
-    return {}
-
-
 def _pages(kg: KnowledgeGraph, day: dt.date, result: AnalyzeResult, planned: dict[str, Path],
-           lang: str, seed: int, max_nodes: int, clock: _Clock, compare=None) -> None:
+           lang: str, seed: int, max_nodes: int, clock: _Clock) -> None:
     from gongjian.viz import render, write_report, write_split
 
-    extra = _report_changes(write_report, result.changes, compare)
+    changes = result.changes
     with clock("report"), progress(pick(lang, "写出分析报告", "writing the report")):
         result.files["report"] = write_report(kg, planned["report"], as_of=day, lang=lang,
-                                              seed=seed, max_nodes=max_nodes, **extra)
+                                              seed=seed, max_nodes=max_nodes, changes=changes)
     with clock("pages"), progress(pick(lang, "绘制网络页面", "drawing the pages")):
         result.files["page"] = render(kg, planned["page"], as_of=day, lang=lang, seed=seed,
-                                      max_nodes=max_nodes)
+                                      max_nodes=max_nodes, changes=changes)
         large = kg.co_building_arrays(day).n > max_nodes
         by = "street" if large else "district"
         result.files["pages"] = write_split(kg, planned["streets" if large else "districts"],
                                             by=by, as_of=day, lang=lang, seed=seed,
-                                            max_nodes=max_nodes)
+                                            max_nodes=max_nodes, changes=changes)
 
 
 class _Clock:

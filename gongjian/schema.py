@@ -416,7 +416,7 @@ MENDS = _table(
 CHANGES = _table(
     Term("org_new", "新增组织", "new organization", "#1e8449"),
     Term("org_dissolved", "撤销组织", "dissolved organization", "#c0392b"),
-    Term("tie_new", "新增共建关系", "new tie", "#2874a6"),
+    Term("tie_new", "新增共建关系", "new tie", "#2ecc71"),
     Term("tie_ended", "终止共建关系", "ended tie", "#e67e22"),
     Term("island_new", "新增党建孤岛", "new island", "#e74c3c"),
     Term("island_resolved", "孤岛已消除", "island resolved", "#52be80"),

@@ -17,12 +17,19 @@ from gongjian.cli.common import (
     open_graph,
     parse_as_of,
 )
+from gongjian.errors import GongjianError
 from gongjian.i18n import pick
 from gongjian.schema import split_values
 
 _PageOut = Annotated[Path, typer.Option(
     "--output", "-o", help="输出的 HTML 文件（--split-by 时为目录） The HTML file to write "
                            "(a folder with --split-by).", show_default=False)]
+_CompareOpt = Annotated[Optional[Path], typer.Option(
+    "--compare", help="与上期比较：图文件或台账目录 Compare with an earlier graph file or "
+                      "ledger folder and show what changed.", show_default=False)]
+_AsOfOldOpt = Annotated[Optional[str], typer.Option(
+    "--as-of-old", help="上期的分析日期（默认同 --as-of） Analysis date of --compare "
+                        "(default --as-of).", show_default=False)]
 _ReportOut = Annotated[Path, typer.Option(
     "--output", "-o", help="输出的 HTML 报告 The HTML report to write.", show_default=False)]
 
@@ -56,11 +63,18 @@ def viz_command(
     max_nodes: Annotated[int, typer.Option(
         callback=at_least("--max-nodes", 1),
         help="超过此数按街道汇总 Above this many organizations, group by street.")] = 3000,
+    compare: _CompareOpt = None,
+    as_of_old: _AsOfOldOpt = None,
     lang: LangOpt = "zh",
 ) -> None:
     """画出共建关系网络（独立 HTML） Draw the co-building network as a self-contained page.
 
+    With --compare, what is new since the earlier graph or ledger is marked (new
+    organizations as stars, new ties as thick lines) with a "只看变化" filter.
+
     例 Example:  gongjian viz 图.gjg -o 网络.html --district 玄武区
+
+    例 Example:  gongjian viz 2025年台账/ -o 网络.html --compare 2024年图谱.gjg
     """
     from gongjian.viz import render, write_split
 
@@ -68,11 +82,13 @@ def viz_command(
     common = dict(lang=lang, as_of=parse_as_of(as_of), highlight=marks, color_by=color_by,
                   kinds=split_values(kinds) or None, include_personal=include_personal,
                   unmasked=unmasked, max_nodes=max_nodes)
+    inputs = [graph] + ([compare] if compare is not None else [])
     if split_by:
-        check_outputs(folders=[output], inputs=[graph])
+        check_outputs(folders=[output], inputs=inputs)
     else:
-        check_outputs([output], inputs=[graph])
+        check_outputs([output], inputs=inputs)
     kg = open_graph(graph)
+    common["changes"] = _changes(kg, compare, as_of, as_of_old, lang)
     if split_by:
         target = write_split(kg, output, by=split_by, **common)
     else:
@@ -82,16 +98,43 @@ def viz_command(
 
 
 def report_command(graph: GraphArg, output: _ReportOut, as_of: AsOfOpt = None,
+                   compare: _CompareOpt = None, as_of_old: _AsOfOldOpt = None,
                    lang: LangOpt = "zh") -> None:
     """生成分析报告（HTML，可打印） Write the analysis report (HTML, printable on A4).
 
+    With --compare, a 变化 section: the count per kind of change since the earlier graph
+    or ledger, and the lists of each.
+
     例 Example:  gongjian report 图.gjg -o 报告.html --as-of 2025-06-30
+
+    例 Example:  gongjian report 2025年台账/ -o 报告.html --compare 2024年台账/
     """
     from gongjian.viz import write_report
 
-    check_outputs([output], inputs=[graph])
-    target = write_report(open_graph(graph), output, as_of=parse_as_of(as_of), lang=lang)
+    check_outputs([output], inputs=[graph] + ([compare] if compare is not None else []))
+    kg = open_graph(graph)
+    target = write_report(kg, output, as_of=parse_as_of(as_of), lang=lang,
+                          changes=_changes(kg, compare, as_of, as_of_old, lang))
     err_console.print(pick(lang, f"已写入 {target}", f"wrote {target}"))
+
+
+def _changes(kg, compare: Path | None, as_of: str | None, as_of_old: str | None,
+             lang: str):
+    """What changed from ``compare`` (on ``as_of_old``, default ``as_of``) to ``kg`` (on
+    ``as_of``), or None without ``compare``."""
+    if compare is None:
+        if as_of_old is not None:
+            raise GongjianError(pick(lang, "--as-of-old 需与 --compare 一起使用",
+                                     "--as-of-old needs --compare"))
+        return None
+    from gongjian.progress import progress
+    from gongjian.queries import diff
+    from gongjian.queries.diff import DIFF_NEEDS
+
+    old = open_graph(compare, tables=DIFF_NEEDS)
+    with progress(pick(lang, "比较变化", "comparing")):
+        return diff(old, kg, as_of_old=parse_as_of(as_of_old or as_of),
+                    as_of_new=parse_as_of(as_of), lang=lang)
 
 
 def register(app: typer.Typer) -> None:

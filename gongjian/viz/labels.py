@@ -88,6 +88,11 @@ PAGE_WORDS: dict[str, tuple[str, str]] = {
     "matches": ("建议对接", "Suggested matches"),
     "needWord": ("需求", "need"),
     "resourceWord": ("资源", "resource"),
+    "onlyChanges": ("只看变化", "changes only"),
+    "change": ("变化", "Change"),
+    "changesRule": ("与上期台账比较：星形为新增组织，粗线为新增共建关系",
+                    "compared with the earlier ledger: stars are new organizations, "
+                    "thick lines new ties"),
 }
 
 #: The report's own words (section titles, table headers): key → (中文, English).
@@ -113,6 +118,12 @@ REPORT_WORDS: dict[str, tuple[str, str]] = {
     "stale": ("久未认领的需求", "Needs left open"),
     "idle": ("闲置资源", "Idle resources"),
     "mending": ("可修补网络的最佳对接", "Best matches that mend the network"),
+    "changes": ("变化", "Changes"),
+    "changes_note": ("与上期台账在同一分析日期比较；同一组织可出现在多类变化中",
+                     "compared with the earlier ledger on the same day; one organization "
+                     "may appear under several kinds"),
+    "count": ("（{0}）", " ({0})"),
+    "changes_none": ("与上期相比没有变化", "Nothing changed since the earlier ledger"),
 }
 
 

@@ -172,13 +172,23 @@ def _group_layout(n: int, edges: np.ndarray, groups: Sequence[np.ndarray],
 
 
 def _spread(xy: np.ndarray) -> np.ndarray:
-    """Scale so that each node has about SPACING² of room, then move to the origin."""
+    """Scale so that each node has about SPACING² of room, then move to the origin.
+
+    The room is counted on the bounding box with its short side at least a quarter of its
+    long side, so that nodes in a line (two organizations of a street) stay near each other.
+
+    Examples
+    --------
+    >>> xy = _spread(np.array([[0.0, 0.0], [0.0085, 1.0]]))
+    >>> bool(xy.max() < 5 * SPACING), bool(xy.max() > SPACING)
+    (True, True)
+    """
     xy = xy - xy.min(axis=0)
     extent = xy.max(axis=0)
-    area = float(max(extent[0], 1e-9) * max(extent[1], 1e-9))
-    target = len(xy) * (SPACING * 0.8) ** 2
-    if len(xy) > 1 and area > 0:
-        xy = xy * math.sqrt(target / area)
+    longest = float(extent.max())
+    if len(xy) > 1 and longest > 0:
+        w, h = np.maximum(extent, longest * 0.25)
+        xy = xy * math.sqrt(len(xy) * (SPACING * 0.8) ** 2 / float(w * h))
     return xy
 
 

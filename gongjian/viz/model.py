@@ -40,7 +40,8 @@ from gongjian.viz.labels import PAGE_WORDS, words
 from gongjian.viz.layout import positions, territory
 from gongjian.viz.privacy import mask_name, mask_phone
 
-__all__ = ["CATEGORY_COLORS", "LABEL_PRIORITY", "ColorBy", "key_marks", "label_priority",
+__all__ = ["CATEGORY_COLORS", "LABEL_PRIORITY", "NEW_ISLAND", "NEW_ORG", "ColorBy",
+           "change_marks", "key_marks", "label_priority",
            "page_model", "ui_text"]
 
 ColorBy = Literal["kind", "cluster", "district"]
@@ -73,8 +74,12 @@ def _codes(values: pd.Series) -> tuple[list[str], list[int]]:
 
 def page_model(ctx: Context, nodes: np.ndarray, *, title: str, color_by: ColorBy = "kind",
                include_personal: bool = False, unmasked: bool = False, seed: int = 0,
-               max_nodes: int = 3000) -> dict[str, Any]:
-    """The JSON-ready model of one page showing the organizations ``nodes`` of ``ctx``."""
+               max_nodes: int = 3000, changes: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The JSON-ready model of one page showing the organizations ``nodes`` of ``ctx``.
+
+    With ``changes`` (rows of :func:`gongjian.queries.diff`) the page marks what is new
+    (:func:`change_marks`); pages that group organizations into streets do not.
+    """
     lang = ctx.lang
     if color_by not in ("kind", "cluster", "district"):
         raise VizError(pick(lang, f"未知的着色方式 {color_by!r}", f"unknown color_by {color_by!r}"))
@@ -90,8 +95,47 @@ def page_model(ctx: Context, nodes: np.ndarray, *, title: str, color_by: ColorBy
     nodes = np.asarray(nodes, dtype=np.int64)
     if len(nodes) > max_nodes:
         return base | _aggregate(ctx, nodes, seed=seed, max_nodes=max_nodes)
-    return base | _organizations(ctx, nodes, color_by=color_by,
-                                 include_personal=include_personal, unmasked=unmasked, seed=seed)
+    out = base | _organizations(ctx, nodes, color_by=color_by,
+                                include_personal=include_personal, unmasked=unmasked, seed=seed)
+    if changes is not None:
+        out |= change_marks(out["n"]["id"], out["e"]["s"], out["e"]["t"], changes, lang)
+    return out
+
+
+#: Bits of a node's change flag on a page: a new organization, a new island.
+NEW_ORG, NEW_ISLAND = 1, 2
+
+
+def change_marks(ids: Sequence[str], src: Sequence[int], dst: Sequence[int],
+                 changes: pd.DataFrame, lang: str = "zh") -> dict[str, Any]:
+    """What a page marks as new: ``nw`` per node (:data:`NEW_ORG` | :data:`NEW_ISLAND`),
+    ``ew`` per edge (1 for a tie new since the earlier ledger) and the words and colours
+    of the legend (``changes``, from :data:`gongjian.schema.CHANGES`).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"change": ["org_new", "island_new", "tie_new"],
+    ...                      "id": ["b", "c", "a|b"], "name": [""] * 3, "district": [""] * 3,
+    ...                      "detail": [""] * 3})
+    >>> m = change_marks(["a", "b", "c"], [0, 1], [1, 2], rows)
+    >>> m["nw"], m["ew"], m["changes"]["org"][0]
+    ([0, 1, 2], [1, 0], '新增组织')
+    """
+    kind = changes["change"].astype(str).to_numpy()
+    ident = changes["id"].astype(str).to_numpy()
+    new_orgs = set(ident[kind == "org_new"].tolist())
+    new_islands = set(ident[kind == "island_new"].tolist())
+    new_ties = set(ident[kind == "tie_new"].tolist())
+    ids = [str(i) for i in ids]
+    nw = [(NEW_ORG if i in new_orgs else 0) | (NEW_ISLAND if i in new_islands else 0)
+          for i in ids]
+    ew = [int("|".join(sorted((ids[a], ids[b]))) in new_ties)
+          for a, b in zip(src, dst, strict=True)]
+    terms = schema.CHANGES
+    return {"nw": nw, "ew": ew, "changes": {
+        "org": [terms["org_new"].label(lang), terms["org_new"].color],
+        "island": [terms["island_new"].label(lang), terms["island_new"].color],
+        "tie": [terms["tie_new"].label(lang), terms["tie_new"].color]}}
 
 
 def _induced(ctx: Context, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -29,6 +29,7 @@ from urllib.parse import quote
 
 import jinja2
 import numpy as np
+import pandas as pd
 
 from gongjian.graph.model import KnowledgeGraph
 from gongjian.i18n import pick
@@ -163,13 +164,17 @@ def render(kg: KnowledgeGraph, path: Path | str | None = None, *,
            lang: str = "zh", as_of: dt.date | str | None = None,
            highlight: Sequence[str] = HIGHLIGHTS, color_by: ColorBy = "kind",
            include_personal: bool = False, unmasked: bool = False, seed: int = 0,
-           max_nodes: int = 3000, title: str | None = None) -> Path | PageView:
+           max_nodes: int = 3000, title: str | None = None,
+           changes: pd.DataFrame | None = None) -> Path | PageView:
     """Draw the co-building network as one self-contained HTML page.
 
     Nodes are the Party organizations of the layer, edges their active ties on ``as_of``;
     ``district``, ``street``, ``cluster``, ``around``/``depth`` and ``kinds`` narrow the
     view. Islands, bridging units and cross-district clusters are marked (``highlight``).
     Above ``max_nodes`` organizations the page shows streets (or districts) instead.
+    With ``changes`` (rows of :func:`gongjian.queries.diff` against an earlier ledger) new
+    organizations, new islands and new ties are marked, with a legend entry and a
+    "只看变化" filter.
     Returns the path written, or with ``path=None`` a :class:`PageView` for Jupyter.
 
     Examples
@@ -195,7 +200,7 @@ def render(kg: KnowledgeGraph, path: Path | str | None = None, *,
                             around=around, depth=depth, kinds=kinds)
     model = page_model(ctx, nodes, title=title, color_by=color_by,
                        include_personal=include_personal, unmasked=unmasked, seed=seed,
-                       max_nodes=max_nodes)
+                       max_nodes=max_nodes, changes=changes)
     text = page_html(model)
     if path is None:
         return PageView(text)
@@ -212,8 +217,10 @@ def write_split(kg: KnowledgeGraph, folder: Path | str, *,
                 as_of: dt.date | str | None = None, highlight: Sequence[str] = HIGHLIGHTS,
                 color_by: ColorBy = "kind", kinds: Sequence[str] | None = None,
                 include_personal: bool = False, unmasked: bool = False, seed: int = 0,
-                max_nodes: int = 3000) -> Path:
+                max_nodes: int = 3000, changes: pd.DataFrame | None = None) -> Path:
     """Write one page per district or street into ``folder`` and an ``index.html`` linking them.
+
+    With ``changes`` every page marks what is new, as :func:`render` does.
 
     The analyses run once for the whole graph; each page lays out only its own nodes.
 
@@ -260,7 +267,7 @@ def write_split(kg: KnowledgeGraph, folder: Path | str, *,
             title = pick(lang, f"区域化党建共建关系网络 · {name}", f"Co-building network · {name}")
             model = page_model(ctx, nodes, title=title, color_by=color_by,
                                include_personal=include_personal, unmasked=unmasked,
-                               seed=seed, max_nodes=max_nodes)
+                               seed=seed, max_nodes=max_nodes, changes=changes)
             href = _file_name(i + 1, str(name))
             write_html(page_html(model), folder / href)
             pages.append({"name": str(name), "href": href, "nodes": len(model["n"]["id"]),

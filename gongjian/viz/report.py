@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ from gongjian.viz.model import page_model
 from gongjian.viz.page import jinja_env, node_anchor, template_vars, write_html
 from gongjian.viz.static import network_picture
 
-__all__ = ["TOP", "write_report"]
+__all__ = ["TOP", "change_section", "write_report"]
 
 #: Rows of each list shown in the report.
 TOP = 20
@@ -64,7 +65,8 @@ def _coverage_by_street(kg: KnowledgeGraph, lang: str) -> dict[str, Any] | None:
     if not len(df):
         return None
     unnamed = pick(lang, "（未填街道）", "(no street)")
-    labels = df["district"].fillna("").astype(str) + " " + df["street"].fillna(unnamed).astype(str)
+    labels = (df["district"].astype(object).fillna("").astype(str) + " "
+              + df["street"].astype(object).fillna(unnamed).astype(str))
     items = sorted(zip(labels, df["organizational_rate"].astype(float), strict=True),
                    key=lambda x: (x[1], x[0]))
     return bar_chart(items, title=pick(lang, "各街道两新组织组织覆盖率（由低到高）",
@@ -161,20 +163,66 @@ def _sections(ctx: Context, lang: str) -> dict[str, Any]:
     }
 
 
+def change_section(changes: pd.DataFrame, lang: str = "zh",
+                   linked: Container[str] = ()) -> dict[str, Any]:
+    """The report's 变化 section from :func:`gongjian.queries.diff` rows: a bar chart of the
+    count per kind of change (every kind, zeros too) and, per kind that occurred, its first
+    :data:`TOP` rows (name, district, detail; names of ``linked`` ids link into the network).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"change": ["org_new", "island_new"], "id": ["n", "n"],
+    ...                      "name": ["新单位", "新单位"], "district": ["玄武区"] * 2,
+    ...                      "detail": ["", "无任何有效共建关系"]})
+    >>> s = change_section(rows, linked={"n"})
+    >>> s["total"], [r["text"] for r in s["chart"]["rows"][:5]]
+    (2, ['1', '0', '0', '0', '1'])
+    >>> [(g["code"], g["title"], g["rows"][0]["href"]) for g in s["groups"]]
+    [('org_new', '新增组织', '#n=n'), ('island_new', '新增党建孤岛', '#n=n')]
+    """
+    counts = changes["change"].astype(str).value_counts()
+    terms = list(schema.CHANGES.values())
+    chart = bar_chart([(t.label(lang), int(counts.get(t.code, 0))) for t in terms],
+                      title=pick(lang, "各类变化数", "Changes by kind"),
+                      colors=[t.color for t in terms])
+    groups = []
+    for t in terms:
+        mine = changes[changes["change"].astype(str) == t.code]
+        if not len(mine):
+            continue
+        groups.append({
+            "code": t.code, "title": t.label(lang), "color": t.color, "count": len(mine),
+            "more": max(len(mine) - TOP, 0),
+            "rows": [{"href": node_anchor(r.id) if str(r.id) in linked else "",
+                      "name": r.name, "district": r.district, "text": r.detail}
+                     for r in mine.head(TOP).itertuples()]})
+    return {"total": len(changes), "chart": chart, "groups": groups}
+
+
 def write_report(kg: KnowledgeGraph, path: Path | str, *, as_of: dt.date | str | None = None,
-                 lang: str = "zh", seed: int = 0, max_nodes: int = 3000) -> Path:
+                 lang: str = "zh", seed: int = 0, max_nodes: int = 3000,
+                 changes: pd.DataFrame | None = None) -> Path:
     """Write the analysis report of ``kg`` on ``as_of`` to ``path``.
 
     Summary figures and findings, the network as a static picture, bar charts (inline SVG),
     the top of the islands, bridges (by importance), clusters and coverage-plan lists, and the
-    interactive network view they link into, in one HTML file that prints on A4.
+    interactive network view they link into, in one HTML file that prints on A4. With
+    ``changes`` (rows of :func:`gongjian.queries.diff` against an earlier ledger), a 变化
+    section follows the summary: the count per kind of change and the lists of each
+    (:func:`change_section`).
     """
     ctx = prepare(kg, as_of=as_of, lang=lang, seed=seed)
     title = pick(lang, "区域化党建共建分析报告", "Regional co-building report")
     model = page_model(ctx, select(ctx), title=pick(lang, "共建关系网络", "Co-building network"),
-                       seed=seed, max_nodes=max_nodes)
+                       seed=seed, max_nodes=max_nodes, changes=changes)
+    sections = _sections(ctx, lang)
+    sections["changes"] = None
+    if changes is not None:
+        sections["changes"] = change_section(changes, lang, linked=set(model["n"]["id"]))
+        sections["figures"].append((pick(lang, "与上期相比变化", "changes since last time"),
+                                    len(changes)))
     variables = template_vars(model)
-    variables |= {"title": title, "network_title": model["title"], "s": _sections(ctx, lang),
+    variables |= {"title": title, "network_title": model["title"], "s": sections,
                   "t": _report_words(lang), "pic": network_picture(model)}
     text = jinja_env().get_template("report.html.j2").render(**variables)
     return write_html(text, path)

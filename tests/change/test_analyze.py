@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -88,6 +90,16 @@ def test_compare_adds_the_changes_sheet(ledgers, tmp_path):
     assert list(sheet.columns) == ["变化", "编码", "名称", "所属区", "说明"]
     assert set(zip(sheet["变化"], sheet["编码"], strict=True)) == {
         (schema.CHANGES[c].zh, i) for c, i in EXPECTED}
+    # the report has the 变化 section with a list per kind planted; the page marks the new
+    report = result.files["report"].read_text(encoding="utf-8")
+    section = report[report.index('<section id="changes">'):report.index('<section id="charts">')]
+    kinds = set(re.findall(r'data-change="(\w+)"', section))
+    assert kinds == {c for c, _ in EXPECTED}
+    assert "N1党组织" in section and "U3党组织" in section
+    html = result.files["page"].read_text(encoding="utf-8")
+    model = json.loads(re.search(r'id="gj-data">(.*?)</script>', html, re.S).group(1))
+    new = {i for i, f in zip(model["n"]["id"], model["nw"], strict=True) if f}
+    assert new == {i for c, i in EXPECTED if c in ("org_new", "island_new")}
 
 
 def test_from_a_graph_file(ledgers, tmp_path):

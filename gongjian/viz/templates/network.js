@@ -5,6 +5,12 @@
   var U = M.ui, N = M.n, E = M.e, T = M.ties;
   var nN = N.id.length, nE = E.s.length, agg = M.mode !== "orgs";
   var DZ = M.dz || null, LISTS = M.lists || null;
+  // what is new since an earlier ledger (viz --compare): NW per node (1 new organization,
+  // 2 new island), EW per edge (1 new tie), CH the legend's words and colours
+  var NW = M.nw || null, EW = M.ew || null, CH = M.changes || null;
+  var changed = new Array(nN).fill(false);
+  if (NW) { for (var c0 = 0; c0 < nN; c0++) { changed[c0] = !!NW[c0]; } }
+  if (EW) { for (var c1 = 0; c1 < nE; c1++) { if (EW[c1]) { changed[E.s[c1]] = true; changed[E.t[c1]] = true; } } }
   var $ = function (id) { return document.getElementById(id); };
 
   function el(tag, text, cls) {
@@ -37,6 +43,12 @@
     if (f & 4) { out.push(U.crossCluster); }
     return out;
   }
+  function changeNames(i) {
+    var out = [];
+    if (NW && (NW[i] & 1)) { out.push(CH.org[0]); }
+    if (NW && (NW[i] & 2)) { out.push(CH.island[0]); }
+    return out;
+  }
   function tooltipNode(i) {
     var lines = [N.name[i]];
     if (agg) {
@@ -44,7 +56,7 @@
     } else {
       lines.push(kindName(i));
       lines.push(place(i));
-      lines = lines.concat(flagNames(N.f[i]));
+      lines = lines.concat(flagNames(N.f[i])).concat(changeNames(i));
     }
     return el("div", lines.filter(Boolean).join("\n"));
   }
@@ -67,6 +79,11 @@
               hover: {background: color, border: "#000000"}}
     };
     if (f & 4) { node.shapeProperties = {borderDashes: [4, 3]}; node.borderWidth = Math.max(node.borderWidth, 3); node.color.border = ((f & 1) || marked) ? border : M.marks.cross; }
+    if (NW && NW[i]) {  // new since the earlier ledger: a star, green (red when an island)
+      node.shape = "star"; node.borderWidth = 4;
+      node.color.border = (f & 1) ? M.marks.island : CH.org[1];
+      node.shapeProperties = {borderDashes: false};
+    }
     if (agg) { node.value = N.size[i]; }
     return node;
   }
@@ -82,6 +99,10 @@
     if (DZ && DZ[j]) {  // dormant: no shared activity or project in the last year
       edge.color = {color: M.marks_dormant, highlight: "#000000", hover: "#000000", opacity: 0.9};
       edge.dashes = [2, 6]; edge.title = el("div", tip + " \u00b7 " + U.dormant);
+    }
+    if (EW && EW[j]) {  // a tie new since the earlier ledger
+      edge.color = {color: CH.tie[1], highlight: "#000000", hover: "#000000", opacity: 1};
+      edge.dashes = false; edge.width = 4; edge.title = el("div", tip + " \u00b7 " + CH.tie[0]);
     }
     if (agg) { edge.value = E.w[j]; }
     edgeList[j] = edge;
@@ -217,7 +238,7 @@
       var i = order[k];
       if (!nodeOn[i]) { continue; }
       var wanted = close || LP[i] < 9 || (markMode === "bridges" && (N.f[i] & 2)) ||
-        (markMode === "islands" && (N.f[i] & 1));
+        (markMode === "islands" && (N.f[i] & 1)) || (markMode === "changes" && changed[i]);
       if (!wanted) { continue; }
       var b = labelBox(i, scale);
       if (!b || (close ? !touches(b) : !inside(b))) { continue; }
@@ -288,15 +309,16 @@
     addFilter(box, U.types, "t", M.types.map(function (t, i) { return [i, t[1], t[2]]; })
       .filter(function (e) { return tSeen & (1 << e[0]); }));
     if (agg) { return; }
-    var fSeen = 0;
+    var fSeen = 0, anyChange = changed.some(function (x) { return x; });
     N.f.forEach(function (f) { fSeen |= f; });
-    if (!(fSeen & 3)) { return; }
+    if (!(fSeen & 3) && !anyChange) { return; }
     var set = el("fieldset"), choices = [["all", U.showAll]];
     set.appendChild(el("legend", U.flags));
     set.id = "gj-marks";
     if (fSeen & 1) { choices.push(["islands", U.onlyIslands]); }
     if (fSeen & KEY) { choices.push(["key", U.onlyKey]); }
     if (fSeen & 2) { choices.push(["bridges", U.onlyBridges.replace("{0}", String(M.bridges.all))]); }
+    if (anyChange) { choices.push(["changes", U.onlyChanges]); }
     choices.forEach(function (c) {
       var label = el("label"), input = el("input");
       input.type = "radio"; input.name = "gj-mark"; input.value = c[0];
@@ -314,6 +336,7 @@
     if (markMode === "islands") { return !!(f & 1); }
     if (markMode === "key") { return !!(f & KEY); }
     if (markMode === "bridges") { return !!(f & 2); }
+    if (markMode === "changes") { return changed[i]; }
     return true;
   }
   function setMarkMode(mode) {
@@ -384,6 +407,10 @@
     if (fSeen & 4) { row({border: "3px dashed " + M.marks.cross}, U.crossCluster); }
     if (xSeen) { row({borderTop: "5px solid #555555"}, U.crossTie, "gj-line"); }
     if (DZ && DZ.some(function (x) { return !!x; })) { row({borderTop: "3px dotted " + M.marks_dormant}, U.dormant, "gj-line"); }
+    if (NW && NW.some(function (x) { return x & 1; })) { row({border: "3px solid " + CH.org[1]}, "\u2605 " + CH.org[0]); }
+    if (NW && NW.some(function (x) { return x & 2; })) { row({border: "3px solid " + M.marks.island}, "\u2605 " + CH.island[0]); }
+    if (EW && EW.some(function (x) { return !!x; })) { row({borderTop: "5px solid " + CH.tie[1]}, CH.tie[0], "gj-line"); }
+    if (NW && changed.some(function (x) { return x; })) { box.appendChild(el("p", U.changesRule, "gj-rule")); }
     if (!agg && LP.some(function (p) { return p >= 9; })) { box.appendChild(el("p", U.labelsNote, "gj-rule")); }
   })();
 
@@ -420,6 +447,8 @@
       field(dl, U.cluster, N.cl[i]);
       var flags = flagNames(N.f[i]);
       if (flags.length) { field(dl, U.flags, flags.join("\u3001")); }
+      var news = changeNames(i);
+      if (news.length) { field(dl, U.change, news.join("\u3001")); }
     }
     box.appendChild(dl);
     var notes = M.notes[String(i)] || [];
