@@ -26,6 +26,7 @@ HOMES: dict[str, str] = {
     # stores has a second home until its owner gathers them (issue 10 item 6, stores part)
     "stores: report columns, report list": "gongjian/stores/reports.py",
     "demo: what the demo made": "gongjian/demo/run.py",
+    "analyze: the files it writes and their sheets": "gongjian/analyze.py",
 }
 
 

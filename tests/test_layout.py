@@ -30,12 +30,14 @@ RANK: dict[str, int] = {
     "loaders": 1,
     "graph": 2,
     "queries": 3, "viz": 3, "stores": 3,
+    "analyze": 4,  # the whole job in one process: loaders, graph, queries, viz
     "synth": 4, "demo": 4,
     "cli": 5,
     "__main__": 6, "": 6,  # "" is the package root, gongjian/__init__.py (lazy public API)
 }
 #: Imports between parts of the same rank, each with its reason. Nothing else crosses.
 SIBLING_EDGES: dict[tuple[str, str], str] = {
+    ("demo", "analyze"): "the demo is analyze run on the demo ledger",
     ("viz", "queries"): "pages and the report mark the analyses' answers (islands, bridging "
                         "units, clusters, coverage) and show their column labels",
     ("demo", "synth"): "the demo writes its ledgers with the generator's CSV/XLSX writer and "

@@ -137,10 +137,8 @@ def coverage_list(kg: KnowledgeGraph) -> pd.DataFrame:
     >>> coverage_list(KnowledgeGraph()).columns.tolist()[-4:]
     ['status', 'plan', 'proposal', 'plan_reason']
     """
-    key = ("queries.coverage_list",)
-    if key not in kg._cache:  # the graph's own cache: the plan is asked for more than once
-        kg._cache[key] = _coverage_list(kg)
-    return kg._cache[key].copy()
+    # the graph's own cache: the plan is asked for more than once in one run
+    return kg.cached(("queries.coverage_list",), lambda: _coverage_list(kg)).copy()
 
 
 def _coverage_list(kg: KnowledgeGraph) -> pd.DataFrame:
