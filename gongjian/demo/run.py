@@ -10,7 +10,7 @@ Examples
 >>> import tempfile
 >>> result = run_demo(tempfile.mkdtemp())   # the whole demo: a few seconds
 >>> result.errors, result.counts["party_orgs"], result.graph_path.name
-(0, 835, 'graph.gjg')
+(0, 835, '图谱.gjg')
 """
 
 from __future__ import annotations

@@ -263,7 +263,7 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
     >>> import tempfile
     >>> path = save(KnowledgeGraph(), Path(tempfile.mkdtemp()) / "图.gjg")
     >>> read_manifest(path)["version"]
-    1
+    2
     """
     path = Path(path)
     with _open_zip(path) as zf:

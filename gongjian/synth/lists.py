@@ -27,27 +27,26 @@ import numpy as np
 import pandas as pd
 
 from gongjian import schema
+from gongjian.loaders.tables import TABLES
 from gongjian.synth.batch import Batch
 
 __all__ = ["AS_OF", "HEADERS", "LIST_FILES", "lists"]
 
-#: Table → file name without extension.
-LIST_FILES = {"needs": "需求清单", "resources": "资源清单", "projects": "项目清单",
-              "activities": "活动记录"}
+#: Table → English columns written, in the order of the contract (the optional name ends
+#: are left out: the generator gives every end by id).
+_WRITTEN: dict[str, tuple[str, ...]] = {
+    "needs": ("id", "org_id", "category", "description", "raised", "status"),
+    "resources": ("id", "org_id", "category", "description", "quantity", "scope", "until"),
+    "projects": ("id", "name", "lead_id", "participants", "need_ids", "resource_ids", "start",
+                 "end", "status"),
+    "activities": ("date", "name", "kind", "participants", "project_id", "attendees"),
+}
+#: Table → file name without extension (the contract's Chinese table name).
+LIST_FILES = {table: TABLES[table].zh for table in _WRITTEN}
 #: Table → English column → the contract's Chinese header, in the order written.
 HEADERS: dict[str, dict[str, str]] = {
-    "needs": {"id": "需求编号", "org_id": "提出组织编码", "category": "类别",
-              "description": "需求内容", "raised": "提出日期", "status": "状态"},
-    "resources": {"id": "资源编号", "org_id": "提供组织编码", "category": "类别",
-                  "description": "资源内容", "quantity": "数量", "scope": "服务范围",
-                  "until": "有效期至"},
-    "projects": {"id": "项目编号", "name": "项目名称", "lead_id": "牵头组织编码",
-                 "participants": "参与组织", "need_ids": "对应需求", "resource_ids": "使用资源",
-                 "start": "开始日期", "end": "结束日期", "status": "状态"},
-    "activities": {"date": "活动日期", "name": "活动名称", "kind": "活动类型",
-                   "participants": "参与组织", "project_id": "项目编号",
-                   "attendees": "参与人数"},
-}
+    table: {name: TABLES[table].column(name).zh for name in names}
+    for table, names in _WRITTEN.items()}
 #: The day the lists are as of: projects after it are planned, activities stop there.
 AS_OF = "2025-06-30"
 
