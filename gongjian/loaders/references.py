@@ -196,16 +196,22 @@ def resolve_relations(rel: Checked, orgs: Checked) -> None:
                if "target_id" in rel.located.positions else "target_name")
 
 
+def _entries(column: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """A list column flattened: the length of each row's list, the row of each entry, and the
+    entries as text."""
+    lists = column.to_numpy(dtype=object)
+    lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
+    row = np.repeat(np.arange(len(lists)), lengths)
+    return lengths, row, pd.Series([e for v in lists for e in v], dtype="str")
+
+
 def resolve_participants(table: Checked, index: OrgIndex, column: str = "participants") -> None:
     """Resolve every entry of a list of organizations (ids, or names when no id matches) to
     ids, in place, without repeats; an entry that matches nothing (or several) is an error
     naming the entry."""
-    lists = table.data[column].to_numpy(dtype=object)
-    lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
-    if not lengths.sum():
+    lengths, row, entries = _entries(table.data[column])
+    if not len(entries):
         return
-    row = np.repeat(np.arange(len(lists)), lengths)
-    entries = pd.Series([e for v in lists for e in v], dtype="str")
     at = index_in(entries, index.ids)
     resolved = np.full(len(entries), None, dtype=object)
     resolved[at >= 0] = index.ids[at[at >= 0]]
@@ -238,12 +244,9 @@ def resolve_participants(table: Checked, index: OrgIndex, column: str = "partici
 def check_list_refs(table: Checked, column: str, known: object, code: str) -> None:
     """Every entry of list column ``column`` must be one of ``known`` (ids of another table);
     an entry that is not is an error (``code``) naming it."""
-    lists = table.data[column].to_numpy(dtype=object)
-    lengths = np.fromiter((len(v) for v in lists), dtype=np.int64, count=len(lists))
-    if not lengths.sum():
+    _, row, entries = _entries(table.data[column])
+    if not len(entries):
         return
-    row = np.repeat(np.arange(len(lists)), lengths)
-    entries = pd.Series([e for v in lists for e in v], dtype="str")
     missing = ~isin(entries, known)
     raw = table.raw_column(column)
     header = table.header(column)
@@ -252,7 +255,7 @@ def check_list_refs(table: Checked, column: str, known: object, code: str) -> No
         table.problems.append(make(code, table.file, table.key, table.rows[i], header, raw[i],
                                    entry=entries.iloc[j]))
         table.bad[i] = True
-    table.data[column] = pd.Series([list(dict.fromkeys(v)) for v in lists],
+    table.data[column] = pd.Series([list(dict.fromkeys(v)) for v in table.data[column]],
                                    index=table.data.index, dtype=object)
 
 
