@@ -171,6 +171,21 @@ def test_cli_stream(messy, tmp_path):
     assert "neo4j-admin database import full" in result.stdout
     assert f"--nodes={out / 'nodes_PartyOrg.csv'}" in result.stdout
     assert PROBLEMS_FILE in result.output
+    assert "三张清单" not in result.output  # no lists in this ledger, no note
+
+
+def test_cli_stream_notes_the_lists_it_leaves_out(tmp_path):
+    from gongjian.demo import write_demo
+
+    ledger = write_demo(tmp_path / "台账")
+    for lang, words in (("zh", "流式导出不含三张清单和活动记录"),
+                        ("en", "leaves out the three lists")):
+        out = tmp_path / f"导入{lang}"
+        result = runner.invoke(app, ["export", str(ledger), "--format", "neo4j-admin", "-o",
+                                     str(out), "--stream", "--lang", lang])
+        assert result.exit_code == 0, result.output
+        assert words in result.output and "需求清单" in result.output, result.output
+        assert not (out / "nodes_Need.csv").exists()
 
 
 def test_cli_stream_needs_a_ledger_folder(tmp_path):
