@@ -203,3 +203,38 @@ def test_streamed_export_names_the_lists_it_leaves_out(demo, tmp_path):
                                                        "活动记录"))
     assert len(out.skipped_lists) == 4
     assert not any("Need" in p.name or "Activity" in p.name for p in out.nodes)
+
+
+def test_day_windows_are_exact_on_falkordb(store):
+    """FalkorDB 4.16 turns 30 days into a month (2025-06-30 + 90 days = 2025-09-30): the
+    reports count days from the dates' text, so every boundary day falls on its side."""
+    import datetime as dt
+
+    day = dt.date(2025, 6, 30)
+    ends = [day + dt.timedelta(days=n) for n in (88, 89, 90, 91, 92)]
+    orgs = pd.DataFrame({"id": ["c", *(f"u{i}" for i in range(len(ends)))],
+                         "name": ["社区", *(f"单位{i}" for i in range(len(ends)))],
+                         "kind": ["community", *["unit"] * len(ends)],
+                         "district": ["玄武区"] * (len(ends) + 1)})
+    kg = KnowledgeGraph.from_frames(
+        party_orgs=orgs,
+        relations=pd.DataFrame({"source_id": [f"u{i}" for i in range(len(ends))],
+                                "target_id": ["c"] * len(ends), "type": ["agreement"] * len(ends),
+                                "end": pd.to_datetime(ends)}),
+        needs=pd.DataFrame({"id": [f"N{i}" for i in range(len(ends))], "org_id": ["c"] * 5,
+                            "category": ["venue"] * 5, "status": ["open"] * 5,
+                            "raised": pd.to_datetime([day - (e - day) for e in ends])}),
+        activities=pd.DataFrame({"date": pd.to_datetime([day - (e - day) for e in ends]),
+                                 "name": ["活动"] * 5,
+                                 "participants": [["c", f"u{i}"] for i in range(5)]}))
+    push(kg, store, progress=False)
+    as_of = day.isoformat()
+    got = run_report("agreements_ending", store, {"as_of": as_of, "days": 90})
+    assert got["end"].tolist() == [e.isoformat() for e in ends[:3]]
+    needs = run_report("open_needs", store, {"as_of": as_of, "stale_days": 90})
+    assert needs.loc[needs["stale"].astype(bool), "id"].tolist() == ["N2", "N3", "N4"]
+    asleep = run_report("dormant_ties", store, {"as_of": as_of, "window": 90})
+    assert asleep["source_id"].tolist() == ["u4", "u3"]
+    assert asleep["days_since"].tolist() == [92, 91]
+    want = dormant(kg, as_of=as_of, window=90)
+    assert want["source_id"].tolist() == ["u4", "u3"]
