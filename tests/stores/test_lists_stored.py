@@ -88,9 +88,10 @@ def check_list_reports(kg: KnowledgeGraph, store, day: str) -> None:
         got = run_report("dormant_ties", store, {"as_of": day, "window": window})
         want = dormant(kg, as_of=day, window=window)
         rows = [(s, t, ty, _none(st), _none(le), None if _none(n) is None else int(n))
-                for s, t, ty, st, le, n in zip(got["source_id"], got["target_id"], got["type"],
-                                               got["start"], got["last_evidence"],
-                                               got["days_since"], strict=True)]
+                for s, t, ty, st, le, n in zip(got["source_id"], got["target_id"],
+                                               got["relation_type"], got["start"],
+                                               got["last_evidence"], got["days_since"],
+                                               strict=True)]
         expected = [(s, t, ty, None if pd.isna(st) else st.date().isoformat(),
                      None if pd.isna(le) else le.date().isoformat(),
                      None if pd.isna(n) else int(n))

@@ -29,5 +29,5 @@ WITH a, r, b, last, [x IN [last, $as_of] |
 WITH a, r, b, last, day[1] - day[0] AS days_since
 WHERE last IS NULL OR days_since > $window
 RETURN a.id AS source_id, a.name AS source_name, b.id AS target_id, b.name AS target_name,
-       toLower(type(r)) AS type, toString(r.start) AS start, last AS last_evidence, days_since
+       toLower(type(r)) AS relation_type, toString(r.start) AS start, last AS last_evidence, days_since
 ORDER BY CASE WHEN last_evidence IS NULL THEN 0 ELSE 1 END, days_since DESC, source_id, target_id
