@@ -24,6 +24,8 @@ from dataclasses import dataclass
 __all__ = [
     "ACTIVITY_KINDS",
     "ACTIVITY_KIND_ALIASES",
+    "ACTIVITY_LABELS",
+    "ACTIVITY_LINK_TYPES",
     "AXIS_KINDS",
     "CATEGORIES",
     "CATEGORY_ALIASES",
@@ -402,6 +404,19 @@ LIST_LINK_TYPES = _table(
     Term("joined_by", "参与", "joined by", "#52be80", cypher="JOINED_BY"),
     Term("answers", "对应需求", "answers", "#f5b041", cypher="ANSWERS"),
     Term("uses", "使用资源", "uses", "#85c1e9", cypher="USES"),
+)
+
+#: The activity record in a store (push, neo4j-admin): one ``Activity`` node per row of
+#: 活动记录, keyed by a hash of the row (``key``).
+ACTIVITY_LABELS = _table(
+    Term("Activity", "活动", "activity", "#7d3c98", cypher="Activity"),
+)
+
+#: Ties of the activity record in a store: PartyOrg -[PARTICIPATED]-> Activity (one per
+#: participant that is a Party organization of the ledger), Activity -[FOR_PROJECT]-> Project.
+ACTIVITY_LINK_TYPES = _table(
+    Term("participated", "参加活动", "took part in", "#af7ac5", cypher="PARTICIPATED"),
+    Term("for_project", "属于项目", "for a project", "#d2b4de", cypher="FOR_PROJECT"),
 )
 
 #: What a suggested match would mend in the network (``queries.match``), in rank order.

@@ -251,6 +251,15 @@ def _export_streamed(ledger: Path, output: Path, personal: bool, lang: str) -> N
             f"{result.warnings:,} 处，见 {result.problems}",
             f"ledger problems: {result.errors:,} errors ({rejected:,} rows left out), "
             f"{result.warnings:,} warnings; see {result.problems}"), markup=False)
+    if result.skipped_lists:
+        names = "、".join(result.skipped_lists)
+        err_console.print(pick(
+            lang,
+            f"注意：流式导出不含三张清单和活动记录（{names}）；如需导出，请去掉 --stream，"
+            "或用 gongjian push",
+            f"note: the streamed export leaves out the three lists and the activity record "
+            f"({names}); export without --stream, or use gongjian push, to include them"),
+            markup=False)
     err_console.print(pick(lang, "导入命令：", "import with:"))
     out_console.print(result.command, markup=False, soft_wrap=True)
 

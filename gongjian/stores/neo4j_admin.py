@@ -6,8 +6,10 @@ the importer's headers: ``id:ID(PartyOrg)`` (one ID space per label), ``:LABEL``
 contract of :mod:`gongjian.stores.rows` (``members:long``, ``start:date``,
 ``projects:string[]`` with ``;`` between items, set by ``--array-delimiter`` in the printed
 command). The stored graph is the same as after :func:`gongjian.stores.push.push` (same
-keys, same types, same relationship ``key``, personal fields left out unless asked). Files
-are written table by table, in chunks.
+keys, same types, same relationship ``key``, personal fields left out unless asked), the
+three lists and the activity record included (``nodes_Need.csv`` … ``nodes_Activity.csv``,
+``rels_RAISED_BY_Need_PartyOrg.csv``, ``rels_PARTICIPATED_PartyOrg_Activity.csv`` …; see
+:func:`gongjian.stores.rows.stored_lists`). Files are written table by table, in chunks.
 
 Examples
 --------
@@ -39,6 +41,9 @@ from gongjian.graph.model import NODE_TABLES, KnowledgeGraph
 from gongjian.stores.rows import (
     ARRAY_DELIMITER,
     LEDGER_TABLE,
+    STORE_LINK_TYPES,
+    STORE_NODE_LABELS,
+    STORE_NODE_TABLES,
     Refusals,
     admin_header,
     link_columns,
@@ -46,6 +51,7 @@ from gongjian.stores.rows import (
     prepared_columns,
     relation_columns,
     relation_keys,
+    stored_lists,
 )
 
 __all__ = [
@@ -131,8 +137,8 @@ class Writer:
 
 def node_writer(folder: Path, label: str, df: pd.DataFrame, cols: list[str]) -> Writer:
     """Open ``nodes_<Label>.csv`` with the importer's header, typed from ``df``'s columns."""
-    key = NODE_TABLES[label][1]
-    cypher = schema.NODE_LABELS[label].cypher
+    key = STORE_NODE_TABLES[label][1]
+    cypher = STORE_NODE_LABELS[label].cypher
     table = LEDGER_TABLE[label]
     return Writer(folder / f"nodes_{cypher}.csv",
                   [f"{key}:ID({cypher})", *(admin_header(df, c, table) for c in cols), ":LABEL"])
@@ -141,10 +147,10 @@ def node_writer(folder: Path, label: str, df: pd.DataFrame, cols: list[str]) -> 
 def write_nodes(writer: Writer, part: pd.DataFrame, label: str, cols: list[str],
                 refusals: Refusals) -> list[str]:
     """Write the rows of ``part`` (rows with a key) as nodes; return their keys."""
-    key = NODE_TABLES[label][1]
+    key = STORE_NODE_TABLES[label][1]
     ledger = LEDGER_TABLE[label]
-    cypher = schema.NODE_LABELS[label].cypher
-    title = schema.label(schema.NODE_LABELS, label)
+    cypher = STORE_NODE_LABELS[label].cypher
+    title = schema.label(STORE_NODE_LABELS, label)
     ids, *values = prepared_columns(part, [key, *cols], ledger, title, refusals)
     ids = [str(v) for v in ids]
     writer.rows([ids, *values, [cypher] * len(part)])
@@ -171,7 +177,7 @@ def write_relations(writer: Writer, part: pd.DataFrame, code: str, cols: list[st
 def link_writer(folder: Path, code: str, source_label: str, target_label: str,
                 part: pd.DataFrame, cols: list[str]) -> Writer:
     """Open ``rels_<TYPE>_<Source>_<Target>.csv`` for vertical links."""
-    term = schema.LINK_TYPES[code]
+    term = STORE_LINK_TYPES[code]
     return Writer(folder / f"rels_{term.cypher}_{source_label}_{target_label}.csv",
                   [f":START_ID({source_label})", f":END_ID({target_label})",
                    *(admin_header(part, c) for c in cols), ":TYPE"])
@@ -180,7 +186,7 @@ def link_writer(folder: Path, code: str, source_label: str, target_label: str,
 def write_links(writer: Writer, part: pd.DataFrame, code: str, cols: list[str],
                 refusals: Refusals) -> None:
     """Write vertical links of one type and pair of end labels."""
-    cypher = schema.LINK_TYPES[code].cypher
+    cypher = STORE_LINK_TYPES[code].cypher
     values = prepared_columns(part, cols, None, "纵向关系", refusals)
     writer.rows([part["source"].astype(str).tolist(), part["target"].astype(str).tolist(),
                  *values, [cypher] * len(part)])
@@ -190,14 +196,14 @@ def file_order(path: Path) -> tuple[int, int, str]:
     """Sort key that lists files as :func:`export_neo4j_admin` does (schema order)."""
     stem = path.stem
     if stem.startswith("nodes_"):
-        cyphers = [schema.NODE_LABELS[label].cypher for label in NODE_TABLES]
+        cyphers = [STORE_NODE_LABELS[label].cypher for label in STORE_NODE_TABLES]
         name = stem[len("nodes_"):]
         return (0, cyphers.index(name) if name in cyphers else len(cyphers), "")
     name = stem[len("rels_"):]
     rel = [t.cypher for t in schema.RELATION_TYPES.values()]
     if name in rel:
         return (1, rel.index(name), "")
-    for i, term in enumerate(schema.LINK_TYPES.values()):
+    for i, term in enumerate(STORE_LINK_TYPES.values()):
         if name.startswith(term.cypher + "_"):
             return (2, i, name[len(term.cypher) + 1:])
     return (3, 0, name)
@@ -229,8 +235,10 @@ def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
     known: dict[str, set[str]] = {}
     written: list[Writer] = []
     try:
-        for label, (table, key) in NODE_TABLES.items():
-            df = getattr(kg, table)
+        list_nodes, list_links = stored_lists(kg)
+        tables = {label: getattr(kg, table) for label, (table, _) in NODE_TABLES.items()}
+        for label, df in {**tables, **list_nodes}.items():
+            key = STORE_NODE_TABLES[label][1]
             df = df[df[key].notna()]
             cols = node_columns(df, label, include_personal=include_personal)
             writer = node_writer(out.folder, label, df, cols)
@@ -242,7 +250,10 @@ def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
             known[label] = keys
             writer.close()
         _relations(kg, out, known, refusals, written)
-        _links(kg, out, known, refusals, written)
+        _links(kg.links, schema.LINK_TYPES, out, known, refusals, written)
+        if list_nodes:
+            _links(list_links, {**schema.LIST_LINK_TYPES, **schema.ACTIVITY_LINK_TYPES}, out,
+                   known, refusals, written)
     finally:
         for writer in written:
             writer.close()
@@ -274,9 +285,8 @@ def _relations(kg: KnowledgeGraph, out: AdminExport, known: dict[str, set[str]],
         writer.close()
 
 
-def _links(kg: KnowledgeGraph, out: AdminExport, known: dict[str, set[str]],
-           refusals: Refusals, written: list[Writer]) -> None:
-    links = kg.links
+def _links(links: pd.DataFrame, types: dict[str, schema.Term], out: AdminExport,
+           known: dict[str, set[str]], refusals: Refusals, written: list[Writer]) -> None:
     if links.empty:
         return
     ok = pd.Series([
@@ -284,7 +294,7 @@ def _links(kg: KnowledgeGraph, out: AdminExport, known: dict[str, set[str]],
         for sl, s, tl, t in zip(links["source_label"], links["source"], links["target_label"],
                                 links["target"], strict=True)], index=links.index, dtype=bool)
     links = links[ok]
-    for code in schema.LINK_TYPES:
+    for code in types:
         of_type = links[links["type"] == code]
         for (sl, tl), part in of_type.groupby(["source_label", "target_label"], sort=True):
             present = link_columns(part)

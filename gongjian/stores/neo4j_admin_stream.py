@@ -19,6 +19,12 @@ row, column, value, reason) and ``rejects/<表>_rejects.csv`` (the rows left out
 written). Everything is written into a temporary folder beside the target and renamed at
 the end, so a failure leaves nothing half-written.
 
+The three lists and the activity record (需求清单, 资源清单, 项目清单, 活动记录) are not
+streamed: a ledger that has them is exported without them, and the result names the tables
+left out in ``skipped_lists`` (the command line prints a note). Use
+:func:`~gongjian.stores.neo4j_admin.export_neo4j_admin` on the built graph, or ``push``, to
+store them.
+
 Examples
 --------
 >>> import tempfile
@@ -93,6 +99,7 @@ from gongjian.loaders.sheet import (
     require_header,
     sniff_delimiter,
 )
+from gongjian.loaders.tables import LIST_TABLES as LEDGER_LIST_TABLES
 from gongjian.loaders.tables import TABLES
 from gongjian.loaders.validate import Checked, check_table, check_unique, data_rows
 from gongjian.loaders.values import clean_text, uscc_column
@@ -138,6 +145,8 @@ class StreamExport(AdminExport):
     errors: int = 0
     warnings: int = 0
     problems: Path | None = None
+    #: Files of the three lists and the activity record found in the ledger and not exported.
+    skipped_lists: list[str] = field(default_factory=list)
 
     @property
     def node_rows(self) -> int:
@@ -542,6 +551,7 @@ def export_ledger_neo4j_admin(ledger: str | os.PathLike[str], folder: str | os.P
             shutil.rmtree(work, ignore_errors=True)
             raise
         _move_into_place(work, target)
+        out.skipped_lists = [files[t].name for t in LEDGER_LIST_TABLES if t in files]
         return out
 
 

@@ -11,6 +11,13 @@ The stored graph:
   relationship and pushing again finds it again.
 - Vertical ties (:data:`gongjian.schema.LINK_TYPES`) are merged on their two ends; ``COVERS``
   carries ``mode``.
+- The three lists and the activity record, when the ledger has them (a graph without them
+  pushes exactly as before): ``Need``, ``Resource``, ``Project`` nodes merged on ``id``,
+  ``Activity`` nodes merged on ``key`` (a hash of the 活动记录 row, ``#n`` for repeats); the
+  list links (:data:`gongjian.schema.LIST_LINK_TYPES`: RAISED_BY, OFFERED_BY, LED_BY,
+  JOINED_BY, ANSWERS, USES) and ``(:PartyOrg)-[:PARTICIPATED]->(:Activity)``,
+  ``(:Activity)-[:FOR_PROJECT]->(:Project)`` (:data:`gongjian.schema.ACTIVITY_LINK_TYPES`),
+  merged on their two ends; see :func:`gongjian.stores.rows.stored_lists`.
 - Names and types of the properties follow :mod:`gongjian.stores.rows`: dates are Cypher
   ``DATE`` (sent as :class:`datetime.date`), counts ``INTEGER``, lists ``LIST<STRING>``.
   Reports compare dates as ``toString(r.end) >= $as_of`` with ``as_of`` a ``'YYYY-MM-DD'``
@@ -58,6 +65,8 @@ from gongjian.i18n import pick
 from gongjian.stores.rows import (
     LEDGER_TABLE,
     MAX_TEXT,
+    STORE_NODE_LABELS,
+    STORE_NODE_TABLES,
     Refusals,
     column_values,
     date_columns,
@@ -66,6 +75,7 @@ from gongjian.stores.rows import (
     relation_columns,
     relation_keys,
     set_clause,
+    stored_lists,
 )
 from gongjian.stores.store import Store, open_store
 
@@ -185,19 +195,19 @@ def _props(df: pd.DataFrame, columns: Sequence[str], table: str | None, what: st
     return out
 
 
-def _node_steps(kg: KnowledgeGraph, include_personal: bool, refusals: Refusals,
+def _node_steps(tables: dict[str, pd.DataFrame], include_personal: bool, refusals: Refusals,
                 known: dict[str, set[str]]) -> Iterator[PushStep]:
-    for label, (table, key) in NODE_TABLES.items():
-        df = getattr(kg, table)
+    for label, df in tables.items():
+        key = STORE_NODE_TABLES[label][1]
         ledger = LEDGER_TABLE[label]
         columns = node_columns(df, label, include_personal=include_personal)
-        title = schema.label(schema.NODE_LABELS, label)
+        title = schema.label(STORE_NODE_LABELS, label)
         [keys] = prepared_columns(df, [key], ledger, title, refusals)
         props = _props(df, columns, ledger, title, refusals)
         rows = [{"k": k if isinstance(k, str) else str(k), "p": p}
                 for k, p in zip(keys, props, strict=True) if k is not None]
         known[label] = {r["k"] for r in rows}
-        cypher = schema.NODE_LABELS[label].cypher
+        cypher = STORE_NODE_LABELS[label].cypher
         yield PushStep("node", cypher, title,
                        f"UNWIND $rows AS row MERGE (n:{cypher} {{{key}: row.k}}) "
                        + set_clause("n", date_columns(df, columns, ledger)), rows,
@@ -232,9 +242,8 @@ def _relation_steps(kg: KnowledgeGraph, refusals: Refusals,
                        + set_clause("r", dates), rows, skipped=skipped)
 
 
-def _link_steps(kg: KnowledgeGraph, refusals: Refusals,
+def _link_steps(links: pd.DataFrame, types: dict[str, schema.Term], refusals: Refusals,
                 known: dict[str, set[str]]) -> Iterator[PushStep]:
-    links = kg.links
     columns = [c for c in links.columns if c not in _LINK_ENDS]
     props = _props(links, columns, None, "纵向关系", refusals)
     cells = {c: column_values(links, c)[0] for c in _LINK_ENDS}
@@ -242,21 +251,21 @@ def _link_steps(kg: KnowledgeGraph, refusals: Refusals,
     skipped: Counter[str] = Counter()
     for i, p in enumerate(props):
         sl, s, tl, t, ty = (cells[c][i] for c in _LINK_ENDS)
-        if ty not in schema.LINK_TYPES or sl not in NODE_TABLES or tl not in NODE_TABLES \
+        if ty not in types or sl not in STORE_NODE_TABLES or tl not in STORE_NODE_TABLES \
                 or s not in known.get(sl, ()) or t not in known.get(tl, ()):
-            skipped[ty if ty in schema.LINK_TYPES else "?"] += 1
+            skipped[ty if ty in types else "?"] += 1
             continue
         groups.setdefault((ty, sl, tl), []).append({"s": s, "t": t, "p": p})
-    for code, term in schema.LINK_TYPES.items():
+    for code, term in types.items():
         for (ty, sl, tl), rows in groups.items():
             if ty != code:
                 continue
-            ends = f"（{schema.NODE_LABELS[sl].zh}→{schema.NODE_LABELS[tl].zh}）"
+            ends = f"（{STORE_NODE_LABELS[sl].zh}→{STORE_NODE_LABELS[tl].zh}）"
             yield PushStep(
                 "relationship", term.cypher, term.zh + ends,
-                f"UNWIND $rows AS row MATCH (a:{schema.NODE_LABELS[sl].cypher} "
-                f"{{{NODE_TABLES[sl][1]}: row.s}}) MATCH (b:{schema.NODE_LABELS[tl].cypher} "
-                f"{{{NODE_TABLES[tl][1]}: row.t}}) MERGE (a)-[r:{term.cypher}]->(b) "
+                f"UNWIND $rows AS row MATCH (a:{STORE_NODE_LABELS[sl].cypher} "
+                f"{{{STORE_NODE_TABLES[sl][1]}: row.s}}) MATCH (b:{STORE_NODE_LABELS[tl].cypher} "
+                f"{{{STORE_NODE_TABLES[tl][1]}: row.t}}) MERGE (a)-[r:{term.cypher}]->(b) "
                 + set_clause("r", date_columns(links, columns, None)), rows)
         if skipped.get(code):
             yield PushStep("relationship", term.cypher, term.zh, "", [],
@@ -276,9 +285,15 @@ def plan_push(kg: KnowledgeGraph, *, include_personal: bool = False) -> list[Pus
     """
     refusals = Refusals()
     known: dict[str, set[str]] = {}
-    steps = list(_node_steps(kg, include_personal, refusals, known))
+    steps = list(_node_steps({label: getattr(kg, table) for label, (table, _)
+                              in NODE_TABLES.items()}, include_personal, refusals, known))
     steps += _relation_steps(kg, refusals, known)
-    steps += _link_steps(kg, refusals, known)
+    steps += _link_steps(kg.links, schema.LINK_TYPES, refusals, known)
+    nodes, links = stored_lists(kg)
+    if nodes:  # a graph without the lists pushes exactly as before
+        steps += _node_steps(nodes, include_personal, refusals, known)
+        list_types = {**schema.LIST_LINK_TYPES, **schema.ACTIVITY_LINK_TYPES}
+        steps += _link_steps(links, list_types, refusals, known)
     refusals.raise_if_any()
     return steps
 
@@ -326,8 +341,10 @@ def push(kg: KnowledgeGraph, store: Store, *, batch_size: int = 5000, replace: b
     started = time.perf_counter()
     if replace:
         store.clear()
-    for label, (_, key) in NODE_TABLES.items():
-        store.ensure_index(schema.NODE_LABELS[label].cypher, key)
+    labels = {s.name for s in steps if s.kind == "node"}
+    for label, (_, key) in STORE_NODE_TABLES.items():
+        if label in NODE_TABLES or STORE_NODE_LABELS[label].cypher in labels:
+            store.ensure_index(STORE_NODE_LABELS[label].cypher, key)
     total = sum(len(s.rows) for s in steps)
     bar = _progress.progress(f"推送到 {store.name}", total=total) if progress else _silent()
     with bar as advance:

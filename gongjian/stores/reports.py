@@ -459,6 +459,17 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     "work": ("工作覆盖数", "work covered"),
     "organizational_rate": ("组织覆盖率", "organizational coverage rate"),
     "work_rate": ("工作覆盖率", "work coverage rate"),
+    "relation_type": ("关系类型", "relation type"),
+    "last_evidence": ("最近一次共同活动或项目", "last shared activity or project"),
+    "days_since": ("距今天数", "days since"),
+    "stale": ("久拖未决", "stale"),
+    "need_id": ("需求编号", "need id"),
+    "need_org": ("提出组织编码", "need organization"),
+    "resource_id": ("资源编号", "resource id"),
+    "resource_org": ("提供组织编码", "resource organization"),
+    "proximity": ("距离", "proximity"),
+    "org_id": ("组织编码", "organization id"),
+    "org_name": ("组织名称", "organization name"),
 }
 
 
@@ -474,7 +485,9 @@ def _ledger_labels() -> dict[str, tuple[str, str]]:
 
 #: Columns whose values are codes of a schema table, shown as their labels to people.
 _VALUE_LABELS = {"kind": schema.PARTY_KINDS, "site_kind": schema.SITE_KINDS,
-                 "type": schema.ORG_TYPES, "status": schema.STATUSES}
+                 "type": schema.ORG_TYPES, "status": schema.STATUSES,
+                 "relation_type": schema.RELATION_TYPES, "category": schema.CATEGORIES,
+                 "proximity": schema.SCOPES, "scope": schema.SCOPES}
 
 
 def report_for_people(df: pd.DataFrame, lang: str = "zh"

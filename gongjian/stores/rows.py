@@ -50,15 +50,21 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from gongjian.graph.model import NODE_TABLES
+from gongjian import schema
+from gongjian.graph.model import LIST_NODE_TABLES, NODE_TABLES, KnowledgeGraph
 from gongjian.loaders.tables import TABLES
 from gongjian.output import to_jsonable
 
 __all__ = [
+    "ACTIVITY_FIELDS",
     "ADMIN_TYPES",
     "ARRAY_DELIMITER",
     "LEDGER_TABLE",
+    "LIST_STORE_TABLES",
     "MAX_TEXT",
+    "STORE_LINK_TYPES",
+    "STORE_NODE_LABELS",
+    "STORE_NODE_TABLES",
     "CypherType",
     "Refusals",
     "admin_header",
@@ -72,7 +78,9 @@ __all__ = [
     "prepared_columns",
     "relation_columns",
     "relation_keys",
+    "row_keys",
     "set_clause",
+    "stored_lists",
     "value_problem",
     "where",
 ]
@@ -83,7 +91,24 @@ MAX_TEXT = 1_000_000
 ARRAY_DELIMITER = ";"
 #: Ledger table of each node label (for personal columns and headers in messages).
 LEDGER_TABLE: dict[str, str] = {"PartyOrg": "party_orgs", "Organization": "organizations",
-                                "Site": "sites", "Region": "regions"}
+                                "Site": "sites", "Region": "regions", "Need": "needs",
+                                "Resource": "resources", "Project": "projects",
+                                "Activity": "activities"}
+#: The three lists and the activity record in a store: label → (graph table, key column).
+#: ``Activity`` is keyed by ``key``, a hash of the 活动记录 row (see :func:`stored_lists`).
+LIST_STORE_TABLES: dict[str, tuple[str, str]] = {**LIST_NODE_TABLES,
+                                                 "Activity": ("activities", "key")}
+#: Every stored node label → (graph table, key column).
+STORE_NODE_TABLES: dict[str, tuple[str, str]] = {**NODE_TABLES, **LIST_STORE_TABLES}
+#: Every stored node label → its term (Chinese label, Cypher label).
+STORE_NODE_LABELS: dict[str, schema.Term] = {**schema.NODE_LABELS, **schema.LIST_NODE_LABELS,
+                                             **schema.ACTIVITY_LABELS}
+#: Every vertical, list and activity link type → its term.
+STORE_LINK_TYPES: dict[str, schema.Term] = {**schema.LINK_TYPES, **schema.LIST_LINK_TYPES,
+                                            **schema.ACTIVITY_LINK_TYPES}
+#: The fields of an activity row its ``key`` hashes.
+ACTIVITY_FIELDS: tuple[str, ...] = ("date", "name", "kind", "participants", "project_id",
+                                    "attendees")
 
 CypherType = Literal["STRING", "INTEGER", "FLOAT", "BOOLEAN", "DATE", "LIST<STRING>"]
 #: Cypher type → the type of a ``neo4j-admin`` header (``""``: a plain string column).
@@ -158,7 +183,7 @@ def node_columns(df: pd.DataFrame, label: str, *, include_personal: bool) -> lis
     ...              include_personal=False)
     ['name']
     """
-    key = NODE_TABLES[label][1]
+    key = STORE_NODE_TABLES[label][1]
     personal = set() if include_personal else personal_columns(label)
     return [c for c in df.columns if c != key and c not in personal]
 
@@ -358,11 +383,22 @@ def relation_keys(relations: pd.DataFrame) -> list[str]:
     >>> keys[0] != keys[2], keys[1] == keys[0] + "#2"
     (True, True)
     """
-    cols = [c for c in _RELATION_FIELDS if c in relations.columns]
-    values = [column_values(relations, c)[0] for c in cols]
+    return row_keys(relations, _RELATION_FIELDS)
+
+
+def row_keys(df: pd.DataFrame, fields: Sequence[str]) -> list[str]:
+    """The stable key of every row: a hash of ``fields`` (those present), ``#n`` for repeats.
+
+    Examples
+    --------
+    >>> len(row_keys(pd.DataFrame({"name": ["甲", "甲"]}), ["name", "date"])[1])
+    26
+    """
+    cols = [c for c in fields if c in df.columns]
+    values = [column_values(df, c)[0] for c in cols]
     seen: Counter[str] = Counter()
     keys = []
-    for row in zip(*values, strict=True) if values else [() for _ in range(len(relations))]:
+    for row in zip(*values, strict=True) if values else [() for _ in range(len(df))]:
         text = "\x1f".join("" if v is None else "\x1e".join(map(str, v))
                            if isinstance(v, list) else str(v) for v in row)
         digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
@@ -370,3 +406,44 @@ def relation_keys(relations: pd.DataFrame) -> list[str]:
         seen[digest] += 1
         keys.append(digest if seen[digest] == 1 else f"{digest}#{seen[digest]}")
     return keys
+
+
+def stored_lists(kg: KnowledgeGraph) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The three lists and the activity record as a store holds them.
+
+    Returns the node tables of :data:`LIST_STORE_TABLES` that have rows (activities with their
+    ``key``) and the links among them and to Party organizations, laid out like
+    ``kg.links``: ``kg.list_links`` (RAISED_BY, OFFERED_BY, LED_BY, JOINED_BY, ANSWERS,
+    USES), then PARTICIPATED (PartyOrg → Activity, one per participant) and FOR_PROJECT
+    (Activity → Project). Both are empty for a graph without the lists.
+
+    Examples
+    --------
+    >>> kg = KnowledgeGraph.from_frames(activities=pd.DataFrame({
+    ...     "date": pd.to_datetime(["2025-01-02"]), "name": ["议事会"],
+    ...     "participants": [["a", "b"]], "project_id": ["P1"]}))
+    >>> nodes, links = stored_lists(kg)
+    >>> list(nodes), links["type"].tolist()
+    (['Activity'], ['participated', 'participated', 'for_project'])
+    """
+    nodes: dict[str, pd.DataFrame] = {}
+    for label, (table, _) in LIST_STORE_TABLES.items():
+        df = getattr(kg, table)
+        if len(df):
+            nodes[label] = df
+    parts = [kg.list_links]
+    acts = nodes.get("Activity")
+    if acts is not None:
+        acts = acts.assign(key=row_keys(acts, ACTIVITY_FIELDS))
+        nodes["Activity"] = acts
+        members = acts[["key", "participants"]].explode("participants").dropna()
+        parts.append(pd.DataFrame({
+            "source_label": "PartyOrg", "source": members["participants"].astype(str),
+            "target_label": "Activity", "target": members["key"], "type": "participated"}))
+        if "project_id" in acts.columns:
+            of = acts[acts["project_id"].notna()]
+            parts.append(pd.DataFrame({
+                "source_label": "Activity", "source": of["key"], "target_label": "Project",
+                "target": of["project_id"].astype(str), "type": "for_project"}))
+    links = pd.concat([p for p in parts if len(p)] or [kg.list_links], ignore_index=True)
+    return nodes, links.reset_index(drop=True)

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from gongjian.cli import app
 from gongjian.errors import StoreError
 from gongjian.graph.build import build
+from gongjian.graph.model import LIST_TABLES, KnowledgeGraph
 from gongjian.loaders.read import read_ledger
 from gongjian.stores.neo4j_admin import export_neo4j_admin
 from gongjian.stores.neo4j_admin_stream import PROBLEMS_FILE, export_ledger_neo4j_admin
@@ -31,8 +32,14 @@ def _rows(path: Path) -> tuple[list[str], Counter]:
 
 
 def _same(ledger: Path, tmp_path: Path, **kwargs) -> object:
-    memory = export_neo4j_admin(build(read_ledger(ledger)), tmp_path / "memory")
+    """The streamed export equals the in-memory one of the graph without the three lists
+    (the streamed export leaves them out and names their files in ``skipped_lists``)."""
+    kg = build(read_ledger(ledger))
+    lists = {t: getattr(KnowledgeGraph(), t) for t in LIST_TABLES}
+    memory = export_neo4j_admin(kg.with_tables(**lists), tmp_path / "memory")
     streamed = export_ledger_neo4j_admin(ledger, tmp_path / "streamed", **kwargs)
+    assert len(streamed.skipped_lists) == sum(len(getattr(kg, t)) > 0 for t in LIST_TABLES
+                                              if t != "list_links")
     assert [p.name for p in streamed.nodes] == [p.name for p in memory.nodes]
     assert [p.name for p in streamed.relationships] == [p.name for p in memory.relationships]
     assert streamed.command.replace(str(tmp_path / "streamed"), "X") == \
@@ -164,6 +171,21 @@ def test_cli_stream(messy, tmp_path):
     assert "neo4j-admin database import full" in result.stdout
     assert f"--nodes={out / 'nodes_PartyOrg.csv'}" in result.stdout
     assert PROBLEMS_FILE in result.output
+    assert "三张清单" not in result.output  # no lists in this ledger, no note
+
+
+def test_cli_stream_notes_the_lists_it_leaves_out(tmp_path):
+    from gongjian.demo import write_demo
+
+    ledger = write_demo(tmp_path / "台账")
+    for lang, words in (("zh", "流式导出不含三张清单和活动记录"),
+                        ("en", "leaves out the three lists")):
+        out = tmp_path / f"导入{lang}"
+        result = runner.invoke(app, ["export", str(ledger), "--format", "neo4j-admin", "-o",
+                                     str(out), "--stream", "--lang", lang])
+        assert result.exit_code == 0, result.output
+        assert words in result.output and "需求清单" in result.output, result.output
+        assert not (out / "nodes_Need.csv").exists()
 
 
 def test_cli_stream_needs_a_ledger_folder(tmp_path):

@@ -6,7 +6,13 @@
 // @param days int 90 未来天数 Days ahead
 MATCH (a:PartyOrg)-[r:AGREEMENT]->(b:PartyOrg)
 WHERE r.end IS NOT NULL AND toString(r.end) >= $as_of
-  AND toString(r.end) <= toString(date($as_of) + duration({days: $days}))
+// day numbers of the end and of as_of, from the text (FalkorDB 4.16 adds durations to dates
+// wrongly: 90 days after 2025-06-30 gives 2025-09-30)
+WITH a, r, b, [x IN [toString(r.end), $as_of] |
+        [y IN [toInteger(substring(x, 0, 4)) - CASE WHEN substring(x, 5, 2) <= '02' THEN 1 ELSE 0 END]
+            | 365 * y + y / 4 - y / 100 + y / 400][0]
+        + (153 * ((toInteger(substring(x, 5, 2)) + 9) % 12) + 2) / 5 + toInteger(substring(x, 8, 2))] AS day
+WHERE day[0] - day[1] <= $days
 RETURN a.id AS source_id, a.name AS source_name, b.id AS target_id, b.name AS target_name,
        toString(r.start) AS start, toString(r.end) AS end, r.projects AS projects
 ORDER BY end, source_id, target_id
