@@ -121,12 +121,22 @@ def next_year(graph: Path, out: Path, *, as_of: str, seed: int = 1) -> Path:
     added = pd.DataFrame({"source_id": [*born["id"], *src], "target_id": [*partners, *dst],
                           "type": "pairing", "start": day - pd.Timedelta(days=60)})
     rel = pd.concat([rel, added], ignore_index=True)
+    # what was tied to an organization gone from the ledger goes with it, as in a real ledger
+    kept = set(orgs["id"]) | set(born["id"])
+    rel = rel[rel["source_id"].isin(kept) & rel["target_id"].isin(kept)]
+    links = kg.links
+    gone = np.zeros(len(links), dtype=bool)
+    for end in ("source", "target"):
+        gone |= ((links[f"{end}_label"] == "PartyOrg") & ~links[end].isin(kept)).to_numpy()
+    links = links[~gone]
     firms = kg.organizations.copy()
+    if "covering_org_id" in firms.columns:
+        firms.loc[~firms["covering_org_id"].isin(kept), "covering_org_id"] = pd.NA
     covered = (firms["coverage"] == "none").to_numpy() & (rng.random(len(firms)) < 0.05)
     firms.loc[covered, "coverage"] = "joint"
     later = KnowledgeGraph.from_frames(
         party_orgs=pd.concat([orgs, born], ignore_index=True), relations=rel,
-        organizations=firms, sites=kg.sites, regions=kg.regions, links=kg.links)
+        organizations=firms, sites=kg.sites, regions=kg.regions, links=links)
     save(later, out)
     return out
 
