@@ -65,10 +65,9 @@ TEXT_LIMIT = 64 << 20
 #: Cells calamine may build for one sheet (its dense block), unless the sheet really has
 #: more cells than an eighth of this (then eight times its cells).
 CELL_LIMIT = 4_000_000
-#: Sheet XML up to this size (bytes) is checked cell by cell before calamine reads it. A
-#: larger part (only from a file of over 320 KB, see :data:`RATIO_LIMIT`) is a large real
-#: ledger: checking it first would cost a third of the reading time, so only its formula
-#: cells are looked for, while calamine reads it.
+#: Sheet XML up to this size (bytes) is read whole to be checked; a larger part (only from
+#: a file of over 320 KB, see :data:`RATIO_LIMIT`) is checked streamed, window by window,
+#: and read whole only when something in it must be acted on (stray cells, formulas).
 GUARD_LIMIT = RATIO_PART_LIMIT
 #: Columns a ledger sheet may span before far-away cells are looked for.
 WIDE = 256
@@ -132,7 +131,6 @@ class Prepared:
     source: str | bytes
     issues: list[CellIssue] = field(default_factory=list)
     stray: list[tuple[str, str]] = field(default_factory=list)
-    deferred: bool = False
 
 
 def _refuse(name: str, zh: str, en: str) -> LedgerError:
@@ -224,28 +222,33 @@ class Package:
         """Check sheet ``sheet`` before calamine reads it; see the module's description."""
         if sheet.part is None:  # not found through the workbook's relations: check them all
             for info in self.archive.infolist():
-                if info.filename.startswith("xl/worksheets/") and info.file_size <= GUARD_LIMIT:
-                    scan = _scan(self.read(info.filename))
+                if info.filename.startswith("xl/worksheets/"):
+                    scan = self._scan_part(info.filename, sheet, values=False)
                     if scan.suspect or scan.max_row * scan.max_col > max(CELL_LIMIT,
                                                                          8 * scan.cells):
                         raise _refuse(self.name, f"的工作表「{sheet.name}」范围异常",
                                       f"sheet {sheet.name} spans far more cells than it has")
             return Prepared(str(self.path))
-        if self.archive.getinfo(sheet.part).file_size > GUARD_LIMIT:
-            return Prepared(str(self.path), deferred=True)
-        data = self.read(sheet.part)
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise _refuse(self.name, f"的工作表「{sheet.name}」不是 UTF-8 编码",
-                          f"sheet {sheet.name} is not UTF-8 XML")
-        scan = _scan(data)
-        self._check_text(sheet, data, scan)
+        shared = self._shared_part()
+        size = self.archive.getinfo(sheet.part).file_size
+        data = None
+        if size > GUARD_LIMIT:  # streamed, in bounded memory; read whole only to act on it
+            scan = self._scan_part(sheet.part, sheet, values=shared is not None)
+        else:
+            data = self.read(sheet.part)
+            _check_utf8(self.name, sheet, data)
+            scan = _scan(data, values=shared is not None)
+        self._check_text(sheet, size, data, scan)
         out = Prepared(str(self.path))
-        if scan.suspect or scan.max_col > WIDE or scan.max_row * scan.max_col > max(
-                CELL_LIMIT, 8 * scan.cells):
+        wide = scan.suspect or scan.max_col > WIDE or scan.max_row * scan.max_col > max(
+            CELL_LIMIT, 8 * scan.cells)
+        if (wide or scan.formulas) and data is None:
+            data = self.read(sheet.part)
+        if wide:
             data, out.stray = _drop_stray(data)
             if out.stray:
                 out.source = self._with_part(sheet.part, data)
-            scan = _scan(data)
+            scan = _scan(data, values=False)
             if scan.max_row * scan.max_col > max(CELL_LIMIT, 8 * scan.cells) or \
                     scan.max_col > 4 * WIDE:
                 raise _refuse(
@@ -257,30 +260,40 @@ class Package:
             out.issues = _formula_issues(data)
         return out
 
-    def formula_issues(self, sheet: SheetInfo) -> list[CellIssue]:
-        """The formula and error cells of a sheet (for a :attr:`Prepared.deferred` one)."""
-        if sheet.part is None:
-            return []
-        tail = b""
-        try:
-            with self.archive.open(sheet.part) as fh:
-                while chunk := fh.read(1 << 20):
-                    if _has_issues(chunk) or _has_issues(tail + chunk[:8]):  # or cut in two
-                        return _formula_issues(self.read(sheet.part))
-                    tail = chunk[-8:]
-        except (zipfile.BadZipFile, OSError, EOFError) as err:
-            raise _refuse(self.name, f"已损坏（{sheet.part} 无法解压）",
-                          f"{sheet.part} cannot be decompressed: {err}") from err
-        return []
+    def _scan_part(self, part: str, sheet: SheetInfo, values: bool) -> _Scan:
+        """:func:`_scan` of a part streamed in windows: memory stays at a few windows.
 
-    def _check_text(self, sheet: SheetInfo, data: bytes, scan: _Scan) -> None:
+        The next window is decompressed in a second thread (zlib lets go of the GIL) while
+        this one is scanned.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        scanner = _Scanner(values)
+        try:
+            with self.archive.open(part) as fh, ThreadPoolExecutor(max_workers=1) as pool:
+                pending = pool.submit(fh.read, _WINDOW)
+                first = True
+                while chunk := pending.result():
+                    pending = pool.submit(fh.read, _WINDOW)
+                    if first:
+                        _check_utf8(self.name, sheet, chunk)
+                        first = False
+                    scanner.feed(chunk)
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as err:
+            raise _refuse(self.name, f"已损坏（{part} 无法解压）",
+                          f"{part} cannot be decompressed: {err}") from err
+        return scanner.close()
+
+    def _check_text(self, sheet: SheetInfo, size: int, data: bytes | None, scan: _Scan) -> None:
         info = self._shared_part()
-        limit = max(TEXT_LIMIT, 4 * len(data))
+        limit = max(TEXT_LIMIT, 4 * size)
         if info is None or scan.values * info.file_size <= limit:
             return
         lengths = self._shared_lengths()
         if not len(lengths) or scan.values * int(lengths.max()) <= limit:
             return
+        if data is None:
+            data = self.read(sheet.part)
         refs = np.array(re.findall(rb"<c\b[^>]*?\bt\s*=\s*[\"']s[\"'][^>]*>\s*<v>\s*([0-9]{1,10})"
                                    rb"\s*</v>", data), dtype=np.int64)
         refs = refs[refs < len(lengths)]
@@ -300,6 +313,12 @@ class Package:
                 out.writestr(info.filename, data if info.filename == part
                              else self.read(info.filename))
         return buf.getvalue()
+
+
+def _check_utf8(name: str, sheet: SheetInfo, head: bytes) -> None:
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise _refuse(name, f"的工作表「{sheet.name}」不是 UTF-8 编码",
+                      f"sheet {sheet.name} is not UTF-8 XML")
 
 
 def open_package(path: Path) -> Package:
@@ -331,67 +350,167 @@ class _Scan:
     suspect: bool = False
 
 
-def _letter(x: np.ndarray) -> np.ndarray:
-    return ((x | 32) - 97).astype(np.uint8) < 26
+#: Bytes looked at after a position (a reference: 3 letters, 7 digits, a quote).
+_PAD = 32
+_WHITE = np.array([32, 9, 10, 13], np.uint8)
 
 
-def _digit(x: np.ndarray) -> np.ndarray:
-    return (x - 48).astype(np.uint8) < 10
+class _Scanner:
+    """:func:`_scan` fed chunk by chunk: the sheet XML streamed, in bounded memory.
+
+    ``values`` (cells that may hold a value) is counted only with ``values`` (it bounds the
+    shared strings a sheet refers to; without shared strings it is not needed).
+    Call :meth:`feed` with consecutive chunks, then :meth:`close` for the result.
+    """
+
+    def __init__(self, values: bool = True) -> None:
+        self.out = _Scan()
+        self._values = values
+        self._carry = b" " * 8  # room before a first reference
+
+    def feed(self, chunk: bytes) -> None:
+        """Scan the next ``chunk`` of the XML (a reference cut in two is seen whole)."""
+        buf = self._carry + chunk
+        if len(buf) > _PAD + 1:
+            self._examine(buf, len(buf) - _PAD)
+            self._carry = buf[len(buf) - _PAD - 1:]
+        else:
+            self._carry = buf
+
+    def close(self) -> _Scan:
+        """The extents of the whole XML fed."""
+        buf = self._carry + b"\0" * _PAD
+        self._examine(buf, len(buf) - _PAD)
+        self._carry = b" " * 8  # room before a first reference
+        return self.out
+
+    def _examine(self, buf: bytes, stop: int) -> None:
+        """Positions ``1 .. stop - 1`` of ``buf`` (byte 0 was seen; ``_PAD`` bytes follow)."""
+        out = self.out
+        if not out.formulas:
+            out.formulas = _has_issues(buf)
+        a = np.frombuffer(buf, np.uint8)
+        if self._values:  # "<c" then white space, ">" or "/": a cell element
+            c = np.flatnonzero(a[1:stop] == 99) + 1
+            c = c[a[c - 1] == 60]
+            nxt = a[c + 1]
+            out.values += int(((nxt == 62) | (nxt == 47) | np.isin(nxt, _WHITE)).sum())
+        p = np.flatnonzero(a[1:stop] == 114) + 1  # "r" after white space: an attribute r…
+        p = p[a[p - 1] <= 32]
+        if not len(p):
+            return
+        exact = (a[p + 1] == 61) & (a[p + 2] == 34)
+        odd = p[~exact]
+        if len(odd) and not out.suspect:  # "r =", "r= ", "r='": references read otherwise
+            after = a[odd[:, None] + np.arange(1, _PAD)]
+            first = np.argmax(after > 32, axis=1)
+            if (after[np.arange(len(odd)), first] == 61).any() or (after <= 32).all(1).any():
+                out.suspect = True
+        s = p[exact] + 3
+        if len(s):
+            self._references(a, s)
+
+    def _references(self, a: np.ndarray, s: np.ndarray) -> None:
+        """Read the references starting at ``s``: up to 3 letters, 1 to 7 digits, a quote."""
+        out = self.out
+        w = _windows(a, 12)[s]
+        letter = ((w | 32) - 97) < 26
+        end = np.argmax(w == 34, axis=1)  # the closing quote (0: none)
+        letters = letter[:, 0] * (1 + letter[:, 1] * (1 + letter[:, 2] * (
+            1 + letter[:, 3].astype(np.intp))))
+        digits = end - letters
+        if np.count_nonzero(((w - 48) < 10) & _BEFORE[end]) != digits.sum() or (
+                letters > 3).any() or ((digits < 1) | (digits > 7)).any():
+            out.suspect = True  # not letters then digits then the quote: read otherwise
+            keep = (letters <= 3) & (digits >= 1) & (digits <= 7)
+            s, end, letters, digits = s[keep], end[keep], letters[keep], digits[keep]
+            if not len(s):
+                return
+        # the largest row and column: their digits (letters) right-aligned behind their
+        # count, compared as one big-endian number
+        key = _windows(a, 8)[s + end - 8] & _LAST[digits]
+        key[:, 0] = digits
+        top = int(key.view(">u8").max()).to_bytes(8, "big")
+        out.max_row = max(out.max_row, int(top[8 - top[0]:] or b"0"))
+        key = _windows(a, 4)[s + letters - 4] & _LAST_UPPER[letters]
+        key[:, 0] = letters
+        top = int(key.view(">u4").max()).to_bytes(4, "big")
+        col = 0
+        for ch in top[4 - top[0]:]:
+            col = col * 26 + ch - 64
+        out.max_col = max(out.max_col, col)
+        out.cells += int(np.count_nonzero(letters))
 
 
-def _scan(data: bytes) -> _Scan:
+#: ``_BEFORE[n]``: the first ``n`` of 12 bytes; ``_LAST[n]``: a mask keeping the last
+#: ``n`` of 8 bytes (``_LAST_UPPER``: of 4 bytes, as capitals).
+_BEFORE = np.arange(12) < np.arange(13)[:, None]
+_LAST = np.where(np.arange(8) >= 8 - np.arange(9)[:, None], 0xFF, 0).astype(np.uint8)
+_LAST_UPPER = np.where(np.arange(4) >= 4 - np.arange(5)[:, None], 0xDF, 0).astype(np.uint8)
+
+
+def _windows(a: np.ndarray, n: int) -> np.ndarray:
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    return sliding_window_view(a, n)
+
+
+def _scan(data: bytes, values: bool = True) -> _Scan:
     """Extents of the explicit references (``r="…"``) of rows and cells, in C-speed passes.
 
     Every ``r`` attribute of the sheet is read, in windows of 8 MiB, with numpy: the
     letters give the column, the digits the row. A reference written otherwise (spaces
     around ``=``, more than 3 letters or 7 digits) makes the scan ``suspect``.
+
+    Examples
+    --------
+    >>> s = _scan(b'<row r="1"><c r="B1" t="s"><v>0</v></c><c r="XFD1048576"/></row>')
+    >>> s.max_row, s.max_col, s.cells, s.values, s.suspect
+    (1048576, 16384, 2, 2, False)
+    >>> _scan(b'<c r = "A1"/>').suspect, _scan(b"<c r='A1'/>").suspect
+    (True, True)
     """
-    out = _Scan()
-    out.values = data.count(b"<v") + data.count(b"<is")
-    out.formulas = _has_issues(data)
-    out.suspect = b"r='" in data
-    n = len(data)
-    for lo in range(0, n, _WINDOW):
-        start, hi = max(0, lo - 3), min(n, lo + _WINDOW + 16)
-        a = np.frombuffer(data, np.uint8, hi - start, start)
-        eq = np.flatnonzero(a[1:-1] == 61) + 1  # "r = …": references the scan would miss
-        if ((a[eq - 1] <= 32) | (a[eq + 1] <= 32)).any():
-            out.suspect = True
-        q = np.flatnonzero(a == 34)
-        q = q[(q >= 3) & (q < len(a) - 12) & (q + start >= lo) & (q + start < lo + _WINDOW)]
-        q = q[(a[q - 1] == 61) & (a[q - 2] == 114) & (a[q - 3] <= 32)]
-        if not len(q):
-            continue
-        s = q + 1
-        letters = np.zeros(len(s), np.int64)
-        col = np.zeros(len(s), np.int64)
-        going = np.ones(len(s), bool)
-        for j in range(4):
-            x = a[s + j]
-            going &= _letter(x)
-            letters += going
-            col = np.where(going, col * 26 + ((x | 32).astype(np.int64) - 96), col)
-        if (letters > 3).any():
-            out.suspect = True
-        row = np.zeros(len(s), np.int64)
-        going = np.ones(len(s), bool)
-        digits = np.zeros(len(s), np.int64)
-        for j in range(8):
-            x = a[np.minimum(s + letters + j, len(a) - 1)]
-            going &= _digit(x)
-            digits += going
-            row = np.where(going, row * 10 + (x.astype(np.int64) - 48), row)
-        if (digits > 7).any():
-            out.suspect = True
-        out.max_row = max(out.max_row, int(row.max()))
-        out.max_col = max(out.max_col, int(col.max()))
-        out.cells += int((letters > 0).sum())
-    return out
+    scanner = _Scanner(values)
+    view = memoryview(data)
+    for lo in range(0, len(data), _WINDOW):
+        scanner.feed(bytes(view[lo:lo + _WINDOW]))
+    return scanner.close()
 
 
 def _has_issues(data: bytes) -> bool:
-    """True when the sheet XML ``data`` may hold a formula or an error value."""
-    return _formula_tag(data) or b't="e"' in data or b"t='e'" in data
+    """True when the sheet XML ``data`` may hold a formula or an error value.
+
+    Examples
+    --------
+    >>> _has_issues(b'<c r="A1" t="e"><v>#N/A</v></c>'), _has_issues(b"<c><f>1+1</f></c>")
+    (True, True)
+    >>> _has_issues(b'<c r="A1" t="s"><v>0</v></c>')
+    False
+    """
+    return _formula_tag(data) or _error_value(data)
+
+
+def _error_value(data: bytes) -> bool:
+    """True when ``data`` may hold an error cell (``t="e"``, its value ``#REF!``, ``#N/A`` …).
+
+    Every error value starts with ``#``, rare in sheet XML: each ``#`` is looked for
+    (``memchr``) and taken for an error when it opens a ``<v>``; text full of ``#`` falls
+    back to looking for ``t="e"``. An error cell without its value (``<c t="e"/>``, never
+    written by Excel or WPS) reads as the empty cell calamine makes of it.
+
+    Examples
+    --------
+    >>> _error_value(b'<c r="A1" t="e"><v>#N/A</v></c>'), _error_value("<t>3#楼</t>".encode())
+    (True, False)
+    """
+    at = data.find(b"#")
+    for _ in range(64):
+        if at < 0:
+            return False
+        if data[max(at - 3, 0):at] == b"<v>":
+            return True
+        at = data.find(b"#", at + 1)
+    return b't="e"' in data or b"t='e'" in data
 
 
 def _formula_tag(data: bytes) -> bool:
