@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import re
@@ -552,10 +553,19 @@ def _cells(data: bytes):
             continue
         r = _ATTR_R.search(m.group(2))
         if r and r[1]:
-            row, col = split_ref((r[1] + r[2]).decode())
+            row, col = int(r[2]), _column_number(r[1])
         else:
             col += 1
         yield row, col, m
+
+
+@functools.lru_cache(maxsize=4096)
+def _column_number(letters: bytes) -> int:
+    """The number of column ``letters`` (``b"A"`` = 1, ``b"xfd"`` = 16384)."""
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ch - 64
+    return col
 
 
 def _has_value(m: re.Match) -> bool:
@@ -566,14 +576,27 @@ def _has_value(m: re.Match) -> bool:
 def _drop_stray(data: bytes) -> tuple[bytes, list[tuple[str, str]]]:
     """``data`` without the cells far from the others (a gap of :data:`COLUMN_GAP` empty
     columns or :data:`ROW_GAP` empty rows), and those cells as ``(reference, value)``."""
-    cells = [(r, c, m) for r, c, m in _cells(data) if _has_value(m)]
-    if not cells:
-        return data, []
-    from collections import Counter
+    found = _value_cells(data)
+    if found is not None:  # numpy: every cell at once; only the stray ones matched one by one
+        starts, rows, cols = found
+        if not len(starts):
+            return data, []
+        c_lo, c_hi = _core(_counts(cols), COLUMN_GAP)
+        r_lo, r_hi = _core(_counts(rows), ROW_GAP)
+        far = np.flatnonzero((cols < c_lo) | (cols > c_hi) | (rows < r_lo) | (rows > r_hi))
+        stray = [(int(rows[i]), int(cols[i]), _CELLS.match(data, int(starts[i]))) for i in far]
+        if any(m is None or m.group(2) is None for _, _, m in stray):
+            found = None
+    if found is None:
+        from collections import Counter
 
-    c_lo, c_hi = _core(Counter(c for _, c, _ in cells), COLUMN_GAP)
-    r_lo, r_hi = _core(Counter(r for r, _, _ in cells), ROW_GAP)
-    stray = [(r, c, m) for r, c, m in cells if not (c_lo <= c <= c_hi and r_lo <= r <= r_hi)]
+        cells = [(r, c, m) for r, c, m in _cells(data) if _has_value(m)]
+        if not cells:
+            return data, []
+        c_lo, c_hi = _core(Counter(c for _, c, _ in cells), COLUMN_GAP)
+        r_lo, r_hi = _core(Counter(r for r, _, _ in cells), ROW_GAP)
+        stray = [(r, c, m) for r, c, m in cells
+                 if not (c_lo <= c <= c_hi and r_lo <= r <= r_hi)]
     if not stray:
         return data, []
     parts, at = [], 0
@@ -583,6 +606,62 @@ def _drop_stray(data: bytes) -> tuple[bytes, list[tuple[str, str]]]:
     parts.append(data[at:])
     named = [(f"{column_letters(c)}{r}", _shown(m.group(3) or b"")) for r, c, m in stray]
     return _EMPTY_ROW.sub(b"", b"".join(parts)), named
+
+
+def _value_cells(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Start, row and column of every cell holding a value (``<v>`` or ``<is>``), found with
+    numpy; None when a cell has no plain reference (``r="B7"``: :func:`_cells` then reads
+    the cells one by one, placing those without one as calamine does).
+
+    Examples
+    --------
+    >>> xml = b'<row r="2"><c r="B2"><v>1</v></c><c r="C2"/><c r="AA9" t="s"><v>0</v></c></row>'
+    >>> [x.tolist() for x in _value_cells(xml)]
+    [[11, 44], [2, 9], [2, 27]]
+    >>> _value_cells(b'<row><c><v>1</v></c></row>') is None
+    True
+    """
+    n = len(data)
+    a = np.frombuffer(data + b"\0" * _PAD, np.uint8)
+    lt = np.flatnonzero(a[:n] == 60)
+    after, then = a[lt + 1], a[lt + 2]
+    starts = lt[(after == 99) & ((then <= 32) | (then == 62) | (then == 47))]  # "<c"
+    values = lt[(after == 118) | ((after == 105) & (then == 115))]  # "<v", "<is"
+    p = np.flatnonzero(a[:n] == 114)
+    p = p[(p > 0) & (a[p - 1] <= 32) & (a[p + 1] == 61) & (a[p + 2] == 34)]  # ' r="'
+    ends = np.flatnonzero(a[:n] == 62)
+    at = np.searchsorted(p, starts)  # the first reference after each cell's "<c" …
+    if len(starts) and (at.max() >= len(p) or (
+            p[np.minimum(at, len(p) - 1)] > ends[np.searchsorted(ends, starts)]).any()):
+        return None  # … is not in its start tag
+    s = p[at] + 3
+    w = _windows(a, 12)[s]
+    letter = ((w | 32) - 97) < 26
+    end = np.argmax(w == 34, axis=1)
+    letters = letter[:, 0] * (1 + letter[:, 1] * (1 + letter[:, 2] * (
+        1 + letter[:, 3].astype(np.intp))))
+    digits = end - letters
+    if len(s) and (np.count_nonzero(((w - 48) < 10) & _BEFORE[end]) != digits.sum() or (
+            letters < 1).any() or (letters > 3).any() or (digits < 1).any() or (
+            digits > 7).any()):
+        return None
+    cols = np.zeros(len(s), np.int64)
+    rows = np.zeros(len(s), np.int64)
+    for j in range(10):
+        x = w[:, j].astype(np.int64)
+        cols = np.where(j < letters, cols * 26 + (x | 32) - 96, cols)
+        rows = np.where((j >= letters) & (j < end), rows * 10 + x - 48, rows)
+    follows = np.append(starts[1:], n)
+    k = np.searchsorted(values, starts)
+    held = np.zeros(len(starts), bool)
+    if len(values):
+        held = (k < len(values)) & (values[np.minimum(k, len(values) - 1)] < follows)
+    return starts[held], rows[held], cols[held]
+
+
+def _counts(x: np.ndarray) -> dict[int, int]:
+    keys, counts = np.unique(x, return_counts=True)
+    return dict(zip(keys.tolist(), counts.tolist(), strict=True))
 
 
 def _core(counts: dict[int, int], gap: int) -> tuple[int, int]:
