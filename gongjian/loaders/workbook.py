@@ -250,6 +250,8 @@ class Package:
             if out.stray:
                 out.source = self._with_part(sheet.part, data)
             scan = _scan(data, values=False)
+            if scan.suspect:  # references written otherwise: read as calamine reads them
+                scan = _exact_scan(self.name, sheet, data)
             if scan.max_row * scan.max_col > max(CELL_LIMIT, 8 * scan.cells) or \
                     scan.max_col > 4 * WIDE:
                 raise _refuse(
@@ -314,6 +316,31 @@ class Package:
                 out.writestr(info.filename, data if info.filename == part
                              else self.read(info.filename))
         return buf.getvalue()
+
+
+_ANY_REF = re.compile(rb"""\br\s*=\s*["']([A-Za-z]*)([0-9]*)["']""")
+
+
+def _exact_scan(name: str, sheet: SheetInfo, data: bytes) -> _Scan:
+    """The extents of the cells of ``data`` read one by one (:func:`_cells`, slow): for
+    references the numpy scan does not read. A reference beyond ``XFD1048576`` (more
+    than 3 letters or 7 digits) is refused.
+
+    Examples
+    --------
+    >>> s = _exact_scan("t.xlsx", SheetInfo("甲", None), b'<row r="2"><c r = "C02"/><c/></row>')
+    >>> s.max_row, s.max_col, s.cells
+    (2, 4, 2)
+    """
+    for m in _ANY_REF.finditer(data):
+        if len(m[1]) > 3 or len(m[2]) > 7:
+            raise _refuse(name, f"的工作表「{sheet.name}」有超出表格范围的单元格引用",
+                          f"sheet {sheet.name} refers to a cell beyond XFD1048576")
+    out = _Scan()
+    for row, col, _ in _cells(data):
+        out.max_row, out.max_col = max(out.max_row, row), max(out.max_col, col)
+        out.cells += 1
+    return out
 
 
 def _check_utf8(name: str, sheet: SheetInfo, head: bytes) -> None:
@@ -412,7 +439,14 @@ class _Scanner:
             self._references(a, s)
 
     def _references(self, a: np.ndarray, s: np.ndarray) -> None:
-        """Read the references starting at ``s``: up to 3 letters, 1 to 7 digits, a quote."""
+        """Read the references starting at ``s``: up to 3 letters, 1 to 7 digits, a quote.
+
+        Only the largest row and column are wanted: each reference becomes a key of its
+        digit count then its digits (its letter count then its letters), compared as one
+        big-endian number; the bytes after them only break ties between equal rows
+        (columns). The winning row is exact unless it starts with ``0`` (``A0001``), then
+        the scan is ``suspect``.
+        """
         out = self.out
         w = _windows(a, 12)[s]
         letter = ((w | 32) - 97) < 26
@@ -420,34 +454,36 @@ class _Scanner:
         letters = letter[:, 0] * (1 + letter[:, 1] * (1 + letter[:, 2] * (
             1 + letter[:, 3].astype(np.intp))))
         digits = end - letters
-        if np.count_nonzero(((w - 48) < 10) & _BEFORE[end]) != digits.sum() or (
-                letters > 3).any() or ((digits < 1) | (digits > 7)).any():
+        if (letters > 3).any() or (digits < 1).any() or (digits > 7).any():
             out.suspect = True  # not letters then digits then the quote: read otherwise
             keep = (letters <= 3) & (digits >= 1) & (digits <= 7)
-            s, end, letters, digits = s[keep], end[keep], letters[keep], digits[keep]
+            s, w, letters, digits = s[keep], w[keep], letters[keep], digits[keep]
             if not len(s):
                 return
-        # the largest row and column: their digits (letters) right-aligned behind their
-        # count, compared as one big-endian number
-        key = _windows(a, 8)[s + end - 8] & _LAST[digits]
+        key = _windows(a, 8)[s + letters - 1]
         key[:, 0] = digits
         top = int(key.view(">u8").max()).to_bytes(8, "big")
-        out.max_row = max(out.max_row, int(top[8 - top[0]:] or b"0"))
-        key = _windows(a, 4)[s + letters - 4] & _LAST_UPPER[letters]
+        number = top[1:1 + top[0]]
+        if number.isdigit() and number[:1] != b"0":
+            out.max_row = max(out.max_row, int(number))
+        else:  # a leading 0 or a stray character: every row read, as calamine reads it
+            out.suspect = True
+            digit = ((w - 48) < 10) & (np.arange(12) >= letters[:, None]) & (
+                np.arange(12) < (letters + digits)[:, None])
+            fine = digit.sum(1) == digits
+            if fine.any():
+                rows, _ = _positions(w[fine], letters[fine], (letters + digits)[fine])
+                out.max_row = max(out.max_row, int(rows.max()))
+        key = np.empty((len(s), 4), np.uint8)
         key[:, 0] = letters
+        key[:, 1:] = w[:, :3] & 0xDF
         top = int(key.view(">u4").max()).to_bytes(4, "big")
-        col = 0
-        for ch in top[4 - top[0]:]:
-            col = col * 26 + ch - 64
-        out.max_col = max(out.max_col, col)
+        out.max_col = max(out.max_col, _column_number(top[1:1 + top[0]]))
         out.cells += int(np.count_nonzero(letters))
 
 
-#: ``_BEFORE[n]``: the first ``n`` of 12 bytes; ``_LAST[n]``: a mask keeping the last
-#: ``n`` of 8 bytes (``_LAST_UPPER``: of 4 bytes, as capitals).
+#: ``_BEFORE[n]``: the first ``n`` of 12 bytes.
 _BEFORE = np.arange(12) < np.arange(13)[:, None]
-_LAST = np.where(np.arange(8) >= 8 - np.arange(9)[:, None], 0xFF, 0).astype(np.uint8)
-_LAST_UPPER = np.where(np.arange(4) >= 4 - np.arange(5)[:, None], 0xDF, 0).astype(np.uint8)
 
 
 def _windows(a: np.ndarray, n: int) -> np.ndarray:
@@ -645,18 +681,26 @@ def _value_cells(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray] | Non
             letters < 1).any() or (letters > 3).any() or (digits < 1).any() or (
             digits > 7).any()):
         return None
-    cols = np.zeros(len(s), np.int64)
-    rows = np.zeros(len(s), np.int64)
-    for j in range(10):
-        x = w[:, j].astype(np.int64)
-        cols = np.where(j < letters, cols * 26 + (x | 32) - 96, cols)
-        rows = np.where((j >= letters) & (j < end), rows * 10 + x - 48, rows)
+    rows, cols = _positions(w, letters, end)
     follows = np.append(starts[1:], n)
     k = np.searchsorted(values, starts)
     held = np.zeros(len(starts), bool)
     if len(values):
         held = (k < len(values)) & (values[np.minimum(k, len(values) - 1)] < follows)
     return starts[held], rows[held], cols[held]
+
+
+def _positions(w: np.ndarray, letters: np.ndarray, end: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of each reference: ``w`` its first 12 bytes, ``letters`` the number of
+    its letters, ``end`` the place of its closing quote (checked by the caller)."""
+    cols = np.zeros(len(w), np.int64)
+    rows = np.zeros(len(w), np.int64)
+    for j in range(10):
+        x = w[:, j].astype(np.int64)
+        cols = np.where(j < letters, cols * 26 + (x | 32) - 96, cols)
+        rows = np.where((j >= letters) & (j < end), rows * 10 + x - 48, rows)
+    return rows, cols
 
 
 def _counts(x: np.ndarray) -> dict[int, int]:
