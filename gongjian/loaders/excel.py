@@ -190,7 +190,9 @@ def _may_hold(text, needles: tuple[bytes, ...]) -> bool:
         data = chunk.buffers()[2]
         if data is not None:
             raw = data.to_pybytes()
-            if any(n in raw for n in needles):
+            # each byte of a needle looked for alone first (memchr), the needle after
+            if any(all(raw.find(n[i:i + 1]) >= 0 for i in range(len(n))) and n in raw
+                   for n in needles):
                 return True
     return False
 
