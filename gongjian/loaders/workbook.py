@@ -8,10 +8,12 @@ takes gigabytes. So before a sheet is handed over, this module
 
 - checks every part of the package against its declared size and compression ratio
   (:data:`PART_LIMIT`, :data:`RATIO_LIMIT`), and refuses a bomb with one clear message;
-- reads the sheet's XML once (bounded by the declared size), takes the used range from the
-  cells it really has (the ``r`` references of rows and cells, never ``<dimension>``, which
-  may lie), and when a few cells lie far away from the rest (a stray cell), hands calamine a
-  copy of the package without them, each named in a warning;
+- reads the sheet's XML once (bounded by the declared size; a part over
+  :data:`GUARD_LIMIT` streamed in windows of 8 MiB, the next one decompressed while this
+  one is scanned, and read whole only when something in it must be acted on), takes the
+  used range from the cells it really has (the ``r`` references of rows and cells, never
+  ``<dimension>``, which may lie), and when a few cells lie far away from the rest (a stray
+  cell), hands calamine a copy of the package without them, each named in a warning;
 - bounds the text the cells would hold once shared strings are copied out
   (:data:`TEXT_LIMIT`, or four times the XML when larger);
 - finds the cells whose value is not a value: a formula with no cached value (written by a

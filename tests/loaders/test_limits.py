@@ -174,8 +174,8 @@ def test_shared_strings_as_excel_writes_them_are_read(tmp_path):
 
 def test_a_large_sheet_is_read_as_it_is_and_its_formula_cells_still_found(tmp_path,
                                                                          monkeypatch):
-    """Sheet XML over ``GUARD_LIMIT`` (a large real ledger) is not checked cell by cell
-    first; its formula cells are still found, while calamine reads it."""
+    """Sheet XML over ``GUARD_LIMIT`` (a large real ledger) is checked streamed, not read
+    whole first; its formula and error cells are still found."""
     from xlsx_files import set_cell_xml
 
     from gongjian.loaders import workbook
