@@ -9,7 +9,7 @@ takes gigabytes. So before a sheet is handed over, this module
 - checks every part of the package against its declared size and compression ratio
   (:data:`PART_LIMIT`, :data:`RATIO_LIMIT`), and refuses a bomb with one clear message;
 - reads the sheet's XML once (bounded by the declared size; a part over
-  :data:`GUARD_LIMIT` streamed in windows of 8 MiB, the next one decompressed while this
+  :data:`GUARD_LIMIT` streamed in windows of 1 MiB, the next one decompressed while this
   one is scanned, and read whole only when something in it must be acted on), takes the
   used range from the cells it really has (the ``r`` references of rows and cells, never
   ``<dimension>``, which may lie), and when a few cells lie far away from the rest (a stray
@@ -80,7 +80,7 @@ ROW_GAP = 10_000
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_WINDOW = 8 << 20
+_WINDOW = 1 << 20  # numpy work on a window stays in the CPU caches
 
 
 def column_letters(col: int) -> str:
@@ -497,7 +497,7 @@ def _windows(a: np.ndarray, n: int) -> np.ndarray:
 def _scan(data: bytes, values: bool = True) -> _Scan:
     """Extents of the explicit references (``r="…"``) of rows and cells, in C-speed passes.
 
-    Every ``r`` attribute of the sheet is read, in windows of 8 MiB, with numpy: the
+    Every ``r`` attribute of the sheet is read, in windows of 1 MiB, with numpy: the
     letters give the column, the digits the row. A reference written otherwise (spaces
     around ``=``, more than 3 letters or 7 digits) makes the scan ``suspect``.
 
