@@ -225,7 +225,8 @@ class Package:
         """Check sheet ``sheet`` before calamine reads it; see the module's description."""
         if sheet.part is None:  # not found through the workbook's relations: check them all
             for info in self.archive.infolist():
-                if info.filename.startswith("xl/worksheets/"):
+                if info.filename.startswith("xl/worksheets/") and \
+                        info.filename.endswith(".xml") and "/_rels/" not in info.filename:
                     scan = self._scan_part(info.filename, sheet, values=False)
                     if scan.suspect or scan.max_row * scan.max_col > max(CELL_LIMIT,
                                                                          8 * scan.cells):
@@ -659,6 +660,16 @@ def _value_cells(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray] | Non
     >>> _value_cells(b'<row><c><v>1</v></c></row>') is None
     True
     """
+    table = _cell_table(data)
+    if table is None:
+        return None
+    starts, rows, cols, held = table
+    return starts[held], rows[held], cols[held]
+
+
+def _cell_table(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """Start, row, column and whether it holds a value, of every cell (see
+    :func:`_value_cells`)."""
     n = len(data)
     a = np.frombuffer(data + b"\0" * _PAD, np.uint8)
     lt = np.flatnonzero(a[:n] == 60)
@@ -689,7 +700,7 @@ def _value_cells(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray] | Non
     held = np.zeros(len(starts), bool)
     if len(values):
         held = (k < len(values)) & (values[np.minimum(k, len(values) - 1)] < follows)
-    return starts[held], rows[held], cols[held]
+    return starts, rows, cols, held
 
 
 def _positions(w: np.ndarray, letters: np.ndarray, end: np.ndarray
@@ -744,21 +755,59 @@ def _shown(inner: bytes) -> str:
 
 
 def _formula_issues(data: bytes) -> list[CellIssue]:
-    """Formula cells with no cached value and cells holding an error value."""
+    """Formula cells with no cached value and cells holding an error value.
+
+    In a large sheet whose cells all have a plain reference, only the cells holding a
+    formula or an error are matched (numpy finds them); otherwise every cell is.
+
+    Examples
+    --------
+    >>> xml = (b'<row r="1"><c r="A1"><v>1</v></c><c r="B1" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
+    ...        b'<c r="C1"><f>A1&amp;"x"</f></c></row>')
+    >>> [(i.ref, i.code, i.value) for i in _formula_issues(xml)]
+    [('B1', 'formula_error', '#DIV/0!'), ('C1', 'formula_no_value', '=A1&"x"')]
+    >>> _formula_issues(xml * 20_000)[-1].ref
+    'C1'
+    """
+    table = _cell_table(data) if len(data) > _WINDOW else None
+    if table is None:
+        return [issue for r, c, m in _cells(data) if (issue := _cell_issue(r, c, m))]
+    starts, rows, cols, _ = table
+    a = np.frombuffer(data + b"\0", np.uint8)
+    f = np.flatnonzero(a[1:-1] == 102) + 1  # "<f" then ">", "/" or white space
+    after = a[f + 1]
+    marks = [f[(a[f - 1] == 60) & ((after == 62) | (after == 47) | (after <= 32))]]
+    for tag in (b't="e"', b"t='e'"):
+        at = data.find(tag)
+        found = []
+        while at >= 0:
+            found.append(at)
+            at = data.find(tag, at + 1)
+        marks.append(np.array(found, np.int64))
+    cells = np.unique(np.searchsorted(starts, np.concatenate(marks), side="right") - 1)
+    out = []
+    for i in cells[cells >= 0].tolist():
+        m = _CELLS.match(data, int(starts[i]))
+        if m is not None and m.group(2) is not None and (
+                issue := _cell_issue(int(rows[i]), int(cols[i]), m)):
+            out.append(issue)
+    return out
+
+
+def _cell_issue(r: int, c: int, m: re.Match) -> CellIssue | None:
+    """The issue of one cell element ``m`` at row ``r``, column ``c``, if any."""
     from html import unescape
 
-    out = []
-    for r, c, m in _cells(data):
-        inner = m.group(3) or b""
-        t = _ATTR_T.search(m.group(2))
-        kind = t[1] if t else b"n"
-        f = re.search(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", inner, re.S)
-        v = re.search(rb"<v>(.*?)</v>", inner, re.S)
-        ref = f"{column_letters(c)}{r}"
-        if kind == b"e":
-            value = unescape(v[1].decode("utf-8", "replace")) if v else "#N/A"
-            out.append(CellIssue(r - 1, c - 1, ref, "formula_error", value))
-        elif f is not None and (v is None or (not v[1] and kind != b"str")):
-            formula = unescape((f[1] or b"").decode("utf-8", "replace"))
-            out.append(CellIssue(r - 1, c - 1, ref, "formula_no_value", "=" + formula))
-    return out
+    inner = m.group(3) or b""
+    t = _ATTR_T.search(m.group(2))
+    kind = t[1] if t else b"n"
+    ref = f"{column_letters(c)}{r}"
+    v = re.search(rb"<v>(.*?)</v>", inner, re.S)
+    if kind == b"e":
+        value = unescape(v[1].decode("utf-8", "replace")) if v else "#N/A"
+        return CellIssue(r - 1, c - 1, ref, "formula_error", value)
+    f = re.search(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", inner, re.S)
+    if f is not None and (v is None or (not v[1] and kind != b"str")):
+        formula = unescape((f[1] or b"").decode("utf-8", "replace"))
+        return CellIssue(r - 1, c - 1, ref, "formula_no_value", "=" + formula)
+    return None
