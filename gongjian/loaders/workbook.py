@@ -9,11 +9,11 @@ takes gigabytes. So before a sheet is handed over, this module
 - checks every part of the package against its declared size and compression ratio
   (:data:`PART_LIMIT`, :data:`RATIO_LIMIT`), and refuses a bomb with one clear message;
 - reads the sheet's XML once (bounded by the declared size; a part over
-  :data:`GUARD_LIMIT` streamed in windows of 1 MiB, the next one decompressed while this
-  one is scanned, and read whole only when something in it must be acted on), takes the
-  used range from the cells it really has (the ``r`` references of rows and cells, never
-  ``<dimension>``, which may lie), and when a few cells lie far away from the rest (a stray
-  cell), hands calamine a copy of the package without them, each named in a warning;
+  :data:`GUARD_LIMIT` streamed in windows of 1 MiB, and read whole only when something in
+  it must be acted on), takes the used range from the cells it really has (the ``r``
+  references of rows and cells, never ``<dimension>``, which may lie), and when a few cells
+  lie far away from the rest (a stray cell), hands calamine a copy of the package without
+  them, each named in a warning;
 - bounds the text the cells would hold once shared strings are copied out
   (:data:`TEXT_LIMIT`, or four times the XML when larger);
 - finds the cells whose value is not a value: a formula with no cached value (written by a
@@ -269,18 +269,14 @@ class Package:
     def _scan_part(self, part: str, sheet: SheetInfo, values: bool) -> _Scan:
         """:func:`_scan` of a part streamed in windows: memory stays at a few windows.
 
-        The next window is decompressed in a second thread (zlib lets go of the GIL) while
-        this one is scanned.
+        (Decompressing the next window in a second thread was slower: the two threads
+        hand the GIL to each other at every window.)
         """
-        from concurrent.futures import ThreadPoolExecutor
-
         scanner = _Scanner(values)
         try:
-            with self.archive.open(part) as fh, ThreadPoolExecutor(max_workers=1) as pool:
-                pending = pool.submit(fh.read, _WINDOW)
+            with self.archive.open(part) as fh:
                 first = True
-                while chunk := pending.result():
-                    pending = pool.submit(fh.read, _WINDOW)
+                while chunk := fh.read(_WINDOW):
                     if first:
                         _check_utf8(self.name, sheet, chunk)
                         first = False
