@@ -78,6 +78,7 @@ WIDE = 256
 COLUMN_GAP = 64
 ROW_GAP = 10_000
 
+_SI_END = np.array([9, 10, 11, 12, 13, 32, 47, 62], np.uint8)
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _WINDOW = 1 << 20  # numpy work on a window stays in the CPU caches
@@ -214,8 +215,9 @@ class Package:
         if self._strings is None:
             info = self._shared_part()
             data = self.read(info.filename) if info else b""
-            starts = np.array([m.start() for m in re.finditer(rb"<si[\s>/]", data)],
-                              dtype=np.int64)
+            a = np.frombuffer(data + b"\0\0\0", np.uint8)  # "<si" then white space, ">", "/"
+            lt = np.flatnonzero(a[:len(data)] == 60)
+            starts = lt[(a[lt + 1] == 115) & (a[lt + 2] == 105) & np.isin(a[lt + 3], _SI_END)]
             self._strings = np.diff(np.append(starts, len(data))) if len(starts) else starts
         return self._strings
 
