@@ -381,7 +381,6 @@ class _Scan:
 
 #: Bytes looked at after a position (a reference: 3 letters, 7 digits, a quote).
 _PAD = 32
-_WHITE = np.array([32, 9, 10, 13], np.uint8)
 
 
 class _Scanner:
@@ -423,7 +422,7 @@ class _Scanner:
             c = np.flatnonzero(a[1:stop] == 99) + 1
             c = c[a[c - 1] == 60]
             nxt = a[c + 1]
-            out.values += int(((nxt == 62) | (nxt == 47) | np.isin(nxt, _WHITE)).sum())
+            out.values += int(np.count_nonzero((nxt == 62) | (nxt == 47) | (nxt <= 32)))
         p = np.flatnonzero(a[1:stop] == 114) + 1  # "r" after white space: an attribute r…
         p = p[a[p - 1] <= 32]
         if not len(p):
