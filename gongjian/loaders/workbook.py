@@ -22,8 +22,6 @@ takes gigabytes. So before a sheet is handed over, this module
 
 Examples
 --------
->>> column_letters(1), column_letters(28), column_letters(16384)
-('A', 'AB', 'XFD')
 >>> split_ref("XFD1048576")
 (1048576, 16384)
 """
@@ -41,6 +39,7 @@ from pathlib import Path
 import numpy as np
 
 from gongjian.errors import LedgerError
+from gongjian.xlsx import column_letter
 
 __all__ = [
     "CELL_LIMIT",
@@ -51,7 +50,6 @@ __all__ = [
     "Package",
     "Prepared",
     "SheetInfo",
-    "column_letters",
     "open_package",
     "split_ref",
 ]
@@ -82,15 +80,6 @@ _SI_END = np.array([9, 10, 11, 12, 13, 32, 47, 62], np.uint8)
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _WINDOW = 1 << 20  # numpy work on a window stays in the CPU caches
-
-
-def column_letters(col: int) -> str:
-    """The letters of column ``col`` (1 = ``A``)."""
-    out = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        out = chr(65 + rest) + out
-    return out
 
 
 def split_ref(ref: str) -> tuple[int, int]:
@@ -261,7 +250,7 @@ class Package:
                     scan.max_col > 4 * WIDE:
                 raise _refuse(
                     self.name,
-                    f"的工作表「{sheet.name}」用到 {column_letters(scan.max_col)}{scan.max_row}，"
+                    f"的工作表「{sheet.name}」用到 {column_letter(scan.max_col)}{scan.max_row}，"
                     f"范围远大于其中的 {scan.cells:,} 个单元格",
                     f"sheet {sheet.name} spans far more cells than it has")
         if scan.formulas:
@@ -640,7 +629,7 @@ def _drop_stray(data: bytes) -> tuple[bytes, list[tuple[str, str]]]:
         parts.append(data[at:m.start()])
         at = m.end()
     parts.append(data[at:])
-    named = [(f"{column_letters(c)}{r}", _shown(m.group(3) or b"")) for r, c, m in stray]
+    named = [(f"{column_letter(c)}{r}", _shown(m.group(3) or b"")) for r, c, m in stray]
     return _EMPTY_ROW.sub(b"", b"".join(parts)), named
 
 
@@ -798,7 +787,7 @@ def _cell_issue(r: int, c: int, m: re.Match) -> CellIssue | None:
     inner = m.group(3) or b""
     t = _ATTR_T.search(m.group(2))
     kind = t[1] if t else b"n"
-    ref = f"{column_letters(c)}{r}"
+    ref = f"{column_letter(c)}{r}"
     v = re.search(rb"<v>(.*?)</v>", inner, re.S)
     if kind == b"e":
         value = unescape(v[1].decode("utf-8", "replace")) if v else "#N/A"

@@ -143,7 +143,7 @@ def check_xls(path: Path, cell_limit: int) -> None:
     more) is refused, naming the sheet and its last cell. A file that is not a compound
     file of BIFF records is left for calamine to judge.
     """
-    from gongjian.loaders.workbook import column_letters
+    from gongjian.xlsx import column_letter
 
     try:
         ranges = used_ranges(path.read_bytes())
@@ -152,7 +152,7 @@ def check_xls(path: Path, cell_limit: int) -> None:
     for name, (rows, cols, cells) in ranges.items():
         if rows * cols > max(cell_limit, 8 * cells):
             raise LedgerError(
-                f"{path.name} 的工作表「{name}」用到 {column_letters(cols)}{rows}，"
+                f"{path.name} 的工作表「{name}」用到 {column_letter(cols)}{rows}，"
                 f"范围远大于其中的 {cells:,} 个单元格（可能有误输入的单元格远在表格之外），"
                 f"已拒绝读取；请删除该单元格后另存 "
                 f"({path.name}: sheet {name} spans far more cells than it has)")
