@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from gongjian import schema
-from gongjian.graph.model import CoBuildingLayer, KnowledgeGraph, as_date
+from gongjian.graph.model import CoBuildingLayer, KnowledgeGraph, as_date, igraph_from_arrays
 
 if TYPE_CHECKING:
     import igraph
@@ -62,8 +62,12 @@ class LayerView:
 
     @cached_property
     def graph(self) -> igraph.Graph:
-        """The layer as an undirected igraph Graph (vertex ``i`` is ``arrays.ids[i]``)."""
-        return self.arrays.to_igraph()
+        """The layer as an undirected igraph Graph (vertex ``i`` is ``arrays.ids[i]``).
+
+        Built from the arrays, without vertex attributes (the analyses index ``orgs``).
+        """
+        a = self.arrays
+        return igraph_from_arrays(a.n, a.source, a.target)
 
     @cached_property
     def degree(self) -> np.ndarray:
