@@ -96,7 +96,7 @@ def islands_command(graph: GraphArg, kinds: _KindsOpt = None, as_of: AsOfOpt = N
 
     check_outputs([output], inputs=[graph])
     day = parse_as_of(as_of)
-    kg = open_graph(graph, NEEDS["islands"] if window is None else None)
+    kg = open_graph(graph, NEEDS["islands"] if window is None else NEEDS["dormant"])
     with progress(pick(lang, "查找党建孤岛", "finding islands")):
         df = islands(kg, as_of=day, kinds=kinds, window=window)
     _show(df, "islands", fmt=fmt, output=output, lang=lang,
@@ -200,12 +200,12 @@ def summary_command(graph: GraphArg, seed: _SeedOpt = 0, as_of: AsOfOpt = None,
     例 Example:  gongjian summary 图.gjg -f xlsx -o 概览.xlsx
     """
     from gongjian.output import Sheet, atomic_file, write_workbook
-    from gongjian.queries import LABELS, for_people, summary
+    from gongjian.queries import LABELS, NEEDS, for_people, summary
     from gongjian.queries.labels import SUMMARY_SECTIONS
 
     check_outputs([output], inputs=[graph])
     day = parse_as_of(as_of)
-    kg = open_graph(graph)
+    kg = open_graph(graph, NEEDS["summary"])
     with progress(pick(lang, "汇总分析", "summarizing")):
         parts = summary(kg, as_of=day, seed=seed)
     if fmt == "json":

@@ -38,10 +38,12 @@ import pandas as pd
 
 from gongjian import schema
 from gongjian.errors import AnalysisError
+from gongjian.graph.io import Needs
 from gongjian.graph.model import KnowledgeGraph
 
 __all__ = [
     "COVERAGE_BY",
+    "COVERAGE_NEEDS",
     "LIST_COLUMNS",
     "MAX_JOINT_UNITS",
     "MIN_JOINT_MEMBERS",
@@ -61,6 +63,10 @@ COVERAGE_BY: dict[str, tuple[str, ...]] = {
 LIST_COLUMNS: tuple[str, ...] = ("uscc", "name", "type", "district", "street", "community",
                                  "site", "employees", "party_members", "status", "plan",
                                  "proposal", "plan_reason")
+#: What :func:`coverage`, :func:`coverage_list` and :func:`coverage_plan` read from a graph
+#: file: of the 两新组织, the columns of the list and the coverage code; the sites' kinds.
+COVERAGE_NEEDS: Needs = {"organizations": (*LIST_COLUMNS[:9], "coverage"),
+                         "sites": ("name", "kind")}
 MIN_OWN_MEMBERS = 3   # 党章第三十条: 正式党员三人以上的，都应当成立党的基层组织
 MAX_JOINT_UNITS = 5   # a joint branch covers, as a rule, no more than 5 units
 MIN_JOINT_MEMBERS = 3
