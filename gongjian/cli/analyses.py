@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
@@ -69,8 +70,10 @@ def _show(df: pd.DataFrame, analysis: str, *, fmt: str, output: Path | None, lan
     """Codes for JSON, labels for people; then the shared writer."""
     from gongjian.queries import LABELS, for_people
 
-    people = df if fmt == "json" else for_people(df, analysis, lang)
-    emit(people, fmt=fmt, output=output, labels=LABELS[analysis], lang=lang, title=title)
+    # labels for people a chunk at a time, as the rows are written (no copy of the whole)
+    convert = None if fmt == "json" else partial(for_people, analysis=analysis, lang=lang)
+    emit(df, fmt=fmt, output=output, labels=LABELS[analysis], lang=lang, title=title,
+         convert=convert)
 
 
 _WindowOpt = Annotated[Optional[int], typer.Option(

@@ -7,6 +7,7 @@ English headers and labels, JSON with the stable English keys and codes).
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -43,8 +44,10 @@ def _show(df: pd.DataFrame, analysis: str, *, fmt: str, output: Path | None, lan
           title: str) -> None:
     from gongjian.queries import LABELS, for_people
 
-    people = df if fmt == "json" else for_people(df, analysis, lang)
-    emit(people, fmt=fmt, output=output, labels=LABELS[analysis], lang=lang, title=title)
+    # labels for people a chunk at a time, as the rows are written (no copy of the whole)
+    convert = None if fmt == "json" else partial(for_people, analysis=analysis, lang=lang)
+    emit(df, fmt=fmt, output=output, labels=LABELS[analysis], lang=lang, title=title,
+         convert=convert)
 
 
 def match_command(graph: GraphArg, as_of: AsOfOpt = None, top: _TopOpt = 3,

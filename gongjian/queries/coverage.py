@@ -185,11 +185,12 @@ def coverage_plan(kg: KnowledgeGraph) -> pd.DataFrame:
     >>> len(coverage_plan(KnowledgeGraph()))
     0
     """
-    out = coverage_list(kg)
-    out = out[out["plan"].notna().to_numpy()]
-    order = np.lexsort((out["uscc"].astype(str).to_numpy(),
-                        -out["employees"].fillna(-1).to_numpy(dtype=np.int64)))
-    return out.iloc[order].reset_index(drop=True)
+    # straight from the cached list: one selection, no copy of the whole list first
+    full = kg.cached(("queries.coverage_list",), lambda: _coverage_list(kg))
+    rows = np.flatnonzero(full["plan"].notna().to_numpy())
+    order = np.lexsort((full["uscc"].iloc[rows].astype(str).to_numpy(),
+                        -full["employees"].iloc[rows].fillna(-1).to_numpy(dtype=np.int64)))
+    return full.iloc[rows[order]].reset_index(drop=True)
 
 
 def uncovered_list(kg: KnowledgeGraph) -> pd.DataFrame:
