@@ -149,7 +149,8 @@ def coverage_list(kg: KnowledgeGraph) -> pd.DataFrame:
 
 def _coverage_list(kg: KnowledgeGraph) -> pd.DataFrame:
     firms = kg.organizations
-    out = pd.DataFrame({c: firms[c].to_numpy() for c in LIST_COLUMNS[:9]})
+    # the columns as they are (text stays Arrow-backed, not a Python object per cell)
+    out = pd.DataFrame({c: firms[c].array for c in LIST_COLUMNS[:9]})
     out["status"] = firms["coverage"].fillna("none").astype("str").to_numpy()
     members = out["party_members"].fillna(0).to_numpy(dtype=np.int64)
     plan = np.full(len(out), None, dtype=object)
