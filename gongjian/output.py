@@ -202,7 +202,6 @@ CHUNK_ROWS = 50_000
 _SHEET_FORBIDDEN = {":": "-", "\\": "-", "/": "-", "?": "", "*": "", "[": "(", "]": ")"}
 _FIGURE = re.compile(r"[-+]?\d[\d,.]*%?")
 _UNIT = re.compile(r"[-+]?\d[\d,.]*%?|[A-Za-z]+\.?|[\u4e00-\u9fff]+|.", re.S)
-_PERCENT_FORMAT = "0.0%"
 
 
 def sheet_title(text: str, *, suffix: str = "", limit: int = SHEET_TITLE_MAX) -> str:
@@ -345,24 +344,6 @@ def _is_rate(column: str) -> bool:
     return column == "rate" or column.endswith("_rate")
 
 
-def _xlsx_column(series: pd.Series, percent: bool, ws: Any) -> list[Any]:
-    """A column as XLSX cells: like CSV cells, rates as percentage cells."""
-    values = _csv_column(series)
-    if not percent:
-        return values
-    from openpyxl.cell import WriteOnlyCell
-
-    out = []
-    for v in values:
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            cell = WriteOnlyCell(ws, value=v)
-            cell.number_format = _PERCENT_FORMAT
-            out.append(cell)
-        else:
-            out.append(v)
-    return out
-
-
 @dataclass
 class Sheet:
     """One sheet of a workbook: its title, its rows and the headers people read.
@@ -401,14 +382,12 @@ def write_workbook(sheets: Iterable[Sheet], path: str | os.PathLike, *,
     ...                 Sheet("比率", pd.DataFrame({"work_rate": [0.5]}))], path)
     [['按区- 汇总'], ['比率']]
     """
-    from openpyxl import Workbook
+    from gongjian.xlsx import XlsxBook
 
     sheets = list(sheets)
-    wb = Workbook(write_only=True)
     used: set[str] = set()
-    names = [_write_sheet(wb, sheet, lang, used) for sheet in sheets]
-    with atomic_file(path) as tmp:
-        wb.save(tmp)
+    with atomic_file(path) as tmp, XlsxBook(tmp) as book:
+        names = [_write_sheet(book, sheet, lang, used) for sheet in sheets]
     return names
 
 
@@ -421,11 +400,7 @@ def _unique_title(title: str, used: set[str], suffix: str = "") -> str:
     return name
 
 
-def _write_sheet(wb: Any, sheet: Sheet, lang: str, used: set[str]) -> list[str]:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
+def _write_sheet(book: Any, sheet: Sheet, lang: str, used: set[str]) -> list[str]:
     df = sheet.frame
     convert = sheet.convert or _same
     columns = [str(c) for c in df.columns]
@@ -438,6 +413,7 @@ def _write_sheet(wb: Any, sheet: Sheet, lang: str, used: set[str]) -> list[str]:
         cells = _csv_column(head[col])
         if cells:
             widths[i] = max(widths[i], max(display_width(str(c)) for c in cells))
+    widths = [min(max(w + 2, 6), 60) for w in widths]
     per_sheet = XLSX_MAX_ROWS - 1
     parts = max(1, -(-len(df) // per_sheet))
     written = []
@@ -445,25 +421,13 @@ def _write_sheet(wb: Any, sheet: Sheet, lang: str, used: set[str]) -> list[str]:
         suffix = "" if part == 0 else f"（续{part + 1}）"
         name = _unique_title(sheet.title, used, suffix)
         written.append(name)
-        ws = wb.create_sheet(name)
-        for i, w in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = min(max(w + 2, 6), 60)
-        ws.freeze_panes = "A2"
+        ws = book.sheet(name, widths=widths, percent=[c in percent for c in columns])
+        ws.header(headers)
         start, stop = part * per_sheet, min(len(df), (part + 1) * per_sheet)
-        if headers:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{stop - start + 1}"
-        row = []
-        for h in headers:
-            cell = WriteOnlyCell(ws, value=h)
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="FCE4D6")
-            row.append(cell)
-        ws.append(row)
         for a in range(start, stop, CHUNK_ROWS):
             chunk = convert(df.iloc[a:min(a + CHUNK_ROWS, stop)])
-            cols = [_xlsx_column(chunk[c], str(c) in percent, ws) for c in df.columns]
-            for cells in zip(*cols, strict=True):
-                ws.append(cells)
+            ws.rows(zip(*[_csv_column(chunk[c]) for c in df.columns], strict=True))
+        ws.close()
     return written
 
 

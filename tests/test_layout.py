@@ -24,7 +24,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "gongjian"
 
-BASE = frozenset({"schema", "errors", "i18n", "output", "progress"})
+BASE = frozenset({"schema", "errors", "i18n", "output", "progress", "xlsx"})
 #: Part → rank in the one-way order (base modules are rank 0).
 RANK: dict[str, int] = {
     "loaders": 1,

@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import re
+import struct
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -712,12 +713,16 @@ def _longest_value(packed: bytes, raw: int, column: Any) -> int:
         page = packed
     else:
         page = pa.Codec(codec).decompress(packed, decompressed_size=raw).to_pybytes()
-    view, pos, longest = memoryview(page), 0, 0
-    while pos + 4 <= len(view):
-        size = int.from_bytes(view[pos:pos + 4], "little")
-        longest = max(longest, size)
+    unpack, end, pos, longest = _LENGTH.unpack_from, len(page) - 4, 0, 0
+    while pos <= end:
+        size = unpack(page, pos)[0]
+        if size > longest:
+            longest = size
         pos += 4 + size
     return longest
+
+
+_LENGTH = struct.Struct("<I")
 
 
 def _exact_size(parquet: pq.ParquetFile, data: bytes, table_name: str, name: str, limit: int,
@@ -863,11 +868,11 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], decoded: Iterable[str],
                            f"column {column} of table {name} has an empty value (row {row})")
     rel = frames.get("relations")
     if "relations" in decoded and rel is not None and "PartyOrg" in keys:
-        for column in ("source_id", "target_id"):
-            if column in rel.columns:
-                _check_refs(rel[column], keys["PartyOrg"], "relations", column, path)
+        _check_refs([(column, rel[column]) for column in ("source_id", "target_id")
+                     if column in rel.columns], keys["PartyOrg"], "relations", path)
     links = frames.get("links")
     if "links" in decoded and links is not None:
+        ends: dict[str, list[tuple[str, pd.Series]]] = {label: [] for label in keys}
         for end in ("source", "target"):
             if f"{end}_label" not in links.columns:
                 continue
@@ -879,12 +884,13 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], decoded: Iterable[str],
                                      f"{labels.iloc[row - 1]!r}（第 {row} 行）",
                                f"column {end}_label of table links has an unknown label "
                                f"(row {row})")
-            if end not in links.columns:
-                continue
-            for label, known in keys.items():
-                mine = (labels == label).to_numpy(dtype=bool)
-                if mine.any():
-                    _check_refs(links[end][mine], known, "links", end, path)
+            if end in links.columns:
+                for label in keys:
+                    mine = (labels == label).to_numpy(dtype=bool)
+                    if mine.any():
+                        ends[label].append((end, links[end][mine]))
+        for label, columns in ends.items():  # one lookup per table of keys, both ends at once
+            _check_refs(columns, keys[label], "links", path)
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
@@ -895,17 +901,28 @@ def _arrow_text(values: pd.Series) -> pa.Array:
     return array if array.type == pa.string() else array.cast(pa.string())
 
 
-def _check_refs(values: pd.Series, known: pd.Series, table: str, column: str,
+def _check_refs(columns: list[tuple[str, pd.Series]], known: pd.Series, table: str,
                 path: Path) -> None:
+    """Every value of ``columns`` (name, values) is one of ``known``: one hash lookup for all."""
     import pyarrow.compute as pc
 
+    columns = [(name, values) for name, values in columns if len(values)]
+    if not columns:
+        return
     try:  # Arrow's hash lookup: pandas' isin on Arrow text loops in Python
-        found = pc.is_in(_arrow_text(values), value_set=_arrow_text(known))
+        probe = pa.chunked_array([_arrow_text(values) for _, values in columns], pa.string())
+        found = pc.is_in(probe, value_set=_arrow_text(known))
         bad = ~found.fill_null(False).to_numpy(zero_copy_only=False)
     except (pa.ArrowException, TypeError, ValueError):
-        bad = ~values.isin(known).to_numpy(dtype=bool)
-    if bad.any():
-        where = values.index[bad][0]
+        bad = np.concatenate([~values.isin(known).to_numpy(dtype=bool) for _, values in columns])
+    if not bad.any():
+        return
+    first = int(np.flatnonzero(bad)[0])
+    for column, values in columns:
+        if first >= len(values):
+            first -= len(values)
+            continue
+        where = values.index[first]
         row = int(where) + 1
         raise _damaged(path, f"表 {table} 的列 {column} 引用了不存在的 {values[where]!r}"
                              f"（第 {row} 行）",

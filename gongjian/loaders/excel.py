@@ -157,6 +157,8 @@ def _fix_dates(text):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if not _may_hold(text, (b":",)):
+        return text
     is_date = pc.match_substring_regex(text, _DATE_TEXT)
     if not pc.any(is_date).as_py():
         return text
@@ -168,6 +170,31 @@ def _fix_dates(text):
     if pc.any(pc.match_substring(cells, ".")).as_py():
         cells = pa.array([_fraction(c) for c in cells.to_pylist()], pa.string())
     return pc.replace_with_mask(text, is_date, cells)
+
+
+def _may_hold(text, needles: tuple[bytes, ...]) -> bool:
+    """False when no cell of the text column ``text`` holds any of ``needles``.
+
+    The column's character data is searched whole (``memchr`` speed), before a regular
+    expression is matched cell by cell: most columns hold no ``:`` (no date) and no ``.``
+    (no decimal). True may be wrong (a needle across two cells), never False.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> _may_hold(pa.array(["甲", "12"]), (b".",)), _may_hold(pa.array(["0.5"]), (b".",))
+    (False, True)
+    """
+    chunks = text.chunks if hasattr(text, "chunks") else [text]
+    for chunk in chunks:
+        data = chunk.buffers()[2]
+        if data is not None:
+            raw = data.to_pybytes()
+            # each byte of a needle looked for alone first (memchr), the needle after
+            if any(all(raw.find(n[i:i + 1]) >= 0 for i in range(len(n))) and n in raw
+                   for n in needles):
+                return True
+    return False
 
 
 def _retype(reader, name: str, text: dict[str, Any]) -> dict[str, Any]:
@@ -182,7 +209,8 @@ def _retype(reader, name: str, text: dict[str, Any]) -> dict[str, Any]:
 
     out = {col: _fix_dates(arr) for col, arr in text.items()}
     numeric = [col for col, arr in out.items()
-               if pc.any(pc.match_substring_regex(arr, _NUMBER_TEXT)).as_py()]
+               if _may_hold(arr, (b".", b"true", b"false", b"-0"))
+               and pc.any(pc.match_substring_regex(arr, _NUMBER_TEXT)).as_py()]
     if not numeric:
         return out
     typed = _typed(reader, name, dict.fromkeys(numeric, "float"))
@@ -327,16 +355,7 @@ def _pick(path: Path, table: str, sheets: list[SheetInfo], reader, package,
             source = reader
             if prepared is not None and isinstance(prepared.source, bytes):
                 source = fastexcel.read_excel(prepared.source)
-            if prepared is not None and prepared.deferred:
-                # formula cells looked for (Python, zip) while calamine reads without the GIL
-                from concurrent.futures import ThreadPoolExecutor
-
-                with ThreadPoolExecutor(max_workers=1) as pool:
-                    found = pool.submit(package.formula_issues, info)
-                    grid = _load(source, info.name)
-                    prepared.issues = found.result()
-            else:
-                grid = _load(source, info.name)
+            grid = _load(source, info.name)
             cache[info.name] = SheetGrid(info.name, grid, prepared.issues if prepared else [],
                                          prepared.stray if prepared else [])
         return cache[info.name]

@@ -66,6 +66,30 @@ class RawSheet:
         return None if self.sheets is None or index >= len(self.sheets) else \
             str(self.sheets[index])
 
+    def part(self, lo: int, hi: int, *, notes: bool = False) -> RawSheet:
+        """Grid rows ``lo`` to ``hi - 1`` as a raw sheet of their own, for reading a table in
+        chunks: row numbers, sheets and the cells whose value is not a value go with their
+        rows; the reading's ``notes`` (sheets skipped, stray cells) only with ``notes``, so
+        that one chunk reports them.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from gongjian.loaders.workbook import CellIssue
+        >>> s = RawSheet("t.xlsx", pd.DataFrame({0: ["编码", "A1", "#N/A"]}),
+        ...              np.array([1, 2, 3]), sheets=np.array(["甲", "甲", "乙"], dtype=object),
+        ...              issues={(2, 0): CellIssue(2, 0, "A3", "formula_error", "#N/A")})
+        >>> p = s.part(2, 3)
+        >>> p.rows.tolist(), p.sheet(0), list(p.issues)
+        ([3], '乙', [(0, 0)])
+        """
+        return RawSheet(
+            self.file, self.grid.iloc[lo:hi].reset_index(drop=True), self.rows[lo:hi],
+            self.encoding, self.extra[lo:hi] if len(self.extra) else self.extra,
+            None if self.sheets is None else self.sheets[lo:hi],
+            {(g - lo, c): i for (g, c), i in self.issues.items() if lo <= g < hi},
+            list(self.notes) if notes else [])
+
     def where(self, index: int | None = None) -> str:
         """The file, sheet and (for ``index``) row of grid row ``index``, for messages."""
         out = self.file

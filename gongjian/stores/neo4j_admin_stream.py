@@ -236,10 +236,8 @@ def _chunks(src: _Source, sheet: RawSheet | None,
     if sheet is not None:
         start = src.located.header_index + 1
         step = max(1, src.block // 100)
-        for lo in range(start, len(sheet.grid), step):
-            hi = min(lo + step, len(sheet.grid))
-            yield RawSheet(sheet.file, sheet.grid.iloc[lo:hi].reset_index(drop=True),
-                           sheet.rows[lo:hi], sheet.encoding, sheet.extra[lo:hi])
+        for lo in range(start, len(sheet.grid), step):  # sheets, formula cells, notes kept
+            yield sheet.part(lo, min(lo + step, len(sheet.grid)), notes=lo == start)
         advance(src.path.stat().st_size)
         return
     reader = _python_chunks if src.slow else _arrow_chunks
@@ -638,14 +636,17 @@ def _table_chunks(path: Path, key: str, ctx: _Reading) -> Iterator[tuple[_Source
 
 def _reference(key: str, file: str, located: Located, parts: list[pd.DataFrame],
                raws: list[pd.DataFrame], rows: list[np.ndarray],
-               bad: list[np.ndarray]) -> Checked:
-    """A checked table of key columns only, for the checks that span the whole table."""
+               bad: list[np.ndarray], sheets: list[np.ndarray | None] | None = None) -> Checked:
+    """A checked table of key columns only, for the checks that span the whole table
+    (``sheets``: the sheet of each row, from a workbook, for the problems to name it)."""
     data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         {c: pd.Series(dtype="str") for c in ("id", "name", "district", "parent_id", "uscc")})
     raw = pd.concat(raws, ignore_index=True) if raws else pd.DataFrame()
+    named = bool(sheets) and all(s is not None for s in sheets)
     return Checked(key, file, located, data, raw,
                    np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
-                   np.concatenate(bad) if bad else np.zeros(0, dtype=bool))
+                   np.concatenate(bad) if bad else np.zeros(0, dtype=bool),
+                   sheets=np.concatenate(sheets) if named else None)
 
 
 def _raw_columns(located: Located, raw: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
@@ -661,7 +662,7 @@ def _party_keys(path: Path, ctx: _Reading) -> Checked:
     ``source_row`` for every data row, with ``bad`` (duplicates included), the corrected
     superiors, and the problems of those checks (duplicates, unknown superiors).
     """
-    parts, raws, rows, bad = [], [], [], []
+    parts, raws, rows, bad, sheets = [], [], [], [], []
     src = None
     for src, chunk in _table_chunks(path, "party_orgs", ctx):
         c = check_table(chunk, "party_orgs", src.chunk_located)
@@ -669,8 +670,9 @@ def _party_keys(path: Path, ctx: _Reading) -> Checked:
         raws.append(_raw_columns(src.located, c.raw, ("id", "parent_id")))
         rows.append(c.rows)
         bad.append(c.bad)
+        sheets.append(c.sheets)
     located = src.located if src else Located(0, {}, {}, (), "party_orgs")
-    ref = _reference("party_orgs", path.name, located, parts, raws, rows, bad)
+    ref = _reference("party_orgs", path.name, located, parts, raws, rows, bad, sheets)
     if src is not None:
         check_unique(ref, ref.data)
         check_party_refs(ref)
@@ -724,7 +726,7 @@ def _party_rows(path: Path, ctx: _Reading, ref: Checked, state: _State) -> None:
 
 def _organization_keys(path: Path, ctx: _Reading) -> Checked:
     """First pass over 两新组织: only the credit codes, for duplicates across the file."""
-    parts, raws, rows = [], [], []
+    parts, raws, rows, sheets = [], [], [], []
     src = None
     for src, chunk in _table_chunks(path, "organizations", ctx):
         located = src.chunk_located
@@ -738,9 +740,10 @@ def _organization_keys(path: Path, ctx: _Reading) -> Checked:
         parts.append(pd.DataFrame({"uscc": uscc.reset_index(drop=True)}))
         raws.append(pd.DataFrame({pos: raw[pos].to_numpy()}))
         rows.append(r)
+        sheets.append(d.sheets)
     located = src.located if src else Located(0, {}, {}, (), "organizations")
     ref = _reference("organizations", path.name, located, parts, raws, rows,
-                     [np.zeros(len(r), dtype=bool) for r in rows])
+                     [np.zeros(len(r), dtype=bool) for r in rows], sheets)
     if len(ref.rows):
         check_unique(ref, ref.data)
     ref.data = pd.DataFrame()

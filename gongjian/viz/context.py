@@ -132,13 +132,23 @@ class Context:
 def prepare(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, lang: str = "zh",
             highlight: Sequence[str] = HIGHLIGHTS, need_clusters: bool = False,
             seed: int = 0) -> Context:
-    """Compute the layer, the analyses' marks and the ties' details once for many pages."""
+    """Compute the layer, the analyses' marks and the ties' details once for many pages.
+
+    The context is cached on the graph: the report and every page of one day share it.
+    """
     unknown = set(highlight) - set(HIGHLIGHTS)
     if unknown:
         raise VizError(pick(lang, f"未知的标注 {sorted(unknown)}，可选 {', '.join(HIGHLIGHTS)}",
                             f"unknown highlight {sorted(unknown)}; choose from "
                             f"{', '.join(HIGHLIGHTS)}"))
     layer = kg.co_building_arrays(as_of)
+    key = ("viz.context", layer.as_of, lang, tuple(highlight), need_clusters, seed)
+    return kg.cached(key, lambda: _prepare(kg, layer, lang, tuple(highlight), need_clusters,
+                                           seed))
+
+
+def _prepare(kg: KnowledgeGraph, layer: CoBuildingLayer, lang: str, highlight: tuple[str, ...],
+             need_clusters: bool, seed: int) -> Context:
     orgs = kg.party_orgs.loc[layer.rows].reset_index(drop=True)
     n = layer.n
     index = pd.Index(layer.ids)
@@ -201,8 +211,8 @@ def _ties(kg: KnowledgeGraph, layer: CoBuildingLayer) -> pd.DataFrame:
 
 
 def _iso(col: pd.Series) -> list[str | None]:
-    days = pd.to_datetime(col)
-    return [None if pd.isna(d) else d.date().isoformat() for d in days]
+    text = pd.to_datetime(col).dt.strftime("%Y-%m-%d")
+    return text.astype(object).where(text.notna(), None).tolist()
 
 
 def select(ctx: Context, *, district: str | None = None, street: str | None = None,

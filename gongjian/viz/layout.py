@@ -38,7 +38,7 @@ def _iterations(n: int) -> int:
     if n <= 300:
         return 300
     if n <= 1500:
-        return 120
+        return 60
     return 50
 
 

@@ -148,8 +148,12 @@ def _induced(ctx: Context, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _type_masks(types: np.ndarray) -> list[int]:
+    """A bit per relation type of each edge (``pairing|joint`` → 0b11), once per distinct text."""
     bit = {code: 1 << i for i, code in enumerate(schema.RELATION_TYPES)}
-    return [sum(bit.get(t, 0) for t in ty.split("|")) for ty in types]
+    codes, distinct = pd.factorize(np.asarray(types, dtype=object))
+    masks = np.array([sum(bit.get(t, 0) for t in str(ty).split("|")) for ty in distinct],
+                     dtype=np.int64)
+    return masks[codes].tolist() if len(distinct) else []
 
 
 def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_personal: bool,

@@ -174,8 +174,8 @@ def test_shared_strings_as_excel_writes_them_are_read(tmp_path):
 
 def test_a_large_sheet_is_read_as_it_is_and_its_formula_cells_still_found(tmp_path,
                                                                          monkeypatch):
-    """Sheet XML over ``GUARD_LIMIT`` (a large real ledger) is not checked cell by cell
-    first; its formula cells are still found, while calamine reads it."""
+    """Sheet XML over ``GUARD_LIMIT`` (a large real ledger) is checked streamed, not read
+    whole first; its formula and error cells are still found."""
     from xlsx_files import set_cell_xml
 
     from gongjian.loaders import workbook
@@ -222,3 +222,56 @@ def test_an_xls_with_a_stray_cell_is_refused_in_little_memory(tmp_path):
     assert out["refused"].startswith(
         "党组织.xls 的工作表「党组织」用到 IV65536，范围远大于其中的 9 个单元格"), out
     assert out["peak_mb"] < PEAK_MB, out
+
+
+def _large_sheet_rows(start: int, stop: int) -> bytes:
+    """Rows of a real-looking 党组织 sheet: varied names, so that it compresses as real
+    ledgers do (about 10 times), not as a bomb."""
+    import random
+
+    rng = random.Random(7)
+    streets = ["新街口", "梅园新村", "玄武门", "锁金村", "红山", "孝陵卫", "玄武湖", "后宰门"]
+    rows = []
+    for r in range(start, stop):
+        name = f"{rng.choice(streets)}街道{rng.randrange(1, 10**6)}号社区党支部"
+        rows.append(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>B{r:07d}</t></is></c>'
+                    f'<c r="B{r}" t="inlineStr"><is><t>{name}</t></is></c>'
+                    f'<c r="C{r}" t="inlineStr"><is><t>社区党委</t></is></c>'
+                    f'<c r="D{r}" t="inlineStr"><is><t>玄武区</t></is></c>'
+                    f'<c r="E{r}"><v>{rng.randrange(3, 300)}</v></c></row>')
+    return "".join(rows).encode()
+
+
+_LIMITED_CHILD = textwrap.dedent("""
+    import resource, sys
+    limit = int(sys.argv[2])
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+""") + _CHILD
+
+
+def test_a_stray_cell_in_a_large_sheet_is_left_out_in_bounded_memory(tmp_path):
+    """Sheet XML over ``GUARD_LIMIT`` (checked streamed, not read whole first) with one cell
+    at ``XFD1048576``: calamine would build 16,384 × 1,048,576 cells and abort the process.
+    Read under a hard limit of the address space, it ends in the warning naming the cell."""
+    from gongjian.loaders.workbook import GUARD_LIMIT
+
+    folder = _folder(tmp_path)
+    path = _book(folder)
+    rows = 4 + GUARD_LIMIT // 300
+    body = _large_sheet_rows(4, rows) + (
+        '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>误输入</t></is></c></row>'
+    ).encode()
+    rewrite_part(path, "xl/worksheets/sheet1.xml",
+                 lambda d: d.replace(b"</sheetData>", body + b"</sheetData>"))
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    assert info.file_size > GUARD_LIMIT and info.file_size < 20 * info.compress_size
+    limit = 3 << 30
+    done = subprocess.run([sys.executable, "-c", _LIMITED_CHILD, str(folder), str(limit)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(out["orgs"]) == rows - 2 and out["orgs"][:3] == ["A1", "A2", "B0000004"]
+    assert out["problems"] == [["stray_cell", "党组织", 1048576, "误输入",
+                                "单元格 XFD1048576 远在表格之外，已忽略"]]
+    assert out["peak_mb"] < 1024, out["peak_mb"]  # the 3 GiB limit is never approached
