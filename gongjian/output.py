@@ -31,7 +31,7 @@ import re
 import sys
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +47,7 @@ __all__ = [
     "FORMATS",
     "SHEET_TITLE_MAX",
     "XLSX_MAX_ROWS",
+    "Convert",
     "Format",
     "Sheet",
     "atomic_file",
@@ -67,6 +68,9 @@ __all__ = [
 Format = Literal["table", "csv", "json", "xlsx"]
 FORMATS: tuple[str, ...] = ("table", "csv", "json", "xlsx")
 Labels = Mapping[str, tuple[str, str]]
+#: A conversion applied to each chunk of rows just before it is written (codes shown as
+#: labels, for instance): the whole frame is never converted, nor copied, at once.
+Convert = Callable[[pd.DataFrame], pd.DataFrame]
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _LIST_SEP = "、"
@@ -351,6 +355,8 @@ class Sheet:
     frame: pd.DataFrame
     labels: Labels | None = None
     percent: tuple[str, ...] | None = None
+    #: Applied to each chunk of rows as it is written (see :data:`Convert`).
+    convert: Convert | None = None
 
 
 def write_workbook(sheets: Iterable[Sheet], path: str | os.PathLike, *,
@@ -396,12 +402,13 @@ def _unique_title(title: str, used: set[str], suffix: str = "") -> str:
 
 def _write_sheet(book: Any, sheet: Sheet, lang: str, used: set[str]) -> list[str]:
     df = sheet.frame
+    convert = sheet.convert or _same
     columns = [str(c) for c in df.columns]
     headers = [safe_cell(str(h)) for h in _headers(columns, sheet.labels, lang)]
     percent = set(sheet.percent) if sheet.percent is not None else \
         {c for c in columns if _is_rate(c)}
     widths = [display_width(h) for h in headers]
-    head = df.head(2000)
+    head = convert(df.head(2000))
     for i, col in enumerate(df.columns):
         cells = _csv_column(head[col])
         if cells:
@@ -418,14 +425,18 @@ def _write_sheet(book: Any, sheet: Sheet, lang: str, used: set[str]) -> list[str
         ws.header(headers)
         start, stop = part * per_sheet, min(len(df), (part + 1) * per_sheet)
         for a in range(start, stop, CHUNK_ROWS):
-            chunk = df.iloc[a:min(a + CHUNK_ROWS, stop)]
+            chunk = convert(df.iloc[a:min(a + CHUNK_ROWS, stop)])
             ws.rows(zip(*[_csv_column(chunk[c]) for c in df.columns], strict=True))
         ws.close()
     return written
 
 
+def _same(df: pd.DataFrame) -> pd.DataFrame:
+    return df
+
+
 def write_xlsx(df: pd.DataFrame, path: Path, *, labels: Labels | None = None, lang: str = "zh",
-               sheet: str | None = None) -> list[str]:
+               sheet: str | None = None, convert: Convert | None = None) -> list[str]:
     """Write ``df`` as one Excel sheet (see :func:`write_workbook`); returns the sheet names.
 
     ``sheet`` defaults to the file's name without its suffix.
@@ -439,18 +450,20 @@ def write_xlsx(df: pd.DataFrame, path: Path, *, labels: Labels | None = None, la
     """
     path = Path(path)
     title = sheet or path.stem
-    return write_workbook([Sheet(title, df, labels)], path, lang=lang)[0]
+    return write_workbook([Sheet(title, df, labels, convert=convert)], path, lang=lang)[0]
 
 
 def write_frame(df: pd.DataFrame, *, fmt: str = "table", output: Path | str | None = None,
                 labels: Labels | None = None, lang: str = "zh", title: str | None = None,
-                stream: IO[str] | None = None) -> list[str] | None:
+                stream: IO[str] | None = None,
+                convert: Convert | None = None) -> list[str] | None:
     """Write ``df`` in ``fmt`` to ``output`` (a file) or to ``stream`` (default stdout).
 
     ``labels`` maps column names to ``(Chinese header, English header)``. XLSX needs
     ``output`` and returns the names of the sheets written (more than one when the rows
     pass Excel's limit). Rows are converted and written in chunks as they go (nothing
     is built whole); files are written whole or not at all (through a temporary file).
+    ``convert`` is applied to each chunk of :data:`CHUNK_ROWS` rows before it is written.
 
     Examples
     --------
@@ -468,32 +481,36 @@ def write_frame(df: pd.DataFrame, *, fmt: str = "table", output: Path | str | No
         if path is None:
             raise GongjianError("xlsx 格式要写入文件：请加 -o 文件名.xlsx "
                                 "(xlsx needs an output file: add -o FILE.xlsx)")
-        return write_xlsx(df, path, labels=labels, lang=lang, sheet=title)
+        return write_xlsx(df, path, labels=labels, lang=lang, sheet=title, convert=convert)
     if fmt == "table" and path is None and stream is None:
-        _rich_table(df, None, labels, lang, title)
+        _rich_table(df, None, labels, lang, title, convert)
         return None
     if path is None:
-        _write_stream(df, fmt, stream or sys.stdout, labels, lang, title, pretty=False)
+        _write_stream(df, fmt, stream or sys.stdout, labels, lang, title, pretty=False,
+                      convert=convert)
         return None
     with atomic_file(path) as tmp, tmp.open(
             "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
-        _write_stream(df, fmt, fh, labels, lang, title, pretty=True)
+        _write_stream(df, fmt, fh, labels, lang, title, pretty=True, convert=convert)
     return None
 
 
 def _write_stream(df: pd.DataFrame, fmt: str, fh: IO[str], labels: Labels | None, lang: str,
-                  title: str | None, *, pretty: bool) -> None:
+                  title: str | None, *, pretty: bool, convert: Convert | None = None) -> None:
     if fmt == "json":
-        write_json_rows(df, fh, pretty=pretty)
+        write_json_rows(df, fh, pretty=pretty, convert=convert)
         fh.write("\n")
     elif fmt == "csv":
-        write_csv_rows(df, fh, labels=labels, lang=lang)
+        write_csv_rows(df, fh, labels=labels, lang=lang, convert=convert)
     else:
-        _rich_table(df, fh, labels, lang, title)
+        _rich_table(df, fh, labels, lang, title, convert)
 
 
-def write_json_rows(df: pd.DataFrame, fh: IO[str], *, pretty: bool = False) -> None:
+def write_json_rows(df: pd.DataFrame, fh: IO[str], *, pretty: bool = False,
+                    convert: Convert | None = None) -> None:
     """Write ``df`` as a JSON array of objects, row by row (``pretty``: one row a line).
+
+    Rows are converted :data:`CHUNK_ROWS` at a time (``convert`` first, when given).
 
     Examples
     --------
@@ -513,7 +530,8 @@ def write_json_rows(df: pd.DataFrame, fh: IO[str], *, pretty: bool = False) -> N
     first, sep = True, ",\n " if pretty else ", "
     fh.write("[\n " if pretty and len(df) else "[")
     for start in range(0, len(df), CHUNK_ROWS):
-        for record in json_records(df.iloc[start:start + CHUNK_ROWS]):
+        chunk = df.iloc[start:start + CHUNK_ROWS]
+        for record in json_records(chunk if convert is None else convert(chunk)):
             if not first:
                 fh.write(sep)
             fh.write(json.dumps(record, ensure_ascii=False))
@@ -522,8 +540,10 @@ def write_json_rows(df: pd.DataFrame, fh: IO[str], *, pretty: bool = False) -> N
 
 
 def write_csv_rows(df: pd.DataFrame, fh: IO[str], *, labels: Labels | None = None,
-                   lang: str = "zh") -> None:
+                   lang: str = "zh", convert: Convert | None = None) -> None:
     """Write ``df`` as CSV in chunks; headers from ``labels``; cells and headers made harmless.
+
+    ``convert`` is applied to each chunk of :data:`CHUNK_ROWS` rows before it is written.
 
     Examples
     --------
@@ -541,6 +561,7 @@ def write_csv_rows(df: pd.DataFrame, fh: IO[str], *, labels: Labels | None = Non
         return
     for start in range(0, len(df), CHUNK_ROWS):
         chunk = df.iloc[start:start + CHUNK_ROWS]
+        chunk = chunk if convert is None else convert(chunk)
         out = pd.DataFrame({h: _csv_column(chunk[c])
                             for c, h in zip(df.columns, headers, strict=True)}, columns=headers)
         out.to_csv(fh, index=False, header=start == 0, lineterminator="\n")
@@ -581,16 +602,39 @@ def write_text(text: str, path: Path | None, *, encoding: str = "utf-8",
 
 
 def _rich_table(df: pd.DataFrame, stream: IO[str] | None, labels: Labels | None, lang: str,
-                title: str | None) -> None:
+                title: str | None, convert: Convert | None = None) -> None:
+    """A table for people. Up to :data:`CHUNK_ROWS` rows: one rich table. Longer: printed a
+    chunk at a time (never all rows as text at once), the header above the first chunk
+    only, the columns as wide as their widest cell (measured in a first pass, a chunk at a
+    time) within an equal share of the width."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for h in _headers(list(df.columns), labels, lang):
-        table.add_column(str(h), overflow="fold")
-    for row in df.itertuples(index=False, name=None):
-        table.add_row(*(str(_text(v)) for v in row))
     console = Console(file=stream, highlight=False, markup=False)
     if not console.is_terminal:  # piped or captured: do not squeeze to 80 columns
         console.width = 200
-    console.print(table)
+    headers = [str(h) for h in _headers(list(df.columns), labels, lang)]
+    starts = range(0, max(len(df), 1), CHUNK_ROWS)
+
+    def text_rows(start: int) -> list[list[str]]:
+        chunk = df.iloc[start:start + CHUNK_ROWS]
+        chunk = chunk if convert is None else convert(chunk)
+        return [[str(_text(v)) for v in row] for row in chunk.itertuples(index=False, name=None)]
+
+    widths: list[int] | None = None
+    if len(starts) > 1:
+        widths = [display_width(h) for h in headers]
+        for start in starts:
+            for row in text_rows(start):
+                widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
+        room = max(6, (console.width - 3 * len(headers) - 1) // max(len(headers), 1))
+        widths = [min(w, room) for w in widths]
+    for start in starts:
+        rows = text_rows(start)
+        table = Table(title=title if start == 0 else None, show_lines=False,
+                      header_style="bold", show_header=start == 0)
+        for i, h in enumerate(headers):
+            table.add_column(h, overflow="fold", width=None if widths is None else widths[i])
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
@@ -69,8 +70,10 @@ def _show(df: pd.DataFrame, analysis: str, *, fmt: str, output: Path | None, lan
     """Codes for JSON, labels for people; then the shared writer."""
     from gongjian.queries import LABELS, for_people
 
-    people = df if fmt == "json" else for_people(df, analysis, lang)
-    emit(people, fmt=fmt, output=output, labels=LABELS[analysis], lang=lang, title=title)
+    # labels for people a chunk at a time, as the rows are written (no copy of the whole)
+    convert = None if fmt == "json" else partial(for_people, analysis=analysis, lang=lang)
+    emit(df, fmt=fmt, output=output, labels=LABELS[analysis], lang=lang, title=title,
+         convert=convert)
 
 
 _WindowOpt = Annotated[Optional[int], typer.Option(
@@ -96,7 +99,7 @@ def islands_command(graph: GraphArg, kinds: _KindsOpt = None, as_of: AsOfOpt = N
 
     check_outputs([output], inputs=[graph])
     day = parse_as_of(as_of)
-    kg = open_graph(graph, NEEDS["islands"] if window is None else None)
+    kg = open_graph(graph, NEEDS["islands"] if window is None else NEEDS["dormant"])
     with progress(pick(lang, "查找党建孤岛", "finding islands")):
         df = islands(kg, as_of=day, kinds=kinds, window=window)
     _show(df, "islands", fmt=fmt, output=output, lang=lang,
@@ -200,12 +203,12 @@ def summary_command(graph: GraphArg, seed: _SeedOpt = 0, as_of: AsOfOpt = None,
     例 Example:  gongjian summary 图.gjg -f xlsx -o 概览.xlsx
     """
     from gongjian.output import Sheet, atomic_file, write_workbook
-    from gongjian.queries import LABELS, for_people, summary
+    from gongjian.queries import LABELS, NEEDS, for_people, summary
     from gongjian.queries.labels import SUMMARY_SECTIONS
 
     check_outputs([output], inputs=[graph])
     day = parse_as_of(as_of)
-    kg = open_graph(graph)
+    kg = open_graph(graph, NEEDS["summary"])
     with progress(pick(lang, "汇总分析", "summarizing")):
         parts = summary(kg, as_of=day, seed=seed)
     if fmt == "json":

@@ -202,14 +202,16 @@ def open_graph(path: Path, tables: TableSelection | None = None):
 
 
 def emit(df, *, fmt: str, output: Path | None, labels=None, lang: str = "zh",
-         title: str | None = None) -> None:
+         title: str | None = None, convert=None) -> None:
     """Write a result frame with the shared output options; say where a file went.
 
     The output is checked against the command's inputs first (:func:`check_outputs`). An
-    XLSX result continued on further sheets (past Excel's row limit) says so.
+    XLSX result continued on further sheets (past Excel's row limit) says so. ``convert``
+    is applied to each chunk of rows as it is written (:data:`gongjian.output.Convert`).
     """
     check_outputs([output])
-    sheets = write_frame(df, fmt=fmt, output=output, labels=labels, lang=lang, title=title)
+    sheets = write_frame(df, fmt=fmt, output=output, labels=labels, lang=lang, title=title,
+                         convert=convert)
     if output is not None:
         err_console.print(f"已写入 {output}" if lang != "en" else f"wrote {output}",
                           markup=False)

@@ -72,6 +72,7 @@ def info_command(graph: GraphArg, fmt: FormatOpt = "table", output: OutputOpt = 
     """
     from gongjian.graph.info import (
         INFO_LABELS,
+        INFO_NEEDS,
         INFO_SECTIONS,
         OPTIONAL_SECTIONS,
         TITLE,
@@ -80,7 +81,7 @@ def info_command(graph: GraphArg, fmt: FormatOpt = "table", output: OutputOpt = 
     )
 
     check_outputs([output], inputs=[graph])
-    kg = open_graph(graph)
+    kg = open_graph(graph, INFO_NEEDS)
     parts = summarize(kg, lang=lang)
     if fmt != "table" or output is not None:
         emit(flatten(parts, lang=lang), fmt=fmt, output=output, labels=INFO_LABELS, lang=lang,

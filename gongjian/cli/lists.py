@@ -7,6 +7,7 @@ English headers and labels, JSON with the stable English keys and codes).
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -43,8 +44,10 @@ def _show(df: pd.DataFrame, analysis: str, *, fmt: str, output: Path | None, lan
           title: str) -> None:
     from gongjian.queries import LABELS, for_people
 
-    people = df if fmt == "json" else for_people(df, analysis, lang)
-    emit(people, fmt=fmt, output=output, labels=LABELS[analysis], lang=lang, title=title)
+    # labels for people a chunk at a time, as the rows are written (no copy of the whole)
+    convert = None if fmt == "json" else partial(for_people, analysis=analysis, lang=lang)
+    emit(df, fmt=fmt, output=output, labels=LABELS[analysis], lang=lang, title=title,
+         convert=convert)
 
 
 def match_command(graph: GraphArg, as_of: AsOfOpt = None, top: _TopOpt = 3,
@@ -59,10 +62,10 @@ def match_command(graph: GraphArg, as_of: AsOfOpt = None, top: _TopOpt = 3,
 
     例 Example:  gongjian match 图.gjg --top 5 -f xlsx -o 对接建议.xlsx
     """
-    from gongjian.queries.match import match
+    from gongjian.queries.match import MATCH_NEEDS, match
 
     day = parse_as_of(as_of)
-    kg = open_graph(graph)
+    kg = open_graph(graph, MATCH_NEEDS)
     with progress(pick(lang, "对接需求与资源", "matching needs and resources")):
         df = match(kg, as_of=day, top=top)
     needs = df["need_id"].nunique()
@@ -80,10 +83,10 @@ def dormant_command(graph: GraphArg, as_of: AsOfOpt = None, window: _WindowOpt =
 
     例 Example:  gongjian dormant 图.gjg --window 180 -f csv -o 休眠关系.csv
     """
-    from gongjian.queries.dormant import dormant
+    from gongjian.queries.dormant import DORMANT_NEEDS, dormant
 
     day = parse_as_of(as_of)
-    kg = open_graph(graph)
+    kg = open_graph(graph, DORMANT_NEEDS)
     with progress(pick(lang, "查找休眠关系", "finding dormant ties")):
         df = dormant(kg, as_of=day, window=window)
     _show(df, "dormant", fmt=fmt, output=output, lang=lang,
@@ -102,10 +105,10 @@ def lists_command(graph: GraphArg, as_of: AsOfOpt = None, by: _ByOpt = "district
 
     例 Example:  gongjian lists 图.gjg --stale-days 180 -f json
     """
-    from gongjian.queries.lists import lists
+    from gongjian.queries.lists import LISTS_NEEDS, lists
 
     day = parse_as_of(as_of)
-    kg = open_graph(graph)
+    kg = open_graph(graph, LISTS_NEEDS)
     df = lists(kg, as_of=day, by=by, stale_days=stale_days)
     _show(df, "lists", fmt=fmt, output=output, lang=lang,
           title=pick(lang, "三张清单概况", "the three lists"))

@@ -226,8 +226,10 @@ def export_command(
         raise StoreError("--stream 只用于 --format neo4j-admin (--stream is for neo4j-admin)")
     from gongjian.cli.common import parse_as_of
     from gongjian.viz import export_network
+    from gongjian.viz.export import EXPORT_NEEDS
 
-    path = export_network(open_graph(graph), output, fmt, as_of=parse_as_of(as_of))
+    path = export_network(open_graph(graph, EXPORT_NEEDS), output, fmt,
+                          as_of=parse_as_of(as_of))
     err_console.print(pick(lang, f"已写入 {path}", f"wrote {path}"))
 
 

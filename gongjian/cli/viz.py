@@ -77,6 +77,7 @@ def viz_command(
     例 Example:  gongjian viz 2025年台账/ -o 网络.html --compare 2024年图谱.gjg
     """
     from gongjian.viz import render, write_split
+    from gongjian.viz.page import PAGE_NEEDS
 
     marks = () if highlight.strip().lower() == "none" else tuple(split_values(highlight))
     common = dict(lang=lang, as_of=parse_as_of(as_of), highlight=marks, color_by=color_by,
@@ -87,7 +88,7 @@ def viz_command(
         check_outputs(folders=[output], inputs=inputs)
     else:
         check_outputs([output], inputs=inputs)
-    kg = open_graph(graph)
+    kg = open_graph(graph, _needs(PAGE_NEEDS, compare))
     common["changes"] = _changes(kg, compare, as_of, as_of_old, lang)
     if split_by:
         target = write_split(kg, output, by=split_by, **common)
@@ -110,12 +111,24 @@ def report_command(graph: GraphArg, output: _ReportOut, as_of: AsOfOpt = None,
     例 Example:  gongjian report 2025年台账/ -o 报告.html --compare 2024年台账/
     """
     from gongjian.viz import write_report
+    from gongjian.viz.report import REPORT_NEEDS
 
     check_outputs([output], inputs=[graph] + ([compare] if compare is not None else []))
-    kg = open_graph(graph)
+    kg = open_graph(graph, _needs(REPORT_NEEDS, compare))
     target = write_report(kg, output, as_of=parse_as_of(as_of), lang=lang,
                           changes=_changes(kg, compare, as_of, as_of_old, lang))
     err_console.print(pick(lang, f"已写入 {target}", f"wrote {target}"))
+
+
+def _needs(needs: dict, compare: Path | None) -> dict:
+    """What the command reads from its graph file: ``needs``, and with ``--compare`` what
+    :func:`gongjian.diff` reads of the newer side too."""
+    if compare is None:
+        return needs
+    from gongjian.graph.io import merge_needs
+    from gongjian.queries.diff import DIFF_NEEDS
+
+    return merge_needs(needs, DIFF_NEEDS)
 
 
 def _changes(kg, compare: Path | None, as_of: str | None, as_of_old: str | None,

@@ -24,7 +24,24 @@ from gongjian.graph.model import LIST_NODE_TABLES, LIST_TABLES, NODE_TABLES, Kno
 from gongjian.i18n import pick
 from gongjian.loaders.tables import TABLES
 
-__all__ = ["INFO_LABELS", "INFO_SECTIONS", "OPTIONAL_SECTIONS", "TITLE", "flatten", "summarize"]
+__all__ = ["INFO_LABELS", "INFO_NEEDS", "INFO_SECTIONS", "OPTIONAL_SECTIONS", "TITLE", "flatten",
+           "summarize"]
+
+#: What :func:`summarize` reads from a graph file. Every table is counted; of a table only
+#: counted, one column is decoded.
+INFO_NEEDS: dict[str, tuple[str, ...] | None] = {
+    "party_orgs": ("id", "kind", "district", "status"),
+    "organizations": ("district",),
+    "sites": ("name",),
+    "regions": ("key", "code", "level"),
+    "relations": ("source_id", "target_id", "type", "end"),
+    "links": ("type",),
+    "needs": ("id",),
+    "resources": ("id",),
+    "projects": ("id",),
+    "activities": ("date",),
+    "list_links": ("type",),
+}
 
 #: (Chinese, English) name of the whole overview: the sheet of ``gongjian info -f xlsx``.
 TITLE: tuple[str, str] = ("图谱概况", "graph overview")

@@ -42,8 +42,8 @@ from gongjian.errors import GongjianError, GraphFileError
 from gongjian.graph.model import LIST_TABLES, KnowledgeGraph
 from gongjian.output import atomic_file
 
-__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "GRAPH_SUFFIX", "MAX_MANIFEST_DEPTH", "load",
-           "read_graph", "read_manifest", "save", "validate_tables"]
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "GRAPH_SUFFIX", "MAX_MANIFEST_DEPTH", "Needs",
+           "load", "merge_needs", "read_graph", "read_manifest", "save", "validate_tables"]
 
 GRAPH_SUFFIX = ".gjg"
 FORMAT_NAME = "gongjian-graph"
@@ -195,6 +195,36 @@ def _missing(value: Any) -> bool:
 #: Which tables (and optionally which of their columns) to decode: names, or a mapping of
 #: name → column names (``None``: every column).
 TableSelection = Iterable[str] | Mapping[str, Iterable[str] | None]
+#: What a piece of work reads from a graph: table name → the columns it reads (``None``: all).
+#: Each module keeps the needs of its own functions (``LAYER_NEEDS``, ``COVERAGE_NEEDS``,
+#: ``PAGE_NEEDS`` …) and a command opens the graph file with them.
+Needs = dict[str, tuple[str, ...] | None]
+
+
+def merge_needs(*needs: Mapping[str, Iterable[str] | None]) -> Needs:
+    """The tables and columns that several pieces of work read together.
+
+    A table read whole by one of them is read whole; otherwise its columns are the union,
+    in order of first mention.
+
+    Examples
+    --------
+    >>> merge_needs({"relations": ("source_id", "type")},
+    ...             {"relations": ("type", "end"), "needs": None},
+    ...             {"needs": ("id",)})
+    {'relations': ('source_id', 'type', 'end'), 'needs': None}
+    """
+    out: Needs = {}
+    for need in needs:
+        for name, columns in need.items():
+            if name in out and out[name] is None:
+                continue
+            if columns is None:
+                out[name] = None
+                continue
+            have = out.get(name) or ()
+            out[name] = have + tuple(c for c in columns if c not in have)
+    return out
 
 
 def load(path: str | os.PathLike, *, config: str | os.PathLike | None = None,

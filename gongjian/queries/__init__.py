@@ -20,27 +20,36 @@ Examples
 {'instructor': 1, 'own_branch': 1}
 """
 
-from gongjian.graph.model import LAYER_RELATION_COLUMNS
 from gongjian.queries.bridges import bridges
 from gongjian.queries.clusters import clusters
-from gongjian.queries.coverage import coverage, coverage_list, coverage_plan, uncovered_list
+from gongjian.queries.coverage import (
+    COVERAGE_NEEDS,
+    coverage,
+    coverage_list,
+    coverage_plan,
+    uncovered_list,
+)
 from gongjian.queries.diff import diff
-from gongjian.queries.dormant import dormant
+from gongjian.queries.dormant import DORMANT_NEEDS, dormant
 from gongjian.queries.islands import islands
 from gongjian.queries.labels import LABELS, for_people
-from gongjian.queries.lists import lists
-from gongjian.queries.match import match
-from gongjian.queries.summary import summary
+from gongjian.queries.layer import LAYER_NEEDS
+from gongjian.queries.lists import LISTS_NEEDS, lists
+from gongjian.queries.match import MATCH_NEEDS, match
+from gongjian.queries.summary import SUMMARY_NEEDS, summary
 from gongjian.queries.workbook import write_analyses
 
-_LAYER = {"party_orgs": None, "relations": LAYER_RELATION_COLUMNS}
 #: The graph tables (and, where not all, the columns) each analysis reads: a command
-#: decodes only these from a graph file.
+#: decodes only these from a graph file. Each module declares its own (``LAYER_NEEDS`` …).
 NEEDS: dict[str, dict[str, tuple[str, ...] | None]] = {
-    "islands": _LAYER,
-    "bridges": _LAYER,
-    "clusters": _LAYER,
-    "coverage": {"organizations": None, "sites": None},
+    "islands": LAYER_NEEDS,
+    "bridges": LAYER_NEEDS,
+    "clusters": LAYER_NEEDS,
+    "coverage": COVERAGE_NEEDS,
+    "summary": SUMMARY_NEEDS,
+    "lists": LISTS_NEEDS,
+    "match": MATCH_NEEDS,
+    "dormant": DORMANT_NEEDS,
 }
 
 __all__ = ["LABELS", "NEEDS", "bridges", "clusters", "coverage", "coverage_list", "coverage_plan",

@@ -35,12 +35,13 @@ import numpy as np
 import pandas as pd
 
 from gongjian import schema
-from gongjian.graph.model import KnowledgeGraph
+from gongjian.graph.model import KnowledgeGraph, igraph_from_arrays
 from gongjian.queries.layer import LayerView, distinct_per_vertex, layer_view
 
 __all__ = [
     "BRIDGE_COLUMNS",
     "TERRITORIAL_KINDS",
+    "articulation_mask",
     "bridges",
     "bridging_mask",
     "cut_off_counts",
@@ -132,14 +133,44 @@ def bridging_mask(view: LayerView) -> np.ndarray:
     >>> bridging_mask(layer_view(KnowledgeGraph(), "2025-01-01")).tolist()
     []
     """
-    articulation, _ = cut_off_counts(view)
     n_districts = np.bincount(distinct_per_vertex(view, "district")[0], minlength=view.n)
     junction, _ = _junctions(view)
-    return articulation | (n_districts >= 2) | junction
+    return articulation_mask(view) | (n_districts >= 2) | junction
+
+
+def articulation_mask(view: LayerView) -> np.ndarray:
+    """True for the articulation points of the layer (removing one splits its component).
+
+    igraph's ``articulation_points`` (one depth-first pass): a fraction of the memory of the
+    biconnected components, which only :func:`cut_off_counts` needs.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from gongjian.graph.model import KnowledgeGraph
+    >>> kg = KnowledgeGraph.from_frames(
+    ...     party_orgs=pd.DataFrame({"id": list("abcd"), "name": list("abcd"),
+    ...                              "kind": ["unit"] * 4, "district": ["玄武区"] * 4}),
+    ...     relations=pd.DataFrame({"source_id": list("ab"), "target_id": list("bc"),
+    ...                             "type": ["pairing"] * 2}))
+    >>> articulation_mask(layer_view(kg, "2025-01-01")).tolist()
+    [False, True, False, False]
+    """
+    return view.cached(("bridges.articulation",), lambda: _articulation_mask(view))
+
+
+def _articulation_mask(view: LayerView) -> np.ndarray:
+    mask = np.zeros(view.n, dtype=bool)
+    if view.n and len(view.arrays.source):
+        mask[np.asarray(view.graph.articulation_points(), dtype=np.int64)] = True
+    return mask
 
 
 def cut_off_counts(view: LayerView) -> tuple[np.ndarray, np.ndarray]:
     """Articulation flag and ``cut_off`` of every vertex, from the block-cut tree.
+
+    Needs the biconnected components (the memory of the layer, several times over): ask
+    :func:`articulation_mask` where the flag alone will do.
 
     ``cut_off`` of an articulation point ``v`` in a component of size ``C`` is
     ``C - 1 - (largest part left when v is removed)``; 0 for other vertices.
@@ -162,16 +193,12 @@ def cut_off_counts(view: LayerView) -> tuple[np.ndarray, np.ndarray]:
 
 def _cut_off_counts(view: LayerView) -> tuple[np.ndarray, np.ndarray]:
     n = view.n
-    articulation = np.zeros(n, dtype=bool)
+    articulation = articulation_mask(view)
     cut = np.zeros(n, dtype=np.int64)
-    if n == 0 or len(view.arrays.source) == 0:
+    if not articulation.any():
         return articulation, cut
-    blocks, aps = view.graph.biconnected_components(return_articulation_points=True)
-    if not aps:
-        return articulation, cut
-    aps = np.asarray(sorted(aps), dtype=np.int64)
-    articulation[aps] = True
-    members = list(blocks)
+    aps = np.flatnonzero(articulation)
+    members = list(view.graph.biconnected_components())
     n_blocks = len(members)
     sizes = np.fromiter(map(len, members), dtype=np.int64, count=n_blocks)
     vertex = np.fromiter(itertools.chain.from_iterable(members), dtype=np.int64,
@@ -193,9 +220,8 @@ def _cut_off_counts(view: LayerView) -> tuple[np.ndarray, np.ndarray]:
     root = n_ap + n_blocks
     tree_edges.append(np.column_stack([np.full(len(roots), root), n_ap + roots]))
 
-    import igraph
-
-    tree = igraph.Graph(n=root + 1, edges=np.concatenate(tree_edges), directed=False)
+    tree_edges = np.concatenate(tree_edges)
+    tree = igraph_from_arrays(root + 1, tree_edges[:, 0], tree_edges[:, 1])
     order, starts, parents = tree.bfs(root)
     order = np.asarray(order, dtype=np.int64)
     parents = np.asarray(parents, dtype=np.int64)

@@ -38,10 +38,12 @@ import pandas as pd
 
 from gongjian import schema
 from gongjian.errors import AnalysisError
+from gongjian.graph.io import Needs
 from gongjian.graph.model import KnowledgeGraph
 
 __all__ = [
     "COVERAGE_BY",
+    "COVERAGE_NEEDS",
     "LIST_COLUMNS",
     "MAX_JOINT_UNITS",
     "MIN_JOINT_MEMBERS",
@@ -61,6 +63,10 @@ COVERAGE_BY: dict[str, tuple[str, ...]] = {
 LIST_COLUMNS: tuple[str, ...] = ("uscc", "name", "type", "district", "street", "community",
                                  "site", "employees", "party_members", "status", "plan",
                                  "proposal", "plan_reason")
+#: What :func:`coverage`, :func:`coverage_list` and :func:`coverage_plan` read from a graph
+#: file: of the 两新组织, the columns of the list and the coverage code; the sites' kinds.
+COVERAGE_NEEDS: Needs = {"organizations": (*LIST_COLUMNS[:9], "coverage"),
+                         "sites": ("name", "kind")}
 MIN_OWN_MEMBERS = 3   # 党章第三十条: 正式党员三人以上的，都应当成立党的基层组织
 MAX_JOINT_UNITS = 5   # a joint branch covers, as a rule, no more than 5 units
 MIN_JOINT_MEMBERS = 3
@@ -143,7 +149,8 @@ def coverage_list(kg: KnowledgeGraph) -> pd.DataFrame:
 
 def _coverage_list(kg: KnowledgeGraph) -> pd.DataFrame:
     firms = kg.organizations
-    out = pd.DataFrame({c: firms[c].to_numpy() for c in LIST_COLUMNS[:9]})
+    # the columns as they are (text stays Arrow-backed, not a Python object per cell)
+    out = pd.DataFrame({c: firms[c].array for c in LIST_COLUMNS[:9]})
     out["status"] = firms["coverage"].fillna("none").astype("str").to_numpy()
     members = out["party_members"].fillna(0).to_numpy(dtype=np.int64)
     plan = np.full(len(out), None, dtype=object)
@@ -179,11 +186,12 @@ def coverage_plan(kg: KnowledgeGraph) -> pd.DataFrame:
     >>> len(coverage_plan(KnowledgeGraph()))
     0
     """
-    out = coverage_list(kg)
-    out = out[out["plan"].notna().to_numpy()]
-    order = np.lexsort((out["uscc"].astype(str).to_numpy(),
-                        -out["employees"].fillna(-1).to_numpy(dtype=np.int64)))
-    return out.iloc[order].reset_index(drop=True)
+    # straight from the cached list: one selection, no copy of the whole list first
+    full = kg.cached(("queries.coverage_list",), lambda: _coverage_list(kg))
+    rows = np.flatnonzero(full["plan"].notna().to_numpy())
+    order = np.lexsort((full["uscc"].iloc[rows].astype(str).to_numpy(),
+                        -full["employees"].iloc[rows].fillna(-1).to_numpy(dtype=np.int64)))
+    return full.iloc[rows[order]].reset_index(drop=True)
 
 
 def uncovered_list(kg: KnowledgeGraph) -> pd.DataFrame:

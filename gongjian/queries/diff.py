@@ -49,7 +49,7 @@ from gongjian import schema
 from gongjian.errors import AnalysisError
 from gongjian.graph.model import LAYER_RELATION_COLUMNS, KnowledgeGraph, as_date
 from gongjian.i18n import pick
-from gongjian.queries.bridges import cut_off_counts
+from gongjian.queries.bridges import articulation_mask, cut_off_counts
 from gongjian.queries.clusters import clusters
 from gongjian.queries.coverage import coverage
 from gongjian.queries.islands import islands
@@ -343,15 +343,17 @@ def _islands(a: _Side, b: _Side, lang: str) -> pd.DataFrame:
 
 
 def _bridges(a: _Side, b: _Side, lang: str) -> pd.DataFrame:
-    ap_a, _ = cut_off_counts(a.view)
-    ap_b, cut_b = cut_off_counts(b.view)
+    ap_a = articulation_mask(a.view)
+    ap_b = articulation_mask(b.view)
     ids_a = a.position[ap_a]
     ids_b = b.position[ap_b]
     new = np.flatnonzero(ap_b)[~ids_b.isin(ids_a)]
     lost = np.flatnonzero(ap_a)[~ids_a.isin(ids_b)]
+    # the block-cut tree only when a new bridge needs its cut_off
+    cut_b = cut_off_counts(b.view)[1][new] if len(new) else new
     rows = [_org_rows("bridge_new", b, new, [
         pick(lang, f"移除后断开{int(c)}个组织", f"cuts off {int(c)} if removed")
-        for c in cut_b[new]])]
+        for c in cut_b])]
     pos = b.position.get_indexer(a.position[lost])
     rows.append(_org_rows("bridge_lost", a, lost, [
         pick(lang, "移除后不再断开其他组织", "no longer cuts anything off") if p >= 0

@@ -31,13 +31,17 @@ import numpy as np
 import pandas as pd
 
 from gongjian.errors import AnalysisError
+from gongjian.graph.io import Needs, merge_needs
 from gongjian.graph.model import CoBuildingLayer, KnowledgeGraph, as_date
 from gongjian.loaders.references import index_in
-from gongjian.queries.layer import LayerView, layer_view
+from gongjian.queries.layer import LAYER_NEEDS, LayerView, layer_view
 from gongjian.queries.lists import Evidence, evidence
 
-__all__ = ["DEFAULT_WINDOW", "DORMANT_COLUMNS", "dormant", "evidenced_view", "layer_evidence"]
+__all__ = ["DEFAULT_WINDOW", "DORMANT_COLUMNS", "DORMANT_NEEDS", "dormant", "evidenced_view",
+           "layer_evidence"]
 
+#: What :func:`dormant` reads from a graph file: the layer, the activities and projects.
+DORMANT_NEEDS: Needs = merge_needs(LAYER_NEEDS, {"activities": None, "projects": None})
 DORMANT_COLUMNS: tuple[str, ...] = ("source_id", "source_name", "target_id", "target_name",
                                     "type", "start", "last_evidence", "days_since")
 #: The window of :func:`dormant` when none is given: the last year.

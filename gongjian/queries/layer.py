@@ -32,12 +32,23 @@ import numpy as np
 import pandas as pd
 
 from gongjian import schema
-from gongjian.graph.model import CoBuildingLayer, KnowledgeGraph, as_date
+from gongjian.graph.io import Needs
+from gongjian.graph.model import (
+    LAYER_RELATION_COLUMNS,
+    CoBuildingLayer,
+    KnowledgeGraph,
+    as_date,
+    igraph_from_arrays,
+)
 
 if TYPE_CHECKING:
     import igraph
 
-__all__ = ["LayerView", "codes", "distinct_per_vertex", "layer_view"]
+__all__ = ["LAYER_NEEDS", "LayerView", "codes", "distinct_per_vertex", "layer_view"]
+
+#: What an analysis of the co-building layer reads from a graph file (islands, bridges,
+#: clusters, and every other function built on :func:`layer_view`).
+LAYER_NEEDS: Needs = {"party_orgs": None, "relations": LAYER_RELATION_COLUMNS}
 
 T = TypeVar("T")
 
@@ -62,8 +73,12 @@ class LayerView:
 
     @cached_property
     def graph(self) -> igraph.Graph:
-        """The layer as an undirected igraph Graph (vertex ``i`` is ``arrays.ids[i]``)."""
-        return self.arrays.to_igraph()
+        """The layer as an undirected igraph Graph (vertex ``i`` is ``arrays.ids[i]``).
+
+        Built from the arrays, without vertex attributes (the analyses index ``orgs``).
+        """
+        a = self.arrays
+        return igraph_from_arrays(a.n, a.source, a.target)
 
     @cached_property
     def degree(self) -> np.ndarray:

@@ -38,12 +38,15 @@ import numpy as np
 import pandas as pd
 
 from gongjian.errors import AnalysisError
+from gongjian.graph.io import Needs
 from gongjian.graph.model import KnowledgeGraph, as_date
 from gongjian.loaders.references import index_in
 
-__all__ = ["LISTS_COLUMNS", "Evidence", "active_projects", "evidence", "idle_resources",
-           "lists", "offered_resources", "open_needs"]
+__all__ = ["LISTS_COLUMNS", "LISTS_NEEDS", "Evidence", "active_projects", "evidence",
+           "idle_resources", "lists", "offered_resources", "open_needs"]
 
+#: What :func:`lists` reads from a graph file: the organizations' places, the three lists.
+LISTS_NEEDS: Needs = {"party_orgs": None, "needs": None, "resources": None, "projects": None}
 LISTS_COLUMNS: tuple[str, ...] = ("district", "street", "needs_open", "needs_stale", "resources",
                                   "resources_idle", "projects_active",
                                   "communities_without_project")

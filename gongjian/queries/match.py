@@ -52,13 +52,18 @@ import pandas as pd
 
 from gongjian import schema
 from gongjian.errors import AnalysisError
+from gongjian.graph.io import Needs, merge_needs
 from gongjian.graph.model import KnowledgeGraph, as_date
 from gongjian.loaders.references import index_in
-from gongjian.queries.layer import LayerView, codes, layer_view
+from gongjian.queries.layer import LAYER_NEEDS, LayerView, codes, layer_view
 from gongjian.queries.lists import idle_resources, offered_resources, open_needs
 
-__all__ = ["LEVELS", "MATCH_COLUMNS", "match"]
+__all__ = ["LEVELS", "MATCH_COLUMNS", "MATCH_NEEDS", "match"]
 
+#: What :func:`match` reads from a graph file: the layer, needs and resources, and the
+#: projects (a resource used by a running project is not idle).
+MATCH_NEEDS: Needs = merge_needs(LAYER_NEEDS, {"needs": None, "resources": None,
+                                               "projects": None})
 MATCH_COLUMNS: tuple[str, ...] = ("need_id", "need_org", "resource_id", "resource_org",
                                   "category", "proximity", "mends", "new_tie", "rank", "reasons")
 #: Proximity levels, nearest first (the codes of :data:`gongjian.schema.SCOPES`).

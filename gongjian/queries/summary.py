@@ -26,15 +26,18 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from gongjian.graph.model import KnowledgeGraph
-from gongjian.queries.bridges import bridging_mask, cut_off_counts
+from gongjian.graph.io import Needs, merge_needs
+from gongjian.graph.model import KnowledgeGraph, igraph_from_arrays
+from gongjian.queries.bridges import articulation_mask, bridging_mask
 from gongjian.queries.clusters import clusters
-from gongjian.queries.coverage import coverage
+from gongjian.queries.coverage import COVERAGE_NEEDS, coverage
 from gongjian.queries.islands import islands
-from gongjian.queries.layer import layer_view
+from gongjian.queries.layer import LAYER_NEEDS, layer_view
 
-__all__ = ["OVERVIEW_COLUMNS", "summary"]
+__all__ = ["OVERVIEW_COLUMNS", "SUMMARY_NEEDS", "summary"]
 
+#: What :func:`summary` reads from a graph file: the layer's analyses and coverage.
+SUMMARY_NEEDS: Needs = merge_needs(LAYER_NEEDS, COVERAGE_NEEDS)
 OVERVIEW_COLUMNS: tuple[str, ...] = (
     "district", "party_orgs", "ties", "internal_ties", "cross_district_ties", "components",
     "density", "isolated", "detached", "articulation_points", "bridging_units",
@@ -73,7 +76,7 @@ def summary(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
     comps = _components(view, internal, district, n_d)
     found = islands(kg, as_of=view.arrays.as_of)
     isolated = found["reason"] == "isolated"
-    articulation, _ = cut_off_counts(view)
+    articulation = articulation_mask(view)
     bridging = bridging_mask(view)
     groups = clusters(kg, as_of=view.arrays.as_of, seed=seed)
     in_cluster = groups["districts"].explode().value_counts()
@@ -128,12 +131,10 @@ def summary(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
 
 def _components(view, internal: np.ndarray, district: np.ndarray, n_d: int) -> np.ndarray:
     """Connected components of each district's own subgraph (ties inside the district)."""
-    import igraph
-
     if view.n == 0:
         return np.zeros(n_d, dtype=np.int64)
     a = view.arrays
-    g = igraph.Graph(n=view.n, edges=np.column_stack([a.source[internal], a.target[internal]]))
+    g = igraph_from_arrays(view.n, a.source[internal], a.target[internal])
     member = np.asarray(g.connected_components().membership, dtype=np.int64)
     keep = district >= 0
     pairs = np.unique(np.column_stack([district[keep], member[keep]]), axis=0)

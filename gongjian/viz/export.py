@@ -24,11 +24,18 @@ import networkx as nx
 import pandas as pd
 
 from gongjian import schema
+from gongjian.graph.io import Needs, merge_needs
 from gongjian.graph.model import LIST_NODE_TABLES, KnowledgeGraph
+from gongjian.queries.layer import LAYER_NEEDS
 from gongjian.viz.context import VizError
 from gongjian.viz.layout import positions
 
-__all__ = ["export_network", "network_for_export"]
+__all__ = ["EXPORT_NEEDS", "export_network", "network_for_export"]
+
+#: What :func:`export_network` reads from a graph file: the layer, the three lists and
+#: their links.
+EXPORT_NEEDS: Needs = merge_needs(
+    LAYER_NEEDS, dict.fromkeys((*(t for t, _ in LIST_NODE_TABLES.values()), "list_links")))
 
 #: Node columns exported as attributes (personal fields never are).
 NODE_FIELDS: tuple[str, ...] = ("name", "kind", "level", "field", "district", "street",

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gongjian.graph.model import igraph_from_arrays
+
 __all__ = ["SPACING", "Area", "positions", "territory"]
 
 #: Pixels between neighbouring nodes, roughly.
@@ -48,7 +50,7 @@ def _component_layout(n: int, edges: np.ndarray, rng: np.random.Generator) -> np
         return np.array([[0.0, 0.0], [SPACING, 0.0]])
     import igraph
 
-    g = igraph.Graph(n=n, edges=edges.tolist(), directed=False)
+    g = igraph_from_arrays(n, edges[:, 0], edges[:, 1])
     start = rng.random((n, 2)) * math.sqrt(n)
     igraph.set_random_number_generator(random.Random(int(rng.integers(2**31))))
     try:
@@ -118,9 +120,7 @@ def _components(n: int, source: np.ndarray, target: np.ndarray) -> np.ndarray:
     """Connected-component label of every node."""
     if len(source) == 0:
         return np.arange(n)
-    import igraph
-
-    g = igraph.Graph(n=n, edges=np.column_stack([source, target]).tolist(), directed=False)
+    g = igraph_from_arrays(n, source, target)
     return np.asarray(g.connected_components().membership)
 
 
@@ -150,17 +150,19 @@ def _group_layout(n: int, edges: np.ndarray, groups: Sequence[np.ndarray],
     import igraph
 
     hub = n + len(groups)
-    extra = []
-    for k, members in enumerate(groups):
-        extra += [(int(m), n + k) for m in members]
-        extra.append((n + k, hub))
+    sources, targets = [edges[:, 0]], [edges[:, 1]]
     grouped = np.zeros(n, dtype=bool)
-    for members in groups:
+    for k, members in enumerate(groups):
+        members = np.asarray(members, dtype=np.int64)
+        sources += [members, np.array([n + k])]
+        targets += [np.full(len(members), n + k), np.array([hub])]
         grouped[members] = True
-    extra += [(int(m), hub) for m in np.flatnonzero(~grouped)]
-    all_edges = [tuple(e) for e in edges.tolist()] + extra
-    g = igraph.Graph(n=hub + 1, edges=all_edges, directed=False)
-    weights = [1.0] * len(edges) + [0.6] * len(extra)
+    alone = np.flatnonzero(~grouped)
+    sources.append(alone)
+    targets.append(np.full(len(alone), hub))
+    source, target = np.concatenate(sources), np.concatenate(targets)
+    g = igraph_from_arrays(hub + 1, source, target)
+    weights = [1.0] * len(edges) + [0.6] * (len(source) - len(edges))
     start = rng.random((hub + 1, 2)) * math.sqrt(hub + 1)
     igraph.set_random_number_generator(random.Random(int(rng.integers(2**31))))
     try:

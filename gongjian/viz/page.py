@@ -31,14 +31,26 @@ import jinja2
 import numpy as np
 import pandas as pd
 
+from gongjian.graph.io import Needs, merge_needs
 from gongjian.graph.model import KnowledgeGraph
 from gongjian.i18n import pick
+from gongjian.queries.dormant import DORMANT_NEEDS
+from gongjian.queries.layer import LAYER_NEEDS
+from gongjian.queries.match import MATCH_NEEDS
 from gongjian.viz.assets import CSP, VIS_TOOLTIP_CSS, script_json, template_text, vis_network_js
 from gongjian.viz.context import HIGHLIGHTS, Context, VizError, prepare, select
 from gongjian.viz.model import ColorBy, page_model, ui_text
 
-__all__ = ["PageView", "jinja_env", "node_anchor", "render", "template_vars", "vis_options",
-           "write_html", "write_split"]
+__all__ = ["PAGE_NEEDS", "PageView", "jinja_env", "node_anchor", "render", "template_vars",
+           "vis_options", "write_html", "write_split"]
+
+#: What :func:`render` and :func:`write_split` read from a graph file: the Party
+#: organizations and their ties (the layer, islands, bridges, clusters), and the three lists
+#: and the activity record for the nodes' panels and dormant ties. Not the 两新组织, sites,
+#: regions or vertical links. ``changes`` are computed apart (:data:`DIFF_NEEDS`).
+PAGE_NEEDS: Needs = merge_needs(LAYER_NEEDS, MATCH_NEEDS, DORMANT_NEEDS,
+                                {"needs": None, "resources": None, "projects": None,
+                                 "activities": None})
 
 
 @dataclass(frozen=True)

@@ -34,18 +34,25 @@ import numpy as np
 import pandas as pd
 
 from gongjian import queries, schema
+from gongjian.graph.io import Needs, merge_needs
 from gongjian.graph.model import KnowledgeGraph
 from gongjian.i18n import pick
+from gongjian.queries.coverage import COVERAGE_NEEDS
+from gongjian.queries.lists import LISTS_NEEDS
 from gongjian.viz.charts import bar_chart
 from gongjian.viz.context import Context, prepare, rank_bridges, select
 from gongjian.viz.findings import findings
 from gongjian.viz.labels import REPORT_WORDS, words
 from gongjian.viz.lists import report_section
 from gongjian.viz.model import page_model
-from gongjian.viz.page import jinja_env, node_anchor, template_vars, write_html
+from gongjian.viz.page import PAGE_NEEDS, jinja_env, node_anchor, template_vars, write_html
 from gongjian.viz.static import network_picture
 
-__all__ = ["TOP", "change_section", "write_report"]
+__all__ = ["REPORT_NEEDS", "TOP", "change_section", "write_report"]
+
+#: What :func:`write_report` reads from a graph file: what the pages read, the coverage of
+#: the 两新组织 and the lists' figures.
+REPORT_NEEDS: Needs = merge_needs(PAGE_NEEDS, COVERAGE_NEEDS, LISTS_NEEDS)
 
 #: Rows of each list shown in the report.
 TOP = 20

@@ -117,3 +117,53 @@ def test_same_titles_get_distinct_sheets(tmp_path):
                             output.Sheet("表", pd.DataFrame({"n": [2]}))], path)
     assert load_workbook(path).sheetnames == ["表", "表（2）"]
     assert names == [["表"], ["表（2）"]]
+
+
+def _upper_names(seen: list[int]):
+    """A conversion that remembers the size of every chunk it is given."""
+    def convert(df: pd.DataFrame) -> pd.DataFrame:
+        seen.append(len(df))
+        return df.assign(name=df["name"].str.upper())
+    return convert
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx", "table"])
+def test_a_conversion_is_applied_a_chunk_at_a_time(fmt, frame, monkeypatch, tmp_path):
+    """Labels for people are made as the rows are written, never for the whole frame."""
+    frame = frame.assign(name=frame["name"].where(frame.index % 5 != 0, "abc"))
+    converted = _upper_names([])(frame)
+    want = tmp_path / f"want.{fmt}"
+    got = tmp_path / f"got.{fmt}"
+    monkeypatch.setattr(output, "CHUNK_ROWS", 4)
+    seen: list[int] = []
+    if fmt == "table":
+        want_buf, got_buf = io.StringIO(), io.StringIO()
+        monkeypatch.setattr(output, "CHUNK_ROWS", 10_000)  # one table, as before
+        write_frame(converted, fmt="table", stream=want_buf)
+        write_frame(frame, fmt="table", stream=got_buf, convert=_upper_names(seen))
+        assert got_buf.getvalue() == want_buf.getvalue() and seen == [len(frame)]
+        return
+    write_frame(converted, fmt=fmt, output=want)
+    write_frame(frame, fmt=fmt, output=got, convert=_upper_names(seen))
+    chunks = [n for n in seen if n != min(len(frame), 2000)]  # xlsx also converts its head
+    assert chunks and max(chunks) <= 4 and sum(chunks) == len(frame)
+    if fmt == "xlsx":
+        rows = [list(load_workbook(p).active.iter_rows(values_only=True)) for p in (want, got)]
+        assert rows[0] == rows[1] and rows[1][1][1:2] == ("ABC",)
+    else:
+        assert got.read_bytes() == want.read_bytes() and b"ABC" in got.read_bytes()
+
+
+def test_a_long_table_is_printed_a_chunk_at_a_time(frame, monkeypatch):
+    monkeypatch.setattr(output, "CHUNK_ROWS", 5)
+    seen: list[int] = []
+    buf = io.StringIO()
+    write_frame(frame, fmt="table", stream=buf, title="长表", convert=_upper_names(seen))
+    text = buf.getvalue()
+    assert max(seen) <= 5 and sum(seen) == 2 * len(frame)  # widths first, then the rows
+    assert text.count("长表") == 1 and text.count("members") == 1  # one title, one header
+    assert all(f"P{i} " in text for i in range(len(frame)))  # every row, in order
+    assert text.index("P4 ") < text.index("P5 ") < text.index("P22 ")
+    # the chunks line up: every row line is as wide as the first
+    rows = [line for line in text.splitlines() if re.search(r"\bP\d+\b", line)]
+    assert len({output.display_width(line) for line in rows}) == 1

@@ -103,3 +103,21 @@ def test_arrays_and_layer_match_a_plain_networkx_build(ledger, as_of):
     assert {frozenset(e): (d["types"], d["count"]) for *e, d in layer.edges(data=True)} == want
     ig = kg.co_building_igraph(as_of)
     assert ig.vcount() == len(expected) and ig.ecount() == expected.number_of_edges()
+
+
+def test_igraph_from_arrays_keeps_every_edge_in_order_across_chunks():
+    import numpy as np
+
+    from gongjian.graph.model import IGRAPH_CHUNK, igraph_from_arrays
+
+    rng = np.random.default_rng(7)
+    m = 2 * IGRAPH_CHUNK + 123  # three chunks, the last one short
+    source = rng.integers(0, 5000, size=m)
+    target = rng.integers(0, 5000, size=m)
+    g = igraph_from_arrays(5001, source, target)
+    assert g.vcount() == 5001 and not g.is_directed()
+    got = np.asarray(g.get_edgelist())
+    # igraph stores an undirected edge with its smaller end first
+    assert (got[:, 0] == np.minimum(source, target)).all()
+    assert (got[:, 1] == np.maximum(source, target)).all()
+    assert igraph_from_arrays(3, np.array([], dtype=np.int64), np.array([])).ecount() == 0

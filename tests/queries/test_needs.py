@@ -14,7 +14,13 @@ RUN = {
     "islands": lambda kg: queries.islands(kg, as_of=AS_OF),
     "bridges": lambda kg: queries.bridges(kg, as_of=AS_OF),
     "clusters": lambda kg: queries.clusters(kg, as_of=AS_OF, min_districts=1),
-    "coverage": lambda kg: queries.coverage_plan(kg),
+    "coverage": lambda kg: pd.concat([queries.coverage_plan(kg),
+                                      queries.coverage(kg, by="site"),
+                                      queries.coverage(kg, by="street")]),
+    "summary": lambda kg: pd.concat(queries.summary(kg, as_of=AS_OF), names=["part"]),
+    "lists": lambda kg: queries.lists(kg, as_of=AS_OF, by="street"),
+    "match": lambda kg: queries.match(kg, as_of=AS_OF),
+    "dormant": lambda kg: queries.dormant(kg, as_of=AS_OF),
 }
 
 

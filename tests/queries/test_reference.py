@@ -10,8 +10,13 @@ from hypothesis import strategies as st
 
 from gongjian import schema
 from gongjian.graph.model import KnowledgeGraph
-from gongjian.queries import bridges, islands
-from gongjian.queries.bridges import cut_off_counts, sampled_betweenness
+from gongjian.queries import bridges, diff, islands, summary
+from gongjian.queries.bridges import (
+    articulation_mask,
+    bridging_mask,
+    cut_off_counts,
+    sampled_betweenness,
+)
 from gongjian.queries.layer import layer_view
 
 AS_OF = "2025-06-30"
@@ -121,3 +126,55 @@ def test_bridges_lists_every_articulation_point_and_cross_district_org(kg):
                     -found["districts"].map(len), -found["betweenness"], found["id"],
                     strict=True))
     assert keys == sorted(keys)
+
+
+@_settings(100)
+@given(graphs())
+def test_articulation_mask_matches_networkx_and_the_block_cut_tree(kg):
+    """Disconnected graphs, isolated and dissolved organizations included (see graphs())."""
+    g = kg.co_building_layer(AS_OF)
+    view = layer_view(kg, AS_OF)
+    mask = articulation_mask(view)
+    assert mask.dtype == bool and len(mask) == view.n == len(g)
+    assert set(view.arrays.ids[mask]) == set(nx.articulation_points(g))
+    # the block-cut tree cuts something off exactly at those vertices
+    assert ((cut_off_counts(view)[1] > 0) == mask).all()
+
+
+@_settings(50)
+@given(graphs())
+def test_bridging_mask_is_what_bridges_lists(kg):
+    view = layer_view(kg, AS_OF)
+    listed = set(bridges(kg, as_of=AS_OF, samples=3)["id"])
+    assert set(view.arrays.ids[bridging_mask(view)]) == listed
+
+
+@_settings(40)
+@given(graphs())
+def test_summary_counts_networkx_articulation_points(kg):
+    g = kg.co_building_layer(AS_OF)
+    overview = summary(kg, as_of=AS_OF)["overview"]
+    total = overview.iloc[-1]
+    assert total["articulation_points"] == len(set(nx.articulation_points(g)))
+    for district, row in overview.iloc[:-1].set_index("district").iterrows():
+        want = {v for v in nx.articulation_points(g) if g.nodes[v]["district"] == district}
+        assert row["articulation_points"] == len(want)
+
+
+@_settings(40)
+@given(graphs())
+def test_diff_bridges_are_the_difference_of_networkx_articulation_sets(kg):
+    """One graph on two days (ties ending 2024-01-01 are active on the first only)."""
+    old_day, new_day = "2023-06-30", AS_OF
+    ap_old = set(nx.articulation_points(kg.co_building_layer(old_day)))
+    g_new = kg.co_building_layer(new_day)
+    ap_new = set(nx.articulation_points(g_new))
+    changes = diff(kg, kg, as_of_old=old_day, as_of_new=new_day)
+    new = changes[changes["change"] == "bridge_new"]
+    assert set(new["id"]) == ap_new - ap_old
+    assert set(changes.loc[changes["change"] == "bridge_lost", "id"]) == ap_old - ap_new
+    for node, detail in zip(new["id"], new["detail"], strict=True):
+        component = nx.node_connected_component(g_new, node)
+        rest = g_new.subgraph(component - {node})
+        largest = max(len(c) for c in nx.connected_components(rest))
+        assert detail == f"移除后断开{len(component) - 1 - largest}个组织"
