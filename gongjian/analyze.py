@@ -42,7 +42,7 @@ from gongjian.graph.model import KnowledgeGraph, as_date
 from gongjian.i18n import pick
 from gongjian.progress import progress
 
-__all__ = ["FILE_NAMES", "SHEETS", "AnalyzeResult", "analyze"]
+__all__ = ["FILE_NAMES", "SHEETS", "AnalyzeResult", "analyze", "analyze_needs"]
 
 #: Output → (中文 name, English name) inside the output folder.
 FILE_NAMES: dict[str, tuple[str, str]] = {
@@ -74,6 +74,24 @@ SHEETS: tuple[tuple[str, str, str], ...] = (
     ("coverage_plan", "覆盖组建建议", "coverage plan"),
     ("diff", "变化", "changes"),
 )
+
+
+def analyze_needs() -> dict[str, tuple[str, ...] | None]:
+    """The tables and columns :func:`analyze` reads from a graph file: those of the analyses,
+    the report, the pages and the comparison (the 两新组织 only for coverage, no vertical
+    links).
+
+    Examples
+    --------
+    >>> "links" in analyze_needs(), "party_orgs" in analyze_needs()
+    (False, True)
+    """
+    from gongjian.graph.io import merge_needs
+    from gongjian.queries import NEEDS
+    from gongjian.queries.diff import DIFF_NEEDS
+    from gongjian.viz.report import REPORT_NEEDS
+
+    return merge_needs(REPORT_NEEDS, DIFF_NEEDS, *NEEDS.values())
 
 
 @dataclass
@@ -163,7 +181,7 @@ def analyze(source: str | os.PathLike, folder: str | os.PathLike, *,
         else:
             from gongjian.graph.io import load
 
-            kg = load(source)
+            kg = load(source, tables=analyze_needs())
     result.kg = kg
     with clock("analyses"), progress(pick(lang, "分析", "running the analyses")):
         sheets = _analyses(kg, day, seed)

@@ -111,6 +111,27 @@ def test_from_a_graph_file(ledgers, tmp_path):
     assert graph.read_bytes() == before
 
 
+def _cells(path: Path) -> dict[str, list[list]]:
+    book = openpyxl.load_workbook(path)
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in book}
+
+
+def test_from_a_graph_file_reads_only_what_it_uses_and_writes_the_same(ledgers, tmp_path):
+    """Opened with only the tables and columns it declares, a graph file gives the workbook,
+    report and pages the whole graph gives (the ledger run builds the whole graph)."""
+    whole = analyze(ledgers[1], tmp_path / "台账", as_of=AS_OF, compare=ledgers[0])
+    again = analyze(whole.files["graph"], tmp_path / "图", as_of=AS_OF, compare=ledgers[0])
+    assert len(again.kg.links) == 0 and len(whole.kg.links) > 0  # vertical links never read
+    assert _cells(again.files["analyses"]) == _cells(whole.files["analyses"])
+    for key in ("report", "page"):
+        assert again.files[key].read_bytes() == whole.files[key].read_bytes(), key
+    pages = sorted(p.name for p in again.files["pages"].parent.iterdir())
+    assert pages == sorted(p.name for p in whole.files["pages"].parent.iterdir())
+    for name in pages:
+        assert (again.files["pages"].parent / name).read_bytes() == \
+            (whole.files["pages"].parent / name).read_bytes(), name
+
+
 def test_never_writes_over_its_inputs(ledgers, tmp_path):
     """Comparing with the graph file an earlier run left in the output folder is refused."""
     old, new = ledgers
