@@ -110,13 +110,20 @@ def report_command(graph: GraphArg, output: _ReportOut, as_of: AsOfOpt = None,
 
     例 Example:  gongjian report 2025年台账/ -o 报告.html --compare 2024年台账/
     """
+    from gongjian.queries.coverage import COVERAGE_NEEDS
     from gongjian.viz import write_report
-    from gongjian.viz.report import REPORT_NEEDS
+    from gongjian.viz.report import REPORT_NEEDS, REPORT_NETWORK_NEEDS, report_coverage
 
     check_outputs([output], inputs=[graph] + ([compare] if compare is not None else []))
-    kg = open_graph(graph, _needs(REPORT_NEEDS, compare))
+    coverage = None
+    if graph.is_file():  # the 两新组织 first and alone, then the network without them
+        coverage = report_coverage(open_graph(graph, COVERAGE_NEEDS), lang)
+        kg = open_graph(graph, _needs(REPORT_NETWORK_NEEDS, compare))
+    else:
+        kg = open_graph(graph, _needs(REPORT_NEEDS, compare))
     target = write_report(kg, output, as_of=parse_as_of(as_of), lang=lang,
-                          changes=_changes(kg, compare, as_of, as_of_old, lang))
+                          changes=_changes(kg, compare, as_of, as_of_old, lang),
+                          coverage=coverage)
     err_console.print(pick(lang, f"已写入 {target}", f"wrote {target}"))
 
 

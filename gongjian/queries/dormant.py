@@ -38,10 +38,12 @@ from gongjian.queries.layer import LAYER_NEEDS, LayerView, layer_view
 from gongjian.queries.lists import Evidence, evidence
 
 __all__ = ["DEFAULT_WINDOW", "DORMANT_COLUMNS", "DORMANT_NEEDS", "dormant", "evidenced_view",
-           "layer_evidence"]
+           "layer_evidence", "living"]
 
-#: What :func:`dormant` reads from a graph file: the layer, the activities and projects.
-DORMANT_NEEDS: Needs = merge_needs(LAYER_NEEDS, {"activities": None, "projects": None})
+#: What :func:`dormant` reads from a graph file: the layer, the activities (their days and
+#: participants) and projects.
+DORMANT_NEEDS: Needs = merge_needs(LAYER_NEEDS, {"activities": ("date", "participants"),
+                                                 "projects": None})
 DORMANT_COLUMNS: tuple[str, ...] = ("source_id", "source_name", "target_id", "target_name",
                                     "type", "start", "last_evidence", "days_since")
 #: The window of :func:`dormant` when none is given: the last year.
@@ -69,6 +71,21 @@ def layer_evidence(kg: KnowledgeGraph, as_of: dt.date | str | None = None) -> Ev
     view = layer_view(kg, as_of)
     return view.cached(("queries.dormant.evidence", view.arrays.as_of),
                        lambda: evidence(kg, view.arrays.ids, view.arrays.as_of))
+
+
+def living(last: np.ndarray, as_of: dt.date | str | None = None, *,
+           window: int = DEFAULT_WINDOW) -> np.ndarray:
+    """Mask of the pairs whose last evidence (``datetime64[D]``, ``NaT``: never) falls in the
+    ``window`` days up to ``as_of``: the ties that are not dormant.
+
+    Examples
+    --------
+    >>> last = np.array(["2025-05-01", "2023-01-10", "NaT"], dtype="datetime64[D]")
+    >>> living(last, "2025-06-30").tolist()
+    [True, False, False]
+    """
+    today = np.datetime64(as_date(as_of).date(), "D")
+    return ~np.isnat(last) & (last >= today - np.timedelta64(window, "D"))
 
 
 def dormant(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
@@ -105,7 +122,7 @@ def dormant(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
     s, t = index_in(rel["source_id"], ids), index_in(rel["target_id"], ids)
     last = layer_evidence(kg, day).lookup(s, t)
     today = np.datetime64(day.date(), "D")
-    alive = ~np.isnat(last) & (last >= today - np.timedelta64(window, "D"))
+    alive = living(last, day, window=window)
     rel, last, s, t = rel[~alive], last[~alive], s[~alive], t[~alive]
     names = view.orgs["name"].to_numpy(dtype=object)
     since = (today - last).astype("timedelta64[D]").astype("float64")
@@ -149,9 +166,8 @@ def evidenced_view(kg: KnowledgeGraph, as_of: dt.date | str | None = None, *,
     _check_window(window)
     view = layer_view(kg, as_of)
     a = view.arrays
-    last = layer_evidence(kg, a.as_of).lookup(a.source, a.target)
-    today = np.datetime64(a.as_of.date(), "D")
-    keep = ~np.isnat(last) & (last >= today - np.timedelta64(window, "D"))
+    keep = living(layer_evidence(kg, a.as_of).lookup(a.source, a.target), a.as_of,
+                  window=window)
     arrays = CoBuildingLayer(a.ids, a.rows, a.source[keep], a.target[keep], a.types[keep],
                              a.count[keep], a.as_of)
     return LayerView(arrays, view.orgs)

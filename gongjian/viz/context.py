@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -30,7 +31,7 @@ from gongjian import queries
 from gongjian.errors import GongjianError
 from gongjian.graph.model import CoBuildingLayer, KnowledgeGraph
 from gongjian.i18n import pick
-from gongjian.viz.lists import dormant_edges, org_lists
+from gongjian.viz.lists import OrgLists, dormant_edges
 
 __all__ = [
     "BRIDGE",
@@ -40,10 +41,12 @@ __all__ = [
     "KEY_BRIDGE",
     "Context",
     "VizError",
+    "iso_days",
     "key_bridge_limit",
     "prepare",
     "rank_bridges",
     "select",
+    "tie_rows",
 ]
 
 #: The analyses a page can mark.
@@ -112,21 +115,34 @@ class Context:
     flags: np.ndarray
     cluster: np.ndarray
     notes: dict[int, list[str]]
-    ties: pd.DataFrame
     cross: np.ndarray
     #: Importance rank of each bridging unit (0 = most important), -1 for the others.
     bridge_rank: np.ndarray | None = None
     clusters: pd.DataFrame | None = None
     cluster_ids: list[str] = field(default_factory=list)
-    #: Per layer edge, True when dormant (None without an activity record).
-    dormant: np.ndarray | None = None
-    #: Per layer position, the organization's lists and matches (:func:`viz.lists.org_lists`).
-    lists: dict[int, dict] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
         """Organizations in the layer."""
         return self.layer.n
+
+    # Made on first use: a page of streets (the report's network, a province) needs none
+    # of them, and a page of organizations only its own share.
+
+    @cached_property
+    def ties(self) -> pd.DataFrame:
+        """Active ties with the layer edge each belongs to (:func:`tie_rows`)."""
+        return tie_rows(self.kg, self.layer)
+
+    @cached_property
+    def dormant(self) -> np.ndarray | None:
+        """Per layer edge, True when dormant (None without an activity record)."""
+        return dormant_edges(self.kg, self.layer)
+
+    @cached_property
+    def lists(self) -> OrgLists:
+        """The organizations' lists and matches, cut per page (:class:`viz.lists.OrgLists`)."""
+        return OrgLists(self.kg, self.layer, self.lang)
 
 
 def prepare(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None, lang: str = "zh",
@@ -192,12 +208,31 @@ def _prepare(kg: KnowledgeGraph, layer: CoBuildingLayer, lang: str, highlight: t
         else np.zeros(0, dtype=bool)
     cluster_ids = [] if clusters is None else [str(c) for c in clusters["cluster"]]
     return Context(kg, layer, orgs, lang, tuple(highlight), flags, cluster, notes,
-                   _ties(kg, layer), cross, bridge_rank, clusters, cluster_ids,
-                   dormant_edges(kg, layer), org_lists(kg, layer, lang))
+                   cross, bridge_rank, clusters, cluster_ids)
 
 
-def _ties(kg: KnowledgeGraph, layer: CoBuildingLayer) -> pd.DataFrame:
-    """Active ties with the layer edge each belongs to: ``edge, type, start, end``."""
+def tie_rows(kg: KnowledgeGraph, layer: CoBuildingLayer) -> pd.DataFrame:
+    """Active ties with the layer edge each belongs to, by edge then type.
+
+    Columns ``edge`` (index into the layer's edges), ``type`` (index into
+    :data:`gongjian.schema.RELATION_TYPES`, -1 for another), ``start`` and ``end``
+    (``datetime64``): compact, so that a province's ties stay small; a page formats its own
+    (:func:`iso_days`).
+
+    Examples
+    --------
+    >>> kg = KnowledgeGraph.from_frames(
+    ...     party_orgs=pd.DataFrame({"id": ["a", "b"], "name": ["甲", "乙"],
+    ...                              "kind": ["community", "unit"], "district": ["玄武区"] * 2}),
+    ...     relations=pd.DataFrame({"source_id": ["b", "a"], "target_id": ["a", "b"],
+    ...                             "type": ["pairing", "agreement"],
+    ...                             "start": pd.to_datetime(["2024-03-01", None])}))
+    >>> rows = tie_rows(kg, kg.co_building_arrays("2025-06-30"))
+    >>> rows["edge"].tolist(), rows["type"].tolist(), iso_days(rows["start"])
+    ([0, 0], [0, 1], [None, '2024-03-01'])
+    """
+    from gongjian import schema
+
     rel = kg.active_relations(layer.as_of)
     index = pd.Index(layer.ids)
     s = index.get_indexer(rel["source_id"].astype(str))
@@ -205,12 +240,23 @@ def _ties(kg: KnowledgeGraph, layer: CoBuildingLayer) -> pd.DataFrame:
     key = np.minimum(s, t) * max(layer.n, 1) + np.maximum(s, t)
     edge_key = layer.source * max(layer.n, 1) + layer.target
     edge = np.searchsorted(edge_key, key)
-    out = pd.DataFrame({"edge": edge, "type": rel["type"].astype(str).to_numpy(),
-                        "start": _iso(rel["start"]), "end": _iso(rel["end"])})
-    return out.sort_values(["edge", "type"], kind="stable").reset_index(drop=True)
+    kind, names = pd.factorize(rel["type"].astype(str), sort=True)  # -1: missing
+    order = np.lexsort((np.where(kind < 0, len(names), kind), edge))  # missing type last
+    codes = {code: i for i, code in enumerate(schema.RELATION_TYPES)}
+    type_index = np.array([codes.get(t, -1) for t in names] + [-1], dtype=np.int8)[kind]
+    return pd.DataFrame({"edge": edge[order], "type": type_index[order],
+                         "start": pd.to_datetime(rel["start"]).to_numpy()[order],
+                         "end": pd.to_datetime(rel["end"]).to_numpy()[order]})
 
 
-def _iso(col: pd.Series) -> list[str | None]:
+def iso_days(col: pd.Series) -> list[str | None]:
+    """Dates as ``YYYY-MM-DD`` text, None where missing.
+
+    Examples
+    --------
+    >>> iso_days(pd.Series(pd.to_datetime(["2025-06-30", None])))
+    ['2025-06-30', None]
+    """
     text = pd.to_datetime(col).dt.strftime("%Y-%m-%d")
     return text.astype(object).where(text.notna(), None).tolist()
 

@@ -35,11 +35,13 @@ import pandas as pd
 
 from gongjian import queries, schema
 from gongjian.graph.model import CoBuildingLayer, KnowledgeGraph
+from gongjian.loaders.references import index_in
+from gongjian.queries.dormant import layer_evidence, living
 from gongjian.queries.lists import idle_resources, offered_resources, open_needs
 from gongjian.viz.charts import grouped_bar_chart
 
-__all__ = ["MATCHES_PER_ORG", "REPORT_TOP", "dormant_edges", "has_activities", "has_lists",
-           "org_lists", "report_section"]
+__all__ = ["MATCHES_PER_ORG", "REPORT_TOP", "OrgLists", "dormant_edges", "has_activities",
+           "has_lists", "org_lists", "report_section"]
 
 #: Suggested matches shown per organization in the details panel.
 MATCHES_PER_ORG = 5
@@ -71,23 +73,168 @@ def _label(table: dict, code: Any, lang: str) -> str | None:
 def dormant_edges(kg: KnowledgeGraph, layer: CoBuildingLayer) -> np.ndarray | None:
     """Per edge of ``layer``: True when the tie is dormant (``queries.dormant``, last year).
 
-    None when the ledger has no activity record (then no tie is called dormant).
+    None when the ledger has no activity record (then no tie is called dormant). Every tie
+    of an edge joins the same two organizations, so an edge is dormant exactly when its two
+    ends share no evidence in the window: one lookup per edge, no table of dormant ties.
     """
     if not has_activities(kg):
         return None
-    df = queries.dormant(kg, as_of=layer.as_of.date())
-    out = np.zeros(len(layer.source), dtype=bool)
-    if not len(df) or not len(out):
+    last = layer_evidence(kg, layer.as_of).lookup(layer.source, layer.target)
+    return ~living(last, layer.as_of)
+
+
+class OrgLists:
+    """The organizations' needs, resources, projects and best matches, made page by page.
+
+    What :func:`org_lists` gives for every organization, but indexed once (rows of each
+    list by layer position, the best :data:`MATCHES_PER_ORG` matches of each organization)
+    and turned into rows of text only for the organizations of a page (:meth:`of`): a
+    province's lists never sit in memory as Python lists at once. False when no
+    organization of the layer has any.
+    """
+
+    def __init__(self, kg: KnowledgeGraph, layer: CoBuildingLayer, lang: str) -> None:
+        self.kg, self.lang = kg, lang
+        empty = np.zeros(0, dtype=np.int64)
+        self._needs = self._resources = (empty, empty)
+        self._projects = (empty, empty, empty)
+        self._matches = (empty, empty)
+        self._match_rows: list[list] = []
+        if not has_lists(kg):
+            return
+        ids = layer.ids
+        self._needs = _by_position(index_in(kg.needs["org_id"], ids))
+        self._resources = _by_position(index_in(kg.resources["org_id"], ids))
+        self._projects = _project_entries(kg.projects, ids)
+        self._matches, self._match_rows = _best_matches(kg, layer, lang)
+
+    def __bool__(self) -> bool:
+        return any(len(part[0]) for part in (self._needs, self._resources, self._projects,
+                                             self._matches))
+
+    def of(self, nodes: np.ndarray) -> dict[int, dict]:
+        """Layer position → ``needs, resources, projects, matches`` (rows of plain strings,
+        as :func:`org_lists`) for the organizations of ``nodes`` that have any."""
+        nodes = np.unique(np.asarray(nodes, dtype=np.int64))
+        out: dict[int, dict] = {}
+
+        def box(p: int) -> dict:
+            return out.setdefault(p, {"needs": [], "resources": [], "projects": [],
+                                      "matches": []})
+
+        lang = self.lang
+        pos, rows = _take(self._needs, nodes)
+        for p, r in zip(pos.tolist(), self.kg.needs.iloc[rows].itertuples(index=False),
+                        strict=True):
+            box(p)["needs"].append([
+                str(r.id), _label(schema.CATEGORIES, r.category, lang), _text(r.description),
+                _label(schema.NEED_STATUSES, r.status, lang),
+                _text(pd.Timestamp(r.raised) if pd.notna(r.raised) else None)])
+        pos, rows = _take(self._resources, nodes)
+        for p, r in zip(pos.tolist(), self.kg.resources.iloc[rows].itertuples(index=False),
+                        strict=True):
+            until = pd.Timestamp(r.until) if pd.notna(r.until) else None
+            box(p)["resources"].append([
+                str(r.id), _label(schema.CATEGORIES, r.category, lang), _text(r.description),
+                _label(schema.SCOPES, r.scope, lang), _text(until)])
+        entry_pos, entry_row, entry_role = self._projects
+        at = _ranges(entry_pos, nodes)
+        words = ("牵头", "参与") if lang != "en" else ("lead", "partner")
+        wanted = np.unique(entry_row[at])
+        text = {int(i): [str(r.id), _text(r.name), _label(schema.PROJECT_STATUSES, r.status, lang)]
+                for i, r in zip(wanted.tolist(), self.kg.projects.iloc[wanted].itertuples(
+                    index=False), strict=True)}
+        for p, i, role in zip(entry_pos[at].tolist(), entry_row[at].tolist(),
+                              entry_role[at].tolist(), strict=True):
+            box(p)["projects"].append([*text[i], words[role]])
+        match_pos, match_row = self._matches
+        for k in _ranges(match_pos, nodes).tolist():
+            box(int(match_pos[k]))["matches"].append(list(self._match_rows[int(match_row[k])]))
         return out
-    n = max(layer.n, 1)
-    index = pd.Index(layer.ids)
-    s = index.get_indexer(df["source_id"].astype(str))
-    t = index.get_indexer(df["target_id"].astype(str))
-    ok = (s >= 0) & (t >= 0)
-    key = np.minimum(s, t)[ok].astype(np.int64) * n + np.maximum(s, t)[ok]
-    edge_key = layer.source.astype(np.int64) * n + layer.target
-    out[np.isin(edge_key, key)] = True
-    return out
+
+
+def _by_position(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows with a layer position, grouped by it (rows in their order within a group)."""
+    rows = np.flatnonzero(pos >= 0)
+    order = np.argsort(pos[rows], kind="stable")
+    return pos[rows][order], rows[order]
+
+
+def _ranges(sorted_pos: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """Indices into ``sorted_pos`` of every entry whose position is one of ``nodes``."""
+    start = np.searchsorted(sorted_pos, nodes, side="left")
+    stop = np.searchsorted(sorted_pos, nodes, side="right")
+    count = stop - start
+    total = int(count.sum())
+    return np.repeat(start - np.cumsum(count) + count, count) + np.arange(total)
+
+
+def _take(grouped: tuple[np.ndarray, np.ndarray], nodes: np.ndarray
+          ) -> tuple[np.ndarray, np.ndarray]:
+    pos, rows = grouped
+    at = _ranges(pos, nodes)
+    return pos[at], rows[at]
+
+
+def _project_entries(projects: pd.DataFrame, ids: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(position, project row, role 0 lead / 1 partner) of every organization of a project,
+    grouped by position, each group in the order of the projects (lead before partners)."""
+    position = dict(zip(ids.tolist(), range(len(ids)), strict=True))
+    pos, row, role = [], [], []
+    leads = projects["lead_id"].to_numpy(dtype=object)
+    for i, (lead, parts) in enumerate(zip(
+            leads, projects["participants"].to_numpy(dtype=object), strict=True)):
+        p = position.get(lead) if isinstance(lead, str) else None
+        if p is not None:
+            pos.append(p), row.append(i), role.append(0)
+        if not isinstance(parts, (list, tuple, np.ndarray)):
+            continue
+        for org in dict.fromkeys(parts):
+            p = position.get(org) if isinstance(org, str) and org != lead else None
+            if p is not None:
+                pos.append(p), row.append(i), role.append(1)
+    pos_a = np.asarray(pos, dtype=np.int64)
+    order = np.argsort(pos_a, kind="stable")
+    return (pos_a[order], np.asarray(row, dtype=np.int64)[order],
+            np.asarray(role, dtype=np.int64)[order])
+
+
+def _best_matches(kg: KnowledgeGraph, layer: CoBuildingLayer, lang: str
+                  ) -> tuple[tuple[np.ndarray, np.ndarray], list[list]]:
+    """The first :data:`MATCHES_PER_ORG` matches of every organization, both sides of each
+    match in the order of rank then need: (position, row) grouped by position, and the
+    rows ``[need id, resource id, other organization, proximity, mends, first reason]``."""
+    empty = np.zeros(0, dtype=np.int64)
+    m = queries.match(kg, as_of=layer.as_of.date())
+    if not len(m):
+        return (empty, empty), []
+    m = m.sort_values(["rank", "need_id"], kind="stable")
+    ids = layer.ids
+    sides = np.stack([index_in(m["need_org"], ids), index_in(m["resource_org"], ids)], axis=1)
+    pos = sides.reshape(-1)               # match 0 need side, match 0 resource side, match 1 …
+    entry = np.arange(len(pos))
+    keep = pos >= 0
+    pos, entry = pos[keep], entry[keep]
+    order = np.argsort(pos, kind="stable")
+    pos, entry = pos[order], entry[order]
+    first = np.r_[True, pos[1:] != pos[:-1]] if len(pos) else np.zeros(0, dtype=bool)
+    start = np.maximum.accumulate(np.where(first, np.arange(len(pos)), 0))
+    best = np.arange(len(pos)) - start < MATCHES_PER_ORG
+    pos, entry = pos[best], entry[best]
+    wanted, row = np.unique(entry, return_inverse=True)
+    names = dict(zip(kg.party_orgs["id"].astype(str), kg.party_orgs["name"].astype(str),
+                     strict=True))
+    chosen = m.iloc[wanted // 2]
+    rows = []
+    for side, r in zip((wanted % 2).tolist(), chosen.itertuples(index=False), strict=True):
+        other = r.resource_org if side == 0 else r.need_org
+        reasons = list(r.reasons) if isinstance(r.reasons, (list, tuple, np.ndarray)) else []
+        mends = _label(schema.MENDS, r.mends, lang) if isinstance(r.mends, str) else None
+        rows.append([str(r.need_id), str(r.resource_id), names.get(str(other), str(other)),
+                     _label(schema.SCOPES, r.proximity, lang), mends,
+                     str(reasons[0]) if reasons else None])
+    return (pos, row.astype(np.int64)), rows
 
 
 def org_lists(kg: KnowledgeGraph, layer: CoBuildingLayer, lang: str) -> dict[int, dict]:
@@ -97,63 +244,10 @@ def org_lists(kg: KnowledgeGraph, layer: CoBuildingLayer, lang: str) -> dict[int
     ``resources`` (``[id, category, description, scope, until]``), ``projects``
     (``[id, name, status, role]``) and ``matches`` (``[need id, resource id, other
     organization, proximity, mends or None, first reason]``), lists of plain strings.
-    Empty when the ledger has none of the three lists.
+    Empty when the ledger has none of the three lists. Pages take theirs from
+    :class:`OrgLists`, a page at a time.
     """
-    if not has_lists(kg):
-        return {}
-    index = pd.Index(layer.ids)
-    out: dict[int, dict] = {}
-
-    position = dict(zip(index.tolist(), range(len(index)), strict=True))
-
-    def slot(org: Any) -> dict | None:
-        p = position.get(org) if isinstance(org, str) else None
-        if p is None:
-            return None
-        return out.setdefault(p, {"needs": [], "resources": [], "projects": [],
-                                  "matches": []})
-
-    for r in kg.needs.itertuples(index=False):
-        box = slot(r.org_id)
-        if box is not None:
-            box["needs"].append([str(r.id), _label(schema.CATEGORIES, r.category, lang),
-                                 _text(r.description), _label(schema.NEED_STATUSES,
-                                                              r.status, lang),
-                                 _text(pd.Timestamp(r.raised) if pd.notna(r.raised) else None)])
-    for r in kg.resources.itertuples(index=False):
-        box = slot(r.org_id)
-        if box is not None:
-            until = pd.Timestamp(r.until) if pd.notna(r.until) else None
-            box["resources"].append([str(r.id), _label(schema.CATEGORIES, r.category, lang),
-                                     _text(r.description), _label(schema.SCOPES, r.scope, lang),
-                                     _text(until)])
-    lead_word = "牵头" if lang != "en" else "lead"
-    join_word = "参与" if lang != "en" else "partner"
-    for r in kg.projects.itertuples(index=False):
-        row = [str(r.id), _text(r.name), _label(schema.PROJECT_STATUSES, r.status, lang)]
-        box = slot(r.lead_id)
-        if box is not None:
-            box["projects"].append([*row, lead_word])
-        parts = r.participants if isinstance(r.participants, (list, tuple, np.ndarray)) else []
-        for org in dict.fromkeys(parts):
-            if org != r.lead_id and (box := slot(org)) is not None:
-                box["projects"].append([*row, join_word])
-    names = dict(zip(kg.party_orgs["id"].astype(str), kg.party_orgs["name"].astype(str),
-                     strict=True))
-    m = queries.match(kg, as_of=layer.as_of.date())
-    if len(m):
-        m = m.sort_values(["rank", "need_id"], kind="stable")
-    for r in m.itertuples(index=False):
-        reasons = list(r.reasons) if isinstance(r.reasons, (list, tuple, np.ndarray)) else []
-        mends = _label(schema.MENDS, r.mends, lang) if isinstance(r.mends, str) else None
-        for me, other in ((r.need_org, r.resource_org), (r.resource_org, r.need_org)):
-            box = slot(me)
-            if box is not None and len(box["matches"]) < MATCHES_PER_ORG:
-                box["matches"].append([str(r.need_id), str(r.resource_id),
-                                       names.get(str(other), str(other)),
-                                       _label(schema.SCOPES, r.proximity, lang), mends,
-                                       str(reasons[0]) if reasons else None])
-    return out
+    return OrgLists(kg, layer, lang).of(np.arange(layer.n))
 
 
 #: Rows of each list in the report's 三张清单 section.
@@ -245,8 +339,9 @@ def report_section(kg: KnowledgeGraph, as_of: Any, lang: str, *,
             f"{_text(res_text.get(str(r.resource_id))) or ''}（{r.resource_id}）",
             _label(schema.MENDS, r.mends, lang) or "", "；".join(map(str, reasons))])
     dormant = None
-    if has_activities(kg):
-        dormant = len(queries.dormant(kg, as_of=day.date()))
+    if has_activities(kg):  # the ties of the dormant edges (each edge counts its ties)
+        layer = kg.co_building_arrays(day.date())
+        dormant = int(layer.count[dormant_edges(kg, layer)].sum())
     figures = [("待认领需求" if zh else "open needs", int(open_.sum())),
                (f"超过 {stale_days} 天未认领" if zh else f"needs open over {stale_days} days",
                 int(stale.sum())),

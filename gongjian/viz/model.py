@@ -35,7 +35,15 @@ import pandas as pd
 
 from gongjian import schema
 from gongjian.i18n import pick
-from gongjian.viz.context import BRIDGE, ISLAND, KEY_BRIDGE, Context, VizError, key_bridge_limit
+from gongjian.viz.context import (
+    BRIDGE,
+    ISLAND,
+    KEY_BRIDGE,
+    Context,
+    VizError,
+    iso_days,
+    key_bridge_limit,
+)
 from gongjian.viz.labels import PAGE_WORDS, words
 from gongjian.viz.layout import positions, territory
 from gongjian.viz.privacy import mask_name, mask_phone
@@ -198,7 +206,6 @@ def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_pe
     edge_local = np.full(len(ctx.layer.source), -1, dtype=np.int64)
     edge_local[edges] = np.arange(len(edges))
     mine = ties[edge_local[ties["edge"].to_numpy()] >= 0] if len(ties) else ties
-    type_index = {code: i for i, code in enumerate(schema.RELATION_TYPES)}
     return {
         "mode": "orgs", "districts": districts, "streets": streets,
         "colors": colors, "legend": legend, "n": n, "notes": notes,
@@ -212,8 +219,8 @@ def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_pe
               "x": ctx.cross[edges].astype(int).tolist() if "clusters" in ctx.highlight
               else [0] * len(edges)},
         "ties": {"e": edge_local[mine["edge"].to_numpy()].tolist() if len(mine) else [],
-                 "ty": [type_index.get(t, -1) for t in mine["type"]],
-                 "a": _clean(mine["start"].tolist()), "b": _clean(mine["end"].tolist())},
+                 "ty": mine["type"].astype(int).tolist(),
+                 "a": iso_days(mine["start"]), "b": iso_days(mine["end"])},
         "personal": bool(include_personal),
         "note": "",
         **_lists_part(ctx, nodes, edges),
@@ -225,8 +232,8 @@ def _lists_part(ctx: Context, nodes: np.ndarray, edges: np.ndarray) -> dict[str,
     flag per edge (``e_dz``); nothing when the ledger lacks them."""
     out: dict[str, Any] = {}
     if ctx.lists:
-        out["lists"] = {str(i): ctx.lists[int(g)] for i, g in enumerate(nodes)
-                        if int(g) in ctx.lists}
+        boxes = ctx.lists.of(nodes)
+        out["lists"] = {str(i): boxes[int(g)] for i, g in enumerate(nodes) if int(g) in boxes}
     if ctx.dormant is not None:
         out["dz"] = ctx.dormant[edges].astype(int).tolist()
         out["marks_dormant"] = schema.PALETTE.dormant

@@ -49,8 +49,7 @@ __all__ = ["PAGE_NEEDS", "PageView", "jinja_env", "node_anchor", "render", "temp
 #: and the activity record for the nodes' panels and dormant ties. Not the 两新组织, sites,
 #: regions or vertical links. ``changes`` are computed apart (:data:`DIFF_NEEDS`).
 PAGE_NEEDS: Needs = merge_needs(LAYER_NEEDS, MATCH_NEEDS, DORMANT_NEEDS,
-                                {"needs": None, "resources": None, "projects": None,
-                                 "activities": None})
+                                {"needs": None, "resources": None, "projects": None})
 
 
 @dataclass(frozen=True)

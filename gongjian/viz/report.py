@@ -48,11 +48,15 @@ from gongjian.viz.model import page_model
 from gongjian.viz.page import PAGE_NEEDS, jinja_env, node_anchor, template_vars, write_html
 from gongjian.viz.static import network_picture
 
-__all__ = ["REPORT_NEEDS", "TOP", "change_section", "write_report"]
+__all__ = ["REPORT_NEEDS", "REPORT_NETWORK_NEEDS", "TOP", "change_section", "report_coverage",
+           "write_report"]
 
-#: What :func:`write_report` reads from a graph file: what the pages read, the coverage of
-#: the 两新组织 and the lists' figures.
-REPORT_NEEDS: Needs = merge_needs(PAGE_NEEDS, COVERAGE_NEEDS, LISTS_NEEDS)
+#: What :func:`write_report` reads from a graph file besides the 两新组织: what the pages
+#: read and the lists' figures.
+REPORT_NETWORK_NEEDS: Needs = merge_needs(PAGE_NEEDS, LISTS_NEEDS)
+#: What :func:`write_report` reads from a graph file: :data:`REPORT_NETWORK_NEEDS` and the
+#: coverage of the 两新组织 (:func:`report_coverage`, which may be computed apart first).
+REPORT_NEEDS: Needs = merge_needs(REPORT_NETWORK_NEEDS, COVERAGE_NEEDS)
 
 #: Rows of each list shown in the report.
 TOP = 20
@@ -64,11 +68,8 @@ def _rows_list(value: Any) -> list:
     return []
 
 
-def _coverage_by_street(kg: KnowledgeGraph, lang: str) -> dict[str, Any] | None:
-    """Organizational coverage rate per street, lowest first (None without 两新组织)."""
-    if not len(kg.organizations):
-        return None
-    df = queries.coverage(kg, by="street")
+def _coverage_by_street(df: pd.DataFrame, lang: str) -> dict[str, Any] | None:
+    """Organizational coverage rate per street (``df``), lowest first (None when empty)."""
     if not len(df):
         return None
     unnamed = pick(lang, "（未填街道）", "(no street)")
@@ -79,6 +80,32 @@ def _coverage_by_street(kg: KnowledgeGraph, lang: str) -> dict[str, Any] | None:
     return bar_chart(items, title=pick(lang, "各街道两新组织组织覆盖率（由低到高）",
                                        "Organizational coverage by street (lowest first)"),
                      percent=True, color="#1e8449")
+
+
+def report_coverage(kg: KnowledgeGraph, lang: str = "zh") -> dict[str, Any]:
+    """What the report says of the 两新组织: their number, the coverage overall and per
+    street (with its chart) and the top of the coverage plan.
+
+    Reads only :data:`~gongjian.queries.coverage.COVERAGE_NEEDS`: the command line computes
+    it from the 两新组织 alone, lets them go, then opens the rest for
+    :func:`write_report` (``coverage=``), so the two never sit in memory together.
+
+    Examples
+    --------
+    >>> report_coverage(KnowledgeGraph())["organizations"]
+    0
+    """
+    n = len(kg.organizations)
+    out: dict[str, Any] = {"organizations": n, "overall": None, "by_street": None,
+                           "chart": None, "plan": ([], [])}
+    if not n:
+        return out
+    by_street = queries.coverage(kg, by="street")
+    out["chart"] = _coverage_by_street(by_street, lang)
+    out["plan"] = _coverage_plan(kg, lang)
+    out["overall"] = float(queries.coverage(kg, by="overall")["organizational_rate"].iloc[0])
+    out["by_street"] = by_street
+    return out
 
 
 def _coverage_plan(kg: KnowledgeGraph, lang: str) -> tuple[list[str], list[list[Any]]]:
@@ -97,7 +124,7 @@ def _coverage_plan(kg: KnowledgeGraph, lang: str) -> tuple[list[str], list[list[
     return headers, rows
 
 
-def _sections(ctx: Context, lang: str) -> dict[str, Any]:
+def _sections(ctx: Context, lang: str, coverage: dict[str, Any]) -> dict[str, Any]:
     kg, day = ctx.kg, ctx.layer.as_of.date()
     isl = queries.islands(kg, as_of=day)
     brg = rank_bridges(queries.bridges(kg, as_of=day))
@@ -124,23 +151,20 @@ def _sections(ctx: Context, lang: str) -> dict[str, Any]:
                              "Biggest cross-district clusters (organizations)"),
                   color=schema.PALETTE.cross_district, limit=10),
     ]
-    coverage_chart = _coverage_by_street(kg, lang)
-    if coverage_chart:
-        charts.append(coverage_chart)
+    if coverage["chart"]:
+        charts.append(coverage["chart"])
     names = dict(zip(ctx.layer.ids.tolist(), ctx.orgs["name"].astype(str), strict=True))
-    plan_headers, plan_rows = _coverage_plan(kg, lang)
+    plan_headers, plan_rows = coverage["plan"]
     figures = [
         (pick(lang, "党组织", "Party organizations"), ctx.n),
         (pick(lang, "有效共建关系", "active ties"), int(ctx.layer.count.sum())),
         (pick(lang, "党建孤岛", "islands"), len(isl)),
         (pick(lang, "关键联结单位", "bridging units"), len(brg)),
         (pick(lang, "跨区片区", "cross-district clusters"), len(cross)),
-        (pick(lang, "两新组织", "new-economy organizations"), len(kg.organizations)),
+        (pick(lang, "两新组织", "new-economy organizations"), coverage["organizations"]),
     ]
-    covered, by_street = None, None
-    if len(kg.organizations):
-        covered = float(queries.coverage(kg, by="overall")["organizational_rate"].iloc[0])
-        by_street = queries.coverage(kg, by="street")
+    covered, by_street = coverage["overall"], coverage["by_street"]
+    if coverage["organizations"]:
         figures.append((pick(lang, "组织覆盖率", "organizational coverage"), f"{covered:.1%}"))
     lists = report_section(kg, day, lang)
     if lists is not None and lists["dormant"] is not None:
@@ -208,7 +232,8 @@ def change_section(changes: pd.DataFrame, lang: str = "zh",
 
 def write_report(kg: KnowledgeGraph, path: Path | str, *, as_of: dt.date | str | None = None,
                  lang: str = "zh", seed: int = 0, max_nodes: int = 3000,
-                 changes: pd.DataFrame | None = None) -> Path:
+                 changes: pd.DataFrame | None = None,
+                 coverage: dict[str, Any] | None = None) -> Path:
     """Write the analysis report of ``kg`` on ``as_of`` to ``path``.
 
     Summary figures and findings, the network as a static picture, bar charts (inline SVG),
@@ -216,13 +241,16 @@ def write_report(kg: KnowledgeGraph, path: Path | str, *, as_of: dt.date | str |
     interactive network view they link into, in one HTML file that prints on A4. With
     ``changes`` (rows of :func:`gongjian.queries.diff` against an earlier ledger), a 变化
     section follows the summary: the count per kind of change and the lists of each
-    (:func:`change_section`).
+    (:func:`change_section`). ``coverage``: what :func:`report_coverage` made of the
+    same graph's 两新组织 (default: made here from ``kg``).
     """
+    if coverage is None:
+        coverage = report_coverage(kg, lang)
     ctx = prepare(kg, as_of=as_of, lang=lang, seed=seed)
     title = pick(lang, "区域化党建共建分析报告", "Regional co-building report")
     model = page_model(ctx, select(ctx), title=pick(lang, "共建关系网络", "Co-building network"),
                        seed=seed, max_nodes=max_nodes, changes=changes)
-    sections = _sections(ctx, lang)
+    sections = _sections(ctx, lang, coverage)
     sections["changes"] = None
     if changes is not None:
         sections["changes"] = change_section(changes, lang, linked=set(model["n"]["id"]))
