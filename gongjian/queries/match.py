@@ -70,6 +70,8 @@ MATCH_COLUMNS: tuple[str, ...] = ("need_id", "need_org", "resource_id", "resourc
 LEVELS: tuple[str, ...] = tuple(schema.SCOPES)
 _MENDS: tuple[str, ...] = tuple(schema.MENDS)
 _NONE = len(_MENDS)  # rank of a match that mends nothing
+#: Needs matched together: their candidate pairs are in memory at once.
+_NEEDS_PER_PART = 50_000
 
 
 def match(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
@@ -130,66 +132,92 @@ def match(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
     edge_keys = np.sort(view.arrays.source.astype(np.int64) * view.n + view.arrays.target)
     situation = np.where(degree == 0, 0, np.where(attached, 1, 2))  # isolated/axis/cut off
     ncat = len(categories)
-    slack = top + _demotable(view, need_v[ni], need_cat[ni], res_v[ri], res_cat[ri], ncat) + 1
-
+    need_rank = _ranks(need_id)
     rbits = max(len(res).bit_length(), 1)
-    pairs_n, pairs_r = [], []
-    for level in range(len(LEVELS)):
-        rsel = ri[(scope[ri] >= level) & (place[level][res_v[ri]] >= 0)]
-        nsel_mask = place[level][need_v[ni]] >= 0
-        nsel, nslack = ni[nsel_mask], slack[nsel_mask]
-        if not len(rsel) or not len(nsel):
-            continue
-        width = int(place[level].max()) + 1
-        r_group = res_cat[rsel].astype(np.int64) * width + place[level][res_v[rsel]]
-        n_group = need_cat[nsel].astype(np.int64) * width + place[level][need_v[nsel]]
-        for s in range(3):
-            take = situation[need_v[nsel]] == s
-            if not take.any():
-                continue
+    groups: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+    def group_order(level: int, s: int, rsel: np.ndarray, r_group: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """The resources of a level sorted for needs in situation ``s`` (made once)."""
+        if (level, s) not in groups:
             rank = _mend_rank_for(s, res_v[rsel], degree, attached, level == len(LEVELS) - 1)
             gkey = (((r_group << 2 | rank) << 1 | ~idle[rsel]) << rbits) | id_rank[rsel]
             order = np.argsort(gkey, kind="stable")
-            sorted_group = r_group[order]
-            start = np.searchsorted(sorted_group, n_group[take], side="left")
-            stop = np.searchsorted(sorted_group, n_group[take], side="right")
-            # The head holds every pair that can rank among the need's best: at most
-            # ``slack - top - 1`` resources of the category belong to the need's own
-            # organization or its partners (dropped or ranked down), and the pairs of a finer
-            # place in the list were either among them or already counted at their level.
-            count = np.minimum(stop - start, nslack[take])
-            total = int(count.sum())
-            if not total:
+            groups[(level, s)] = (rsel[order], r_group[order])
+        return groups[(level, s)]
+
+    def best(ni: np.ndarray) -> tuple[np.ndarray, ...] | None:
+        """The best ``top`` pairs of the needs ``ni``, by need id then rank."""
+        slack = top + _demotable(view, need_v[ni], need_cat[ni], res_v[ri], res_cat[ri],
+                                 ncat) + 1
+        pairs_n, pairs_r = [], []
+        for level in range(len(LEVELS)):
+            rsel = ri[(scope[ri] >= level) & (place[level][res_v[ri]] >= 0)]
+            nsel_mask = place[level][need_v[ni]] >= 0
+            nsel, nslack = ni[nsel_mask], slack[nsel_mask]
+            if not len(rsel) or not len(nsel):
                 continue
-            offsets = np.repeat(start - np.cumsum(count) + count, count) + np.arange(total)
-            pairs_n.append(np.repeat(nsel[take], count))
-            pairs_r.append(rsel[order][offsets])
-    if not pairs_n:
+            width = int(place[level].max()) + 1
+            r_group = res_cat[rsel].astype(np.int64) * width + place[level][res_v[rsel]]
+            n_group = need_cat[nsel].astype(np.int64) * width + place[level][need_v[nsel]]
+            for s in range(3):
+                take = situation[need_v[nsel]] == s
+                if not take.any():
+                    continue
+                sorted_res, sorted_group = group_order(level, s, rsel, r_group)
+                start = np.searchsorted(sorted_group, n_group[take], side="left")
+                stop = np.searchsorted(sorted_group, n_group[take], side="right")
+                # The head holds every pair that can rank among the need's best: at most
+                # ``slack - top - 1`` resources of the category belong to the need's own
+                # organization or its partners (dropped or ranked down), and the pairs of a
+                # finer place in the list were either among them or already counted at their
+                # level.
+                count = np.minimum(stop - start, nslack[take])
+                total = int(count.sum())
+                if not total:
+                    continue
+                offsets = np.repeat(start - np.cumsum(count) + count, count) + np.arange(total)
+                pairs_n.append(np.repeat(nsel[take], count))
+                pairs_r.append(sorted_res[offsets])
+        if not pairs_n:
+            return None
+        pn, pr = np.concatenate(pairs_n), np.concatenate(pairs_r)
+        del pairs_n, pairs_r
+        a, b = need_v[pn], res_v[pr]
+        keep = a != b
+        pn, pr, a, b = pn[keep], pr[keep], a[keep], b[keep]
+        prox = _proximity(place, a, b)
+        key = np.minimum(a, b).astype(np.int64) * view.n + np.maximum(a, b)
+        at = np.minimum(np.searchsorted(edge_keys, key), max(len(edge_keys) - 1, 0))
+        tied = (edge_keys[at] == key) if len(edge_keys) else np.zeros(len(key), dtype=bool)
+        del key, at
+        mends = _mends(a, b, degree, attached, prox == len(LEVELS) - 1, tied)
+        # one integer orders the pairs: need (by id), proximity, mends, existing tie, in use,
+        # id
+        order_key = (((((need_rank[pn].astype(np.int64) << 2 | prox) << 2 | mends) << 1
+                       | tied) << 1 | ~idle[pr]) << rbits) | id_rank[pr]
+        order = np.argsort(order_key, kind="stable")
+        order_key = order_key[order]
+        fresh = np.r_[True, order_key[1:] != order_key[:-1]]  # a pair found at two levels
+        order = order[fresh]
+        del order_key, fresh
+        pn, pr, a, b, prox, mends, tied = (x[order] for x in (pn, pr, a, b, prox, mends, tied))
+        first = np.r_[True, pn[1:] != pn[:-1]]
+        start_of = np.maximum.accumulate(np.where(first, np.arange(len(pn)), 0))
+        rank = np.arange(len(pn)) - start_of + 1
+        keep = rank <= top
+        return tuple(x[keep] for x in (pn, pr, a, b, prox, mends, tied, rank))
+
+    # Needs in parts, by id: the pairs of one part at a time (a province's candidate pairs
+    # run to tens of millions), each part's best in the order of the whole.
+    ni = ni[np.argsort(need_rank[ni], kind="stable")]
+    parts = [part for chunk in np.array_split(ni, -(-len(ni) // _NEEDS_PER_PART))
+             if (part := best(chunk)) is not None]
+    if not parts:
         return _empty()
-    pn, pr = np.concatenate(pairs_n), np.concatenate(pairs_r)
-    a, b = need_v[pn], res_v[pr]
-    keep = a != b
-    pn, pr, a, b = pn[keep], pr[keep], a[keep], b[keep]
-    prox = _proximity(place, a, b)
-    lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
-    key = lo * view.n + hi
-    at = np.minimum(np.searchsorted(edge_keys, key), max(len(edge_keys) - 1, 0))
-    tied = (edge_keys[at] == key) if len(edge_keys) else np.zeros(len(key), dtype=bool)
-    mends = _mends(a, b, degree, attached, prox == len(LEVELS) - 1, tied)
-    # one integer orders the pairs: need (by id), proximity, mends, existing tie, in use, id
-    order_key = (((((_ranks(need_id)[pn].astype(np.int64) << 2 | prox) << 2 | mends) << 1
-                   | tied) << 1 | ~idle[pr]) << rbits) | id_rank[pr]
-    order = np.argsort(order_key, kind="stable")
-    order_key = order_key[order]
-    fresh = np.r_[True, order_key[1:] != order_key[:-1]]  # a pair found at two levels
-    order = order[fresh]
-    pn, pr, a, b, prox, mends, tied = (x[order] for x in (pn, pr, a, b, prox, mends, tied))
-    first = np.r_[True, pn[1:] != pn[:-1]]
-    start_of = np.maximum.accumulate(np.where(first, np.arange(len(pn)), 0))
-    rank = np.arange(len(pn)) - start_of + 1
-    best = rank <= top
-    pn, pr, a, b, prox, mends, tied, rank = (x[best] for x in
-                                             (pn, pr, a, b, prox, mends, tied, rank))
+    pn, pr, a, b, prox, mends, tied, rank = (np.concatenate(x) for x in zip(*parts, strict=True))
+    del parts
+    groups.clear()
     out = pd.DataFrame({
         "need_id": need_id[pn],
         "need_org": ids[a],
