@@ -41,7 +41,7 @@ from gongjian.queries.lists import idle_resources, offered_resources, open_needs
 from gongjian.viz.charts import grouped_bar_chart
 
 __all__ = ["MATCHES_PER_ORG", "REPORT_TOP", "OrgLists", "dormant_edges", "has_activities",
-           "has_lists", "org_lists", "report_section"]
+           "has_lists", "org_lists", "ranges", "report_section"]
 
 #: Suggested matches shown per organization in the details panel.
 MATCHES_PER_ORG = 5
@@ -119,38 +119,60 @@ class OrgLists:
         out: dict[int, dict] = {}
 
         def box(p: int) -> dict:
-            return out.setdefault(p, {"needs": [], "resources": [], "projects": [],
-                                      "matches": []})
+            found = out.get(p)
+            if found is None:
+                found = out[p] = {"needs": [], "resources": [], "projects": [], "matches": []}
+            return found
 
         lang = self.lang
+        labels: dict[tuple[str, Any], str | None] = {}
+
+        def lab(name: str, table: dict, code: Any) -> str | None:
+            key = (name, code if isinstance(code, str) else None)
+            if key not in labels:
+                labels[key] = _label(table, code, lang)
+            return labels[key]
+
         pos, rows = _take(self._needs, nodes)
-        for p, r in zip(pos.tolist(), self.kg.needs.iloc[rows].itertuples(index=False),
-                        strict=True):
-            box(p)["needs"].append([
-                str(r.id), _label(schema.CATEGORIES, r.category, lang), _text(r.description),
-                _label(schema.NEED_STATUSES, r.status, lang),
-                _text(pd.Timestamp(r.raised) if pd.notna(r.raised) else None)])
+        if len(rows):
+            for p, id_, cat, desc, status, raised in zip(pos.tolist(), *_objects(
+                    self.kg.needs, rows, "id", "category", "description", "status", "raised"),
+                    strict=True):
+                box(p)["needs"].append([
+                    str(id_), lab("c", schema.CATEGORIES, cat), _text(desc),
+                    lab("n", schema.NEED_STATUSES, status),
+                    _text(pd.Timestamp(raised) if pd.notna(raised) else None)])
         pos, rows = _take(self._resources, nodes)
-        for p, r in zip(pos.tolist(), self.kg.resources.iloc[rows].itertuples(index=False),
-                        strict=True):
-            until = pd.Timestamp(r.until) if pd.notna(r.until) else None
-            box(p)["resources"].append([
-                str(r.id), _label(schema.CATEGORIES, r.category, lang), _text(r.description),
-                _label(schema.SCOPES, r.scope, lang), _text(until)])
+        if len(rows):
+            for p, id_, cat, desc, scope, until in zip(pos.tolist(), *_objects(
+                    self.kg.resources, rows, "id", "category", "description", "scope",
+                    "until"), strict=True):
+                box(p)["resources"].append([
+                    str(id_), lab("c", schema.CATEGORIES, cat), _text(desc),
+                    lab("s", schema.SCOPES, scope),
+                    _text(pd.Timestamp(until) if pd.notna(until) else None)])
         entry_pos, entry_row, entry_role = self._projects
-        at = _ranges(entry_pos, nodes)
-        words = ("牵头", "参与") if lang != "en" else ("lead", "partner")
-        wanted = np.unique(entry_row[at])
-        text = {int(i): [str(r.id), _text(r.name), _label(schema.PROJECT_STATUSES, r.status, lang)]
-                for i, r in zip(wanted.tolist(), self.kg.projects.iloc[wanted].itertuples(
-                    index=False), strict=True)}
-        for p, i, role in zip(entry_pos[at].tolist(), entry_row[at].tolist(),
-                              entry_role[at].tolist(), strict=True):
-            box(p)["projects"].append([*text[i], words[role]])
+        at = ranges(entry_pos, nodes)
+        if len(at):
+            words = ("牵头", "参与") if lang != "en" else ("lead", "partner")
+            wanted = np.unique(entry_row[at])
+            text = {i: [str(id_), _text(name), lab("p", schema.PROJECT_STATUSES, status)]
+                    for i, id_, name, status in zip(wanted.tolist(), *_objects(
+                        self.kg.projects, wanted, "id", "name", "status"), strict=True)}
+            for p, i, role in zip(entry_pos[at].tolist(), entry_row[at].tolist(),
+                                  entry_role[at].tolist(), strict=True):
+                box(p)["projects"].append([*text[i], words[role]])
         match_pos, match_row = self._matches
-        for k in _ranges(match_pos, nodes).tolist():
+        for k in ranges(match_pos, nodes).tolist():
             box(int(match_pos[k]))["matches"].append(list(self._match_rows[int(match_row[k])]))
         return out
+
+
+def _objects(df: pd.DataFrame, rows: np.ndarray, *columns: str) -> list[list]:
+    """The ``rows`` of some columns as Python objects (Arrow-backed text iterates slowly),
+    dates as Timestamps (NaT when missing)."""
+    return [df[c].take(rows).tolist() if pd.api.types.is_datetime64_any_dtype(df[c])
+            else df[c].take(rows).to_numpy(dtype=object).tolist() for c in columns]
 
 
 def _by_position(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -160,11 +182,17 @@ def _by_position(pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pos[rows][order], rows[order]
 
 
-def _ranges(sorted_pos: np.ndarray, nodes: np.ndarray) -> np.ndarray:
-    """Indices into ``sorted_pos`` of every entry whose position is one of ``nodes``."""
-    start = np.searchsorted(sorted_pos, nodes, side="left")
-    stop = np.searchsorted(sorted_pos, nodes, side="right")
-    count = stop - start
+def ranges(sorted_keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Indices into ``sorted_keys`` of every entry equal to one of ``wanted`` (sorted,
+    distinct), in order: the rows of a few keys of a sorted column without a pass over it.
+
+    Examples
+    --------
+    >>> ranges(np.array([0, 0, 2, 3, 3, 3]), np.array([0, 1, 3])).tolist()
+    [0, 1, 3, 4, 5]
+    """
+    start = np.searchsorted(sorted_keys, wanted, side="left")
+    count = np.searchsorted(sorted_keys, wanted, side="right") - start
     total = int(count.sum())
     return np.repeat(start - np.cumsum(count) + count, count) + np.arange(total)
 
@@ -172,7 +200,7 @@ def _ranges(sorted_pos: np.ndarray, nodes: np.ndarray) -> np.ndarray:
 def _take(grouped: tuple[np.ndarray, np.ndarray], nodes: np.ndarray
           ) -> tuple[np.ndarray, np.ndarray]:
     pos, rows = grouped
-    at = _ranges(pos, nodes)
+    at = ranges(pos, nodes)
     return pos[at], rows[at]
 
 
@@ -225,14 +253,16 @@ def _best_matches(kg: KnowledgeGraph, layer: CoBuildingLayer, lang: str
     wanted, row = np.unique(entry, return_inverse=True)
     names = dict(zip(kg.party_orgs["id"].astype(str), kg.party_orgs["name"].astype(str),
                      strict=True))
-    chosen = m.iloc[wanted // 2]
     rows = []
-    for side, r in zip((wanted % 2).tolist(), chosen.itertuples(index=False), strict=True):
-        other = r.resource_org if side == 0 else r.need_org
-        reasons = list(r.reasons) if isinstance(r.reasons, (list, tuple, np.ndarray)) else []
-        mends = _label(schema.MENDS, r.mends, lang) if isinstance(r.mends, str) else None
-        rows.append([str(r.need_id), str(r.resource_id), names.get(str(other), str(other)),
-                     _label(schema.SCOPES, r.proximity, lang), mends,
+    for side, need_id, need_org, resource_id, resource_org, proximity, mends, reasons in zip(
+            (wanted % 2).tolist(), *_objects(m, wanted // 2, "need_id", "need_org",
+                                             "resource_id", "resource_org", "proximity",
+                                             "mends", "reasons"), strict=True):
+        other = resource_org if side == 0 else need_org
+        reasons = list(reasons) if isinstance(reasons, (list, tuple, np.ndarray)) else []
+        mends = _label(schema.MENDS, mends, lang) if isinstance(mends, str) else None
+        rows.append([str(need_id), str(resource_id), names.get(str(other), str(other)),
+                     _label(schema.SCOPES, proximity, lang), mends,
                      str(reasons[0]) if reasons else None])
     return (pos, row.astype(np.int64)), rows
 

@@ -46,6 +46,7 @@ from gongjian.viz.context import (
 )
 from gongjian.viz.labels import PAGE_WORDS, words
 from gongjian.viz.layout import positions, territory
+from gongjian.viz.lists import ranges
 from gongjian.viz.privacy import mask_name, mask_phone
 
 __all__ = ["CATEGORY_COLORS", "LABEL_PRIORITY", "NEW_ISLAND", "NEW_ORG", "ColorBy",
@@ -205,7 +206,7 @@ def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_pe
     ties = ctx.ties
     edge_local = np.full(len(ctx.layer.source), -1, dtype=np.int64)
     edge_local[edges] = np.arange(len(edges))
-    mine = ties[edge_local[ties["edge"].to_numpy()] >= 0] if len(ties) else ties
+    mine = ties.iloc[ranges(ties["edge"].to_numpy(), edges)] if len(ties) else ties
     return {
         "mode": "orgs", "districts": districts, "streets": streets,
         "colors": colors, "legend": legend, "n": n, "notes": notes,
