@@ -284,6 +284,30 @@ def org_lists(kg: KnowledgeGraph, layer: CoBuildingLayer, lang: str) -> dict[int
 REPORT_TOP = 20
 
 
+def _mending(kg: KnowledgeGraph, day: pd.Timestamp) -> tuple[pd.DataFrame, int]:
+    """The report's first :data:`REPORT_TOP` matches that mend the network (one per need, by
+    what they mend, rank, proximity, ids) and the number of needs with one."""
+    m = queries.match(kg, as_of=day.date())
+    mending = m[m["mends"].notna().to_numpy(dtype=bool)] if len(m) else m
+    del m
+    if len(mending):
+        order = {code: i for i, code in enumerate(schema.MENDS)}
+        level = {code: i for i, code in enumerate(schema.SCOPES)}
+        mending = mending.assign(_m=mending["mends"].map(order),
+                                 _p=mending["proximity"].map(level))
+        mending = mending.sort_values(["_m", "rank", "_p", "need_id", "resource_id"],
+                                      kind="stable").drop_duplicates("need_id")
+    count = int(mending["need_id"].nunique()) if len(mending) else 0
+    return mending.head(REPORT_TOP).copy(), count
+
+
+def _texts(table: pd.DataFrame, ids: pd.Series) -> dict[str, Any]:
+    """id → description of the rows of ``table`` with these ``ids`` (the last row of an id)."""
+    wanted = table["id"].astype(str).isin(set(ids.astype(str))).to_numpy(dtype=bool)
+    return dict(zip(table.loc[wanted, "id"].astype(str), table.loc[wanted, "description"],
+                    strict=True))
+
+
 def report_section(kg: KnowledgeGraph, as_of: Any, lang: str, *,
                    stale_days: int = 90) -> dict[str, Any] | None:
     """The report's 三张清单 section: figures, a chart by street, stale needs, idle resources
@@ -300,6 +324,7 @@ def report_section(kg: KnowledgeGraph, as_of: Any, lang: str, *,
         return None
     day = pd.Timestamp(str(as_of))
     zh = lang != "en"
+    mending, mending_needs = _mending(kg, day)  # first: the matches alone in memory
     names = dict(zip(kg.party_orgs["id"].astype(str), kg.party_orgs["name"].astype(str),
                      strict=True))
     place = kg.party_orgs.drop_duplicates("id").set_index("id")[["district", "street"]]
@@ -348,17 +373,8 @@ def report_section(kg: KnowledgeGraph, as_of: Any, lang: str, *,
                   *where(r.org_id), _label(schema.CATEGORIES, r.category, lang) or "",
                   _text(r.description) or "", _label(schema.SCOPES, r.scope, lang) or ""]
                  for r in idle_df.head(REPORT_TOP).itertuples(index=False)]
-    m = queries.match(kg, as_of=day.date())
-    mending = m[m["mends"].notna().to_numpy(dtype=bool)] if len(m) else m
-    if len(mending):
-        order = {code: i for i, code in enumerate(schema.MENDS)}
-        level = {code: i for i, code in enumerate(schema.SCOPES)}
-        mending = mending.assign(_m=mending["mends"].map(order),
-                                 _p=mending["proximity"].map(level))
-        mending = mending.sort_values(["_m", "rank", "_p", "need_id", "resource_id"],
-                                      kind="stable").drop_duplicates("need_id")
-    need_text = dict(zip(needs["id"].astype(str), needs["description"], strict=True))
-    res_text = dict(zip(res["id"].astype(str), res["description"], strict=True))
+    need_text = _texts(needs, mending["need_id"])
+    res_text = _texts(res, mending["resource_id"])
     match_rows = []
     for r in mending.head(REPORT_TOP).itertuples(index=False) if len(mending) else ():
         reasons = list(r.reasons) if isinstance(r.reasons, (list, tuple, np.ndarray)) else []
@@ -377,7 +393,7 @@ def report_section(kg: KnowledgeGraph, as_of: Any, lang: str, *,
                 int(stale.sum())),
                ("闲置资源" if zh else "idle resources", int(idle.sum())),
                ("可修补网络的对接" if zh else "matches that mend the network",
-                int(mending["need_id"].nunique()) if len(mending) else 0)]
+                mending_needs)]
     return {"chart": chart, "figures": figures, "dormant": dormant,
             "stale_total": int(stale.sum()),
             "stale": stale_rows, "idle": idle_rows, "matches": match_rows,
