@@ -36,6 +36,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -222,17 +223,25 @@ class _Build:
             read = {key: self.checked(c) for key, c in small.items()}
             party = conform(read["party_orgs"], self.template.party_orgs)
             ids = party["id"]
-            self.relations(files["relations"], ctx, orgs, ids)
-            if "organizations" in files:
-                self.organizations(files["organizations"], ctx, orgs, ids)
-            lists = self.lists(orgs, advance)
+            # The first pass over the 两新组织 (their credit codes) runs beside the
+            # 共建关系: most of both is in Arrow kernels that release the GIL.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                keys = (pool.submit(organization_keys, files["organizations"], ctx)
+                        if "organizations" in files else None)
+                try:
+                    self.relations(files["relations"], ctx, orgs, ids)
+                finally:
+                    dup = keys.result() if keys is not None else None
+            if dup is not None:
+                self.organizations(files["organizations"], ctx, dup, orgs, ids)
+            self.lists(orgs, ids, advance)
         if strict and (errors := [p for key in files for p in self.problems[key]
                                   if p.is_error]):
             first = "；".join(p.text() for p in errors[:3])
             raise LedgerError(f"台账有 {len(errors)} 处错误（严格模式下不载入任何数据）：{first}"
                               f"{' …' if len(errors) > 3 else ''} "
                               f"({len(errors)} errors in the ledger; strict mode loads nothing)")
-        self.finish(party, read, lists)
+        self.finish(party, read)
         problems = [p for key in files for p in self.problems[key]]
         errors_n = sum(p.is_error for p in problems)
         meta = build_meta(self.folder, errors=errors_n, warnings=len(problems) - errors_n,
@@ -266,9 +275,10 @@ class _Build:
         if out.columns is None:  # no rows
             out.write(conform(empty_table("relations"), self.template.relations))
 
-    def organizations(self, path: Path, ctx: Reading, orgs: Checked, ids: pd.Series) -> None:
-        """两新组织: duplicates from a first pass, then rows and their links chunk by chunk."""
-        dup = organization_keys(path, ctx)
+    def organizations(self, path: Path, ctx: Reading, dup: Checked, orgs: Checked,
+                      ids: pd.Series) -> None:
+        """两新组织: rows and their links chunk by chunk (``dup``: the first pass's duplicates,
+        :func:`~gongjian.loaders.chunks.organization_keys`)."""
         by_row = problems_by_row(dup.problems)
         pos = 0
         for src, chunk in table_chunks(path, "organizations", ctx):
@@ -304,19 +314,25 @@ class _Build:
 
     # --- the rest, whole -----------------------------------------------------------------
 
-    def lists(self, orgs: Checked, advance: Callable[[float], None]) -> dict[str, pd.DataFrame]:
-        """The three lists and the activity record, read and checked whole."""
+    def lists(self, orgs: Checked, ids: pd.Series, advance: Callable[[float], None]) -> None:
+        """The three lists and the activity record, read and checked whole, and written."""
         checked = {}
         for key in LEDGER_LIST_TABLES:
             if key in self.files:
                 checked[key] = self.whole(key)
                 advance(_size(self.files[key]))
         check_lists(checked, orgs)
-        return {key: self.checked(c) for key, c in checked.items()}
+        read = {key: self.checked(c) for key, c in checked.items()}
+        del checked
+        base = KnowledgeGraph.from_frames(**{key: _ledger_table(read, key)
+                                             for key in ("needs", "resources", "projects",
+                                                         "activities")})
+        del read
+        for name, df in list_tables(base, ids).items():
+            self.table(name).write(conform(df, getattr(self.template, name)))
 
-    def finish(self, party: pd.DataFrame, read: dict[str, pd.DataFrame],
-               lists: dict[str, pd.DataFrame]) -> None:
-        """Regions, sites, the lists and every link, as :func:`~gongjian.graph.build.build`."""
+    def finish(self, party: pd.DataFrame, read: dict[str, pd.DataFrame]) -> None:
+        """Regions, sites and every link, as :func:`~gongjian.graph.build.build` makes them."""
         template = self.template
         orgs = party.copy()
         orgs["region"] = region_keys(orgs)
@@ -331,12 +347,7 @@ class _Build:
         site_regions = site_region_pairs(sites, set(table_regions["key"])
                                          | name_keys(orgs, firm_places))
         regions = all_regions(table_regions, orgs, firm_places, site_regions)
-        base = KnowledgeGraph.from_frames(**{key: _ledger_table(lists, key)
-                                             for key in ("needs", "resources", "projects",
-                                                         "activities")})
-        made = list_tables(base, orgs["id"])
-        for name, df in (("party_orgs", orgs), ("sites", sites), ("regions", regions),
-                         *made.items()):
+        for name, df in (("party_orgs", orgs), ("sites", sites), ("regions", regions)):
             self.table(name).write(conform(df, getattr(template, name)))
         if "organizations" not in self.tables:  # no 两新组织 rows
             firms = conform(empty_table("organizations"), template.organizations)

@@ -263,8 +263,10 @@ def problems_by_row(problems: list[Problem]) -> dict[int, list[Problem]]:
 def take_over(c: Checked, ref_bad: np.ndarray, problems: dict[int, list[Problem]]) -> None:
     """Give a chunk the whole-table results: duplicates across chunks, reference checks."""
     c.problems = [p for p in c.problems if p.code != "duplicate"]
-    for r in c.rows:
-        c.problems.extend(problems.pop(int(r), ()))
+    if problems:  # only the rows that have any (a chunk has some 300k rows)
+        at = np.isin(c.rows, np.fromiter(problems, dtype=np.int64, count=len(problems)))
+        for r in c.rows[at]:
+            c.problems.extend(problems.pop(int(r), ()))
     c.bad |= ref_bad
 
 
