@@ -36,7 +36,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -223,16 +222,9 @@ class _Build:
             read = {key: self.checked(c) for key, c in small.items()}
             party = conform(read["party_orgs"], self.template.party_orgs)
             ids = party["id"]
-            # The first pass over the 两新组织 (their credit codes) runs beside the
-            # 共建关系: most of both is in Arrow kernels that release the GIL.
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                keys = (pool.submit(organization_keys, files["organizations"], ctx)
-                        if "organizations" in files else None)
-                try:
-                    self.relations(files["relations"], ctx, orgs, ids)
-                finally:
-                    dup = keys.result() if keys is not None else None
-            if dup is not None:
+            self.relations(files["relations"], ctx, orgs, ids)
+            if "organizations" in files:
+                dup = organization_keys(files["organizations"], ctx)
                 self.organizations(files["organizations"], ctx, dup, orgs, ids)
             self.lists(orgs, ids, advance)
         if strict and (errors := [p for key in files for p in self.problems[key]
