@@ -43,7 +43,8 @@ from gongjian.graph.model import LIST_TABLES, NODE_TABLES, KnowledgeGraph
 from gongjian.output import atomic_file
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "GRAPH_SUFFIX", "MAX_MANIFEST_DEPTH", "Needs",
-           "load", "merge_needs", "read_graph", "read_manifest", "save", "validate_tables"]
+           "TableFile", "load", "merge_needs", "read_graph", "read_manifest", "save",
+           "save_files", "validate_tables"]
 
 GRAPH_SUFFIX = ".gjg"
 FORMAT_NAME = "gongjian-graph"
@@ -119,17 +120,8 @@ def save(kg: KnowledgeGraph, path: str | os.PathLike) -> Path:
         members[member] = data
         tables.append({"name": name, "member": member, "rows": len(df), "size": len(data),
                        "sha256": hashlib.sha256(data).hexdigest(), "columns": columns})
-    from gongjian import __version__
-
-    manifest = {
-        "format": FORMAT_NAME, "version": FORMAT_VERSION, "gongjian": __version__,
-        "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "tables": tables, "meta": kg.meta,
-    }
-    text = json.dumps(manifest, ensure_ascii=False, indent=1, default=str).encode("utf-8")
-    if path.is_dir():
-        raise GraphFileError(f"{path} 是目录：请给出图文件名，例如 图{GRAPH_SUFFIX} "
-                             f"(is a folder: give a file name such as graph{GRAPH_SUFFIX})")
+    text = _manifest_text(tables, kg.meta)
+    _refuse_folder(path)
     try:
         with atomic_file(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as zf:
             zf.writestr(_entry(MANIFEST), text)
@@ -138,6 +130,136 @@ def save(kg: KnowledgeGraph, path: str | os.PathLike) -> Path:
     except GongjianError as err:
         raise GraphFileError(str(err)) from err
     return path
+
+
+def _manifest_text(tables: list[dict[str, Any]], meta: dict[str, Any]) -> bytes:
+    from gongjian import __version__
+
+    manifest = {
+        "format": FORMAT_NAME, "version": FORMAT_VERSION, "gongjian": __version__,
+        "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "tables": tables, "meta": meta,
+    }
+    return json.dumps(manifest, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+
+
+def _refuse_folder(path: Path) -> None:
+    if path.is_dir():
+        raise GraphFileError(f"{path} 是目录：请给出图文件名，例如 图{GRAPH_SUFFIX} "
+                             f"(is a folder: give a file name such as graph{GRAPH_SUFFIX})")
+
+
+class TableFile:
+    """One table of a graph file written part by part, for a graph too big to hold whole.
+
+    ``write(df)`` appends a part (the same columns and types each time) to a Parquet file
+    ``path`` (zstd, a row group per part, as :func:`save` writes tables); :func:`save_files`
+    puts the tables into a graph file. Read back, the table is the parts concatenated.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> parts = [KnowledgeGraph.from_frames(party_orgs=pd.DataFrame({"id": [i], "name": [i]}))
+    ...          .party_orgs for i in ("a", "b")]
+    >>> table = TableFile("party_orgs", folder / "party_orgs.parquet")
+    >>> for part in parts:
+    ...     table.write(part)
+    >>> others = [TableFile(n, folder / f"{n}.parquet") for n in TABLE_NAMES[1:]]
+    >>> for t in others:
+    ...     t.write(getattr(KnowledgeGraph(), t.name))
+    >>> path = save_files([table, *others], folder / "图.gjg", {"source": "甲"})
+    >>> load(path).party_orgs["id"].tolist(), load(path).meta["source"]
+    (['a', 'b'], '甲')
+    """
+
+    def __init__(self, name: str, path: str | os.PathLike) -> None:
+        self.name = name
+        self.path = Path(path)
+        self.rows = 0
+        self.columns: list[dict[str, str]] | None = None
+        self._writer: pq.ParquetWriter | None = None
+
+    def write(self, df: pd.DataFrame) -> None:
+        """Append the rows of ``df`` (its columns and types those of the first part)."""
+        table, columns = _to_arrow(self.name, df)
+        if self._writer is None:
+            self.columns = columns
+            self._writer = pq.ParquetWriter(self.path, table.schema, compression="zstd")
+        elif columns != self.columns:
+            raise GraphFileError(
+                f"表 {self.name} 的各部分列不一致 (the parts of table {self.name} differ: "
+                f"{columns} against {self.columns})")
+        self._writer.write_table(table)
+        self.rows += len(df)
+
+    def extend(self, other: TableFile) -> None:
+        """Append every row written to ``other`` (same columns), a row group at a time."""
+        other.close()
+        if other.columns is None:
+            return
+        if self._writer is None:
+            self.columns = other.columns
+            self._writer = pq.ParquetWriter(self.path, pq.read_schema(other.path),
+                                            compression="zstd")
+        elif other.columns != self.columns:
+            raise GraphFileError(
+                f"表 {self.name} 的各部分列不一致 (the parts of table {self.name} differ: "
+                f"{other.columns} against {self.columns})")
+        parquet = pq.ParquetFile(other.path)
+        for i in range(parquet.num_row_groups):
+            self._writer.write_table(parquet.read_row_group(i))
+        self.rows += other.rows
+
+    def close(self) -> None:
+        """Finish the Parquet file (nothing more can be written)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+def save_files(tables: Iterable[TableFile], path: str | os.PathLike,
+               meta: dict[str, Any]) -> Path:
+    """Write a graph file from tables written by :class:`TableFile` (every table of
+    ``TABLE_NAMES``, each written at least once), whole or not at all, as :func:`save` does.
+
+    The Parquet files are copied into the archive a block at a time, never held in memory;
+    they are left in place (the caller removes them).
+    """
+    path = Path(path)
+    files = {t.name: t for t in tables}
+    if missing := [n for n in TABLE_NAMES if n not in files or files[n].columns is None]:
+        raise ValueError(f"tables not written: {missing}")
+    specs = []
+    for name in TABLE_NAMES:
+        table = files[name]
+        table.close()
+        digest = hashlib.sha256()
+        with table.path.open("rb") as fh:
+            while block := fh.read(_COPY_BLOCK):
+                digest.update(block)
+        specs.append({"name": name, "member": f"{name}.parquet", "rows": table.rows,
+                      "size": table.path.stat().st_size, "sha256": digest.hexdigest(),
+                      "columns": table.columns})
+    text = _manifest_text(specs, meta)
+    _refuse_folder(path)
+    try:
+        with atomic_file(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as zf:
+            zf.writestr(_entry(MANIFEST), text)
+            for spec in specs:
+                entry = _entry(spec["member"])
+                entry.file_size = spec["size"]
+                with files[spec["name"]].path.open("rb") as src, \
+                        zf.open(entry, "w", force_zip64=spec["size"] >= _ZIP64_FROM) as dst:
+                    while block := src.read(_COPY_BLOCK):
+                        dst.write(block)
+    except GongjianError as err:
+        raise GraphFileError(str(err)) from err
+    return path
+
+
+_COPY_BLOCK = 1 << 22
+_ZIP64_FROM = (1 << 31) - 1
 
 
 def _entry(name: str) -> zipfile.ZipInfo:
