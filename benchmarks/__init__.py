@@ -8,4 +8,4 @@ competent analyst would write in an afternoon.
 
 #: Modules of stages, in the order of the table (each has ``stages(data)``).
 STAGE_MODULES: tuple[str, ...] = ("build", "analyses", "lists", "pipeline", "change", "pages",
-                                 "stores")
+                                 "stores", "memory")

@@ -5,6 +5,7 @@ Examples::
     python -m benchmarks --quick                       # district scale, 1 repeat (< 5 min)
     python -m benchmarks --scale city --repeat 3       # the numbers of docs/performance.md
     python -m benchmarks --only check+build,islands --json /tmp/r.json
+    python -m benchmarks --scale province              # peak memory of every command (#14)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from benchmarks import STAGE_MODULES
 from benchmarks.data import CACHE, Dataset
 from benchmarks.harness import ROOT, render_markdown, render_table, run_stage
+from benchmarks.memory import GROUP as MEMORY
 
 DEFAULT_JSON = ROOT / "benchmarks" / "results" / "latest.json"
 
@@ -30,8 +32,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m benchmarks",
                                 description="gongjian benchmarks against their baselines, "
                                             "each run in a fresh process.")
-    p.add_argument("--scale", choices=("district", "city"), default=None,
-                   help="size of the synthetic ledger (default city; district with --quick)")
+    p.add_argument("--scale", choices=("district", "city", "province"), default=None,
+                   help="size of the synthetic ledger (default city; district with --quick); "
+                        "province runs the memory of every command (the memory group)")
     p.add_argument("--quick", action="store_true",
                    help="1 repeat at district scale: checks the suite in a few minutes")
     p.add_argument("--repeat", type=int, default=None, help="runs per side (median; default 3)")
@@ -74,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{s.group:10} {s.name}")
         return 0
     only = {x.strip() for x in args.only.split(",") if x.strip()}
-    chosen = [s for s in stages if not only or s.name in only or s.group in only]
+    chosen = [s for s in stages if s.name in only or s.group in only] if only else [
+        s for s in stages if (s.group == MEMORY) == (args.scale == "province")]
     if only and not chosen:
         log(f"no stage matches {sorted(only)}; see --list")
         return 2

@@ -62,7 +62,8 @@ class Stage:
     every scale when it is ``"any"``). ``per_row`` compares speeds per row (the sides did
     different numbers of rows); ``inputs`` names the :class:`~benchmarks.data.Dataset`
     methods that make what the stage reads; ``show_parts`` adds a row per named
-    sub-timing of our side; ``max_repeat`` caps the repeats of a stage whose setup is heavy.
+    sub-timing of our side; ``max_repeat`` caps the repeats of a stage whose setup is heavy;
+    ``speed_up`` is false for a stage whose baseline is there for its memory, not its time.
     """
 
     name: str
@@ -78,6 +79,7 @@ class Stage:
     inputs: tuple[str, ...] = ()
     show_parts: bool = False
     max_repeat: int | None = None
+    speed_up: bool = True
 
 
 @dataclass
@@ -305,7 +307,8 @@ def rows_of(stage: Stage, ours: Measure, bases: list[Measure], scale: str) -> li
             base_label += f" [{base_size}]"
         rows.append([stage.name if i == 0 else "", size if i == 0 else "",
                      ours_text if i == 0 else "″", base_label, _time(base),
-                     _ratio(ours, base, stage.per_row), f"{_mem(ours)} / {_mem(base)}",
+                     _ratio(ours, base, stage.per_row) if stage.speed_up else "—",
+                     f"{_mem(ours)} / {_mem(base)}",
                      (stage.target + verdict) if i == 0 else ""])
     if stage.show_parts:
         for part in ours.info("parts") or {}:

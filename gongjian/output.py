@@ -45,6 +45,7 @@ from gongjian.errors import GongjianError
 __all__ = [
     "CHUNK_ROWS",
     "FORMATS",
+    "RICH_ROWS",
     "SHEET_TITLE_MAX",
     "XLSX_MAX_ROWS",
     "Convert",
@@ -53,6 +54,7 @@ __all__ = [
     "atomic_file",
     "check_output_path",
     "display_width",
+    "fit_widths",
     "json_records",
     "safe_cell",
     "sheet_title",
@@ -191,6 +193,8 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+#: Longest table drawn by rich in a terminal; a longer one is written as plain aligned lines.
+RICH_ROWS = 500
 #: Rows an Excel sheet can hold, the header row included (Excel's own limit). A longer
 #: result continues on further sheets named ``…（续2）``, ``…（续3）``.
 XLSX_MAX_ROWS = 1_048_576
@@ -603,10 +607,11 @@ def write_text(text: str, path: Path | None, *, encoding: str = "utf-8",
 
 def _rich_table(df: pd.DataFrame, stream: IO[str] | None, labels: Labels | None, lang: str,
                 title: str | None, convert: Convert | None = None) -> None:
-    """A table for people. Up to :data:`CHUNK_ROWS` rows: one rich table. Longer: printed a
-    chunk at a time (never all rows as text at once), the header above the first chunk
-    only, the columns as wide as their widest cell (measured in a first pass, a chunk at a
-    time) within an equal share of the width."""
+    """A table for people. Up to :data:`RICH_ROWS` rows: one rich table. Longer: plain
+    aligned lines (rich takes milliseconds a row), printed a chunk of :data:`CHUNK_ROWS`
+    at a time (never all rows as text at once), the header above the first chunk only, the
+    columns as wide as their widest cell (measured in a first pass, a chunk at a time)
+    within an equal share of the width; a longer cell folds onto further lines."""
     from rich.console import Console
     from rich.table import Table
 
@@ -621,20 +626,78 @@ def _rich_table(df: pd.DataFrame, stream: IO[str] | None, labels: Labels | None,
         chunk = chunk if convert is None else convert(chunk)
         return [[str(_text(v)) for v in row] for row in chunk.itertuples(index=False, name=None)]
 
-    widths: list[int] | None = None
-    if len(starts) > 1:
+    if len(starts) > 1 or len(df) > RICH_ROWS:
         widths = [display_width(h) for h in headers]
         for start in starts:
             for row in text_rows(start):
                 widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
-        room = max(6, (console.width - 3 * len(headers) - 1) // max(len(headers), 1))
-        widths = [min(w, room) for w in widths]
-    for start in starts:
-        rows = text_rows(start)
-        table = Table(title=title if start == 0 else None, show_lines=False,
-                      header_style="bold", show_header=start == 0)
-        for i, h in enumerate(headers):
-            table.add_column(h, overflow="fold", width=None if widths is None else widths[i])
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
+        widths = fit_widths(widths, console.width - 2 * (len(headers) - 1))
+        out = console.file
+        if title:
+            out.write(f"{title}\n")
+        out.write(_plain_lines(headers, widths))
+        out.write("  ".join("─" * w for w in widths) + "\n")
+        for start in starts:
+            out.write("".join(_plain_lines(row, widths) for row in text_rows(start)))
+        out.flush()
+        return
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for h in headers:
+        table.add_column(h, overflow="fold")
+    for row in text_rows(0):
+        table.add_row(*row)
+    console.print(table)
+
+
+def fit_widths(wanted: list[int], total: int, least: int = 6) -> list[int]:
+    """Column widths within ``total``: narrow columns keep their width, wide ones share the rest.
+
+    Examples
+    --------
+    >>> fit_widths([4, 60, 30], 60)
+    [4, 28, 28]
+    >>> fit_widths([4, 10], 60)
+    [4, 10]
+    """
+    widths, left, open_ = list(wanted), max(total, least * len(wanted)), set(range(len(wanted)))
+    while open_:
+        share = max(least, left // len(open_))
+        narrow = {i for i in open_ if wanted[i] <= share}
+        if not narrow:
+            for i in open_:
+                widths[i] = share
+            break
+        left -= sum(wanted[i] for i in narrow)
+        open_ -= narrow
+    return widths
+
+
+def _fold(text: str, width: int) -> list[str]:
+    """``text`` cut into pieces at most ``width`` columns wide (CJK counts double)."""
+    pieces = []
+    for line in text.split("\n"):
+        if len(line) * 2 <= width or display_width(line) <= width:
+            pieces.append(line)
+            continue
+        piece, used = "", 0
+        for ch in line:
+            w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+            if used + w > width and piece:
+                pieces.append(piece)
+                piece, used = "", 0
+            piece, used = piece + ch, used + w
+        pieces.append(piece)
+    return pieces
+
+
+def _plain_lines(cells: list[str], widths: list[int]) -> str:
+    """One row as aligned text lines, two spaces between columns, long cells folded."""
+    folded = [_fold(c, w) for c, w in zip(cells, widths, strict=True)]
+    lines = []
+    for i in range(max(len(f) for f in folded)):
+        parts = []
+        for pieces, w in zip(folded, widths, strict=True):
+            piece = pieces[i] if i < len(pieces) else ""
+            parts.append(piece + " " * (w - display_width(piece)))
+        lines.append("  ".join(parts) + "\n")
+    return "".join(lines)

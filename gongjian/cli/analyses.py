@@ -161,9 +161,10 @@ def coverage_command(graph: GraphArg, by: _ByOpt = None, plan: _PlanOpt = False,
     例 Example:  gongjian coverage 图.gjg --plan -f xlsx -o 组建建议.xlsx
     """
     from gongjian.queries import NEEDS, coverage, coverage_list, coverage_plan, uncovered_list
+    from gongjian.queries.coverage import RATE_NEEDS
 
     check_outputs([output], inputs=[graph])
-    kg = open_graph(graph, NEEDS["coverage"])
+    kg = open_graph(graph, NEEDS["coverage"] if by is None else RATE_NEEDS)
     if by is not None and (plan or uncovered):
         raise typer.BadParameter("--by 与 --plan/--uncovered 不能同时使用 "
                                  "(--by gives rates; --plan and --uncovered give lists)")

@@ -39,18 +39,24 @@ def build_command(ledger: _LedgerArg, output: _GraphOut = None, strict: _StrictO
 
     例 Example:  gongjian build 台账/ -o 图.gjg
     """
-    from gongjian.graph.info import INFO_LABELS, summarize
+    from gongjian.graph.info import INFO_LABELS, table_rows
     from gongjian.graph.io import GRAPH_SUFFIX, load, save
+    from gongjian.graph.stream import build_file
 
     resolved = ledger.resolve()
     target = output if output is not None else resolved.with_name(resolved.name + GRAPH_SUFFIX)
     check_outputs([target], inputs=[ledger, config])
-    kg = load(ledger, config=config, strict=strict)
-    target = save(kg, target)
-    emit(summarize(kg, lang=lang)["tables"], fmt="table", output=None, labels=INFO_LABELS,
+    if ledger.is_dir():  # read in chunks, written as it is made
+        built = build_file(ledger, target, config=config, strict=strict)
+        target, counts, meta = built.path, built.counts, built.meta
+    else:
+        kg = load(ledger, config=config, strict=strict)
+        target = save(kg, target)
+        counts, meta = kg.counts(), kg.meta
+    emit(table_rows(counts, lang=lang), fmt="table", output=None, labels=INFO_LABELS,
          lang=lang)
     err_console.print(pick(lang, f"已写入 {target}", f"wrote {target}"))
-    rejected, problems = kg.meta.get("rejected_rows", 0), kg.meta.get("problems", {})
+    rejected, problems = meta.get("rejected_rows", 0), meta.get("problems", {})
     warnings = problems.get("warnings", 0)
     if rejected:
         err_console.print(pick(

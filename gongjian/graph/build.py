@@ -36,9 +36,11 @@ from gongjian.loaders.references import filled_coverage, isin
 __all__ = [
     "all_regions",
     "build",
+    "build_meta",
     "covers_links",
     "guides_links",
     "link_frame",
+    "list_tables",
     "located_links",
     "name_keys",
     "part_of_links",
@@ -46,6 +48,7 @@ __all__ = [
     "regions_from_table",
     "site_links",
     "site_region_pairs",
+    "subordinate_links",
     "with_named_sites",
 ]
 
@@ -108,7 +111,7 @@ def build(ledger: Ledger, *, strict: bool = False) -> KnowledgeGraph:
     regions = all_regions(table_regions, orgs, firms, site_regions)
 
     links = pd.concat([
-        _subordinate(orgs),
+        subordinate_links(orgs),
         located_links(orgs, "PartyOrg", "id"),
         located_links(firms, "Organization", "uscc"),
         site_links(site_regions),
@@ -117,15 +120,9 @@ def build(ledger: Ledger, *, strict: bool = False) -> KnowledgeGraph:
         part_of_links(regions),
     ], ignore_index=True)
 
-    lists = _lists(base, ids)
-    meta = {
-        "source": str(Path(ledger.root)),
-        "built": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "gongjian": _version(),
-        "problems": {"errors": len(errors), "warnings": len(ledger.warnings)},
-        "rejected_rows": _rejected_rows(ledger),
-        "dropped": {"relations": int(dangling.sum())},
-    }
+    lists = list_tables(base, ids)
+    meta = build_meta(ledger.root, errors=len(errors), warnings=len(ledger.warnings),
+                      rejected_rows=_rejected_rows(ledger), dropped=int(dangling.sum()))
     return KnowledgeGraph.from_frames(
         party_orgs=orgs, organizations=firms, sites=sites, regions=regions,
         relations=relations, links=links, **lists, meta=meta)
@@ -338,7 +335,15 @@ def link_frame(source_label: str, source: pd.Series, target_label: str, target: 
     })
 
 
-def _subordinate(orgs: pd.DataFrame) -> pd.DataFrame:
+def subordinate_links(orgs: pd.DataFrame) -> pd.DataFrame:
+    """``subordinate_to`` links of each Party organization to its superior (one of ``orgs``).
+
+    Examples
+    --------
+    >>> orgs = pd.DataFrame({"id": ["a", "b"], "parent_id": ["b", "x"]})
+    >>> subordinate_links(orgs)[["source", "target"]].values.tolist()
+    [['a', 'b']]
+    """
     has = isin(orgs["parent_id"], orgs["id"]) & (orgs["parent_id"] != orgs["id"]).to_numpy()
     sub = orgs[has]
     return link_frame("PartyOrg", sub["id"], "PartyOrg", sub["parent_id"], "subordinate_to")
@@ -431,11 +436,19 @@ def _list_frames(ledger: Ledger) -> dict[str, pd.DataFrame]:
             for key in ("needs", "resources", "projects", "activities")}
 
 
-def _lists(base: KnowledgeGraph, ids: pd.Series) -> dict[str, pd.DataFrame]:
-    """The tables of the three lists with their defaults filled, and their ``list_links``.
+def list_tables(base: KnowledgeGraph, ids: pd.Series) -> dict[str, pd.DataFrame]:
+    """The tables of the three lists with their defaults filled, and their ``list_links``
+    (``base`` holds the lists as read; ``ids`` are the loaded Party organizations).
 
     Rows whose organization is not a loaded Party organization (possible only in a
     hand-made ledger) keep their row but get no link.
+
+    Examples
+    --------
+    >>> base = KnowledgeGraph.from_frames(needs=pd.DataFrame({"id": ["N1"], "org_id": ["a"]}))
+    >>> out = list_tables(base, pd.Series(["a"]))
+    >>> out["needs"]["status"].tolist(), out["list_links"]["type"].tolist()
+    (['open'], ['raised_by'])
     """
     needs = base.needs.copy()
     needs["status"] = needs["status"].astype("str").fillna("open")
@@ -472,6 +485,27 @@ def _lists(base: KnowledgeGraph, ids: pd.Series) -> dict[str, pd.DataFrame]:
 
 
 # --- meta ------------------------------------------------------------------------------
+
+
+def build_meta(source: str | Path, *, errors: int, warnings: int, rejected_rows: int,
+               dropped: int) -> dict:
+    """``kg.meta`` of a graph built now from the ledger folder ``source``: problem counts,
+    rows rejected, co-building ties dropped for an end that is not loaded.
+
+    Examples
+    --------
+    >>> meta = build_meta("台账", errors=1, warnings=2, rejected_rows=1, dropped=0)
+    >>> meta["source"], meta["problems"], meta["dropped"]
+    ('台账', {'errors': 1, 'warnings': 2}, {'relations': 0})
+    """
+    return {
+        "source": str(Path(source)),
+        "built": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "gongjian": _version(),
+        "problems": {"errors": errors, "warnings": warnings},
+        "rejected_rows": rejected_rows,
+        "dropped": {"relations": dropped},
+    }
 
 
 def _rejected_rows(ledger: Ledger) -> int:

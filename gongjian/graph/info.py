@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from gongjian import schema
@@ -25,7 +27,7 @@ from gongjian.i18n import pick
 from gongjian.loaders.tables import TABLES
 
 __all__ = ["INFO_LABELS", "INFO_NEEDS", "INFO_SECTIONS", "OPTIONAL_SECTIONS", "TITLE", "flatten",
-           "summarize"]
+           "summarize", "table_rows"]
 
 #: What :func:`summarize` reads from a graph file. Every table is counted; of a table only
 #: counted, one column is decoded.
@@ -121,13 +123,25 @@ def flatten(parts: dict[str, pd.DataFrame], *, lang: str = "zh") -> pd.DataFrame
 
 
 def _tables(kg: KnowledgeGraph, lang: str) -> pd.DataFrame:
+    return table_rows({name: len(df) for name, df in kg.tables()}, lang=lang)
+
+
+def table_rows(counts: Mapping[str, int], *, lang: str = "zh") -> pd.DataFrame:
+    """The ``tables`` section of :func:`summarize` from the rows of each table (in the
+    order of ``kg.tables()``), for a graph file written without holding the graph.
+
+    Examples
+    --------
+    >>> table_rows({"party_orgs": 2, "needs": 0}, lang="en").values.tolist()
+    [['party_orgs', 'Party organization', 2]]
+    """
     node_label = {table: schema.label(schema.NODE_LABELS, label, lang)
                   for label, (table, _) in NODE_TABLES.items()}
     node_label.update({table: pick(lang, TABLES[table].zh, TABLES[table].en)
                        for _, (table, _) in LIST_NODE_TABLES.items()})
     # the tables of the three lists are shown only when the ledger has them
-    rows = [(name, node_label.get(name) or pick(lang, *INFO_LABELS[name]), len(df))
-            for name, df in kg.tables() if len(df) or name not in LIST_TABLES]
+    rows = [(name, node_label.get(name) or pick(lang, *INFO_LABELS[name]), n)
+            for name, n in counts.items() if n or name not in LIST_TABLES]
     return pd.DataFrame(rows, columns=["key", "label", "count"])
 
 

@@ -29,7 +29,7 @@ import os
 import re
 import struct
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,21 +39,29 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from gongjian.errors import GongjianError, GraphFileError
-from gongjian.graph.model import LIST_TABLES, KnowledgeGraph
+from gongjian.graph.model import LIST_TABLES, NODE_TABLES, KnowledgeGraph
 from gongjian.output import atomic_file
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "GRAPH_SUFFIX", "MAX_MANIFEST_DEPTH", "Needs",
-           "load", "merge_needs", "read_graph", "read_manifest", "save", "validate_tables"]
+           "TableFile", "load", "merge_needs", "read_graph", "read_manifest", "save",
+           "save_files", "validate_tables"]
 
 GRAPH_SUFFIX = ".gjg"
 FORMAT_NAME = "gongjian-graph"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 #: The tables a graph file holds, in this order.
 TABLE_NAMES: tuple[str, ...] = tuple(name for name, _ in KnowledgeGraph().tables())
 #: Tables added by each format version: a file of an older version lacks them, and they
 #: are read as empty (version 2: the three lists and the activity record).
 ADDED_IN: dict[str, int] = dict.fromkeys(LIST_TABLES, 2)
+#: Reference columns stored as row positions (format version 3): table → column → the
+#: label of the node table the column refers to, or the column of the same table that
+#: holds that label row by row. Positions need no lookup to check or to read back.
+ROW_REFERENCES: dict[str, dict[str, str]] = {
+    "relations": {"source_id": "PartyOrg", "target_id": "PartyOrg"},
+    "links": {"source": "source_label", "target": "target_label"},
+}
 
 _MAX_MANIFEST = 16 * 2**20
 #: Decoded Parquet data may be at most this many times its stored size (plus a floor):
@@ -104,7 +112,7 @@ def save(kg: KnowledgeGraph, path: str | os.PathLike) -> Path:
     members: dict[str, bytes] = {}
     tables = []
     for name, df in kg.tables():
-        table, columns = _to_arrow(name, df)
+        table, columns = _to_arrow(name, df, _row_positions(kg, name, df))
         sink = pa.BufferOutputStream()
         pq.write_table(table, sink, compression="zstd")
         data = sink.getvalue().to_pybytes()
@@ -112,17 +120,8 @@ def save(kg: KnowledgeGraph, path: str | os.PathLike) -> Path:
         members[member] = data
         tables.append({"name": name, "member": member, "rows": len(df), "size": len(data),
                        "sha256": hashlib.sha256(data).hexdigest(), "columns": columns})
-    from gongjian import __version__
-
-    manifest = {
-        "format": FORMAT_NAME, "version": FORMAT_VERSION, "gongjian": __version__,
-        "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "tables": tables, "meta": kg.meta,
-    }
-    text = json.dumps(manifest, ensure_ascii=False, indent=1, default=str).encode("utf-8")
-    if path.is_dir():
-        raise GraphFileError(f"{path} 是目录：请给出图文件名，例如 图{GRAPH_SUFFIX} "
-                             f"(is a folder: give a file name such as graph{GRAPH_SUFFIX})")
+    text = _manifest_text(tables, kg.meta)
+    _refuse_folder(path)
     try:
         with atomic_file(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as zf:
             zf.writestr(_entry(MANIFEST), text)
@@ -131,6 +130,136 @@ def save(kg: KnowledgeGraph, path: str | os.PathLike) -> Path:
     except GongjianError as err:
         raise GraphFileError(str(err)) from err
     return path
+
+
+def _manifest_text(tables: list[dict[str, Any]], meta: dict[str, Any]) -> bytes:
+    from gongjian import __version__
+
+    manifest = {
+        "format": FORMAT_NAME, "version": FORMAT_VERSION, "gongjian": __version__,
+        "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "tables": tables, "meta": meta,
+    }
+    return json.dumps(manifest, ensure_ascii=False, indent=1, default=str).encode("utf-8")
+
+
+def _refuse_folder(path: Path) -> None:
+    if path.is_dir():
+        raise GraphFileError(f"{path} 是目录：请给出图文件名，例如 图{GRAPH_SUFFIX} "
+                             f"(is a folder: give a file name such as graph{GRAPH_SUFFIX})")
+
+
+class TableFile:
+    """One table of a graph file written part by part, for a graph too big to hold whole.
+
+    ``write(df)`` appends a part (the same columns and types each time) to a Parquet file
+    ``path`` (zstd, a row group per part, as :func:`save` writes tables); :func:`save_files`
+    puts the tables into a graph file. Read back, the table is the parts concatenated.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> parts = [KnowledgeGraph.from_frames(party_orgs=pd.DataFrame({"id": [i], "name": [i]}))
+    ...          .party_orgs for i in ("a", "b")]
+    >>> table = TableFile("party_orgs", folder / "party_orgs.parquet")
+    >>> for part in parts:
+    ...     table.write(part)
+    >>> others = [TableFile(n, folder / f"{n}.parquet") for n in TABLE_NAMES[1:]]
+    >>> for t in others:
+    ...     t.write(getattr(KnowledgeGraph(), t.name))
+    >>> path = save_files([table, *others], folder / "图.gjg", {"source": "甲"})
+    >>> load(path).party_orgs["id"].tolist(), load(path).meta["source"]
+    (['a', 'b'], '甲')
+    """
+
+    def __init__(self, name: str, path: str | os.PathLike) -> None:
+        self.name = name
+        self.path = Path(path)
+        self.rows = 0
+        self.columns: list[dict[str, str]] | None = None
+        self._writer: pq.ParquetWriter | None = None
+
+    def write(self, df: pd.DataFrame) -> None:
+        """Append the rows of ``df`` (its columns and types those of the first part)."""
+        table, columns = _to_arrow(self.name, df)
+        if self._writer is None:
+            self.columns = columns
+            self._writer = pq.ParquetWriter(self.path, table.schema, compression="zstd")
+        elif columns != self.columns:
+            raise GraphFileError(
+                f"表 {self.name} 的各部分列不一致 (the parts of table {self.name} differ: "
+                f"{columns} against {self.columns})")
+        self._writer.write_table(table)
+        self.rows += len(df)
+
+    def extend(self, other: TableFile) -> None:
+        """Append every row written to ``other`` (same columns), a row group at a time."""
+        other.close()
+        if other.columns is None:
+            return
+        if self._writer is None:
+            self.columns = other.columns
+            self._writer = pq.ParquetWriter(self.path, pq.read_schema(other.path),
+                                            compression="zstd")
+        elif other.columns != self.columns:
+            raise GraphFileError(
+                f"表 {self.name} 的各部分列不一致 (the parts of table {self.name} differ: "
+                f"{other.columns} against {self.columns})")
+        parquet = pq.ParquetFile(other.path)
+        for i in range(parquet.num_row_groups):
+            self._writer.write_table(parquet.read_row_group(i))
+        self.rows += other.rows
+
+    def close(self) -> None:
+        """Finish the Parquet file (nothing more can be written)."""
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+def save_files(tables: Iterable[TableFile], path: str | os.PathLike,
+               meta: dict[str, Any]) -> Path:
+    """Write a graph file from tables written by :class:`TableFile` (every table of
+    ``TABLE_NAMES``, each written at least once), whole or not at all, as :func:`save` does.
+
+    The Parquet files are copied into the archive a block at a time, never held in memory;
+    they are left in place (the caller removes them).
+    """
+    path = Path(path)
+    files = {t.name: t for t in tables}
+    if missing := [n for n in TABLE_NAMES if n not in files or files[n].columns is None]:
+        raise ValueError(f"tables not written: {missing}")
+    specs = []
+    for name in TABLE_NAMES:
+        table = files[name]
+        table.close()
+        digest = hashlib.sha256()
+        with table.path.open("rb") as fh:
+            while block := fh.read(_COPY_BLOCK):
+                digest.update(block)
+        specs.append({"name": name, "member": f"{name}.parquet", "rows": table.rows,
+                      "size": table.path.stat().st_size, "sha256": digest.hexdigest(),
+                      "columns": table.columns})
+    text = _manifest_text(specs, meta)
+    _refuse_folder(path)
+    try:
+        with atomic_file(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as zf:
+            zf.writestr(_entry(MANIFEST), text)
+            for spec in specs:
+                entry = _entry(spec["member"])
+                entry.file_size = spec["size"]
+                with files[spec["name"]].path.open("rb") as src, \
+                        zf.open(entry, "w", force_zip64=spec["size"] >= _ZIP64_FROM) as dst:
+                    while block := src.read(_COPY_BLOCK):
+                        dst.write(block)
+    except GongjianError as err:
+        raise GraphFileError(str(err)) from err
+    return path
+
+
+_COPY_BLOCK = 1 << 22
+_ZIP64_FROM = (1 << 31) - 1
 
 
 def _entry(name: str) -> zipfile.ZipInfo:
@@ -150,10 +279,15 @@ def _dtype_name(series: pd.Series) -> str:
     return str(dtype)
 
 
-def _to_arrow(name: str, df: pd.DataFrame) -> tuple[pa.Table, list[dict[str, str]]]:
+def _to_arrow(name: str, df: pd.DataFrame, positions: Mapping[str, pa.Array] | None = None,
+              ) -> tuple[pa.Table, list[dict[str, str]]]:
     arrays, columns = [], []
     for col in df.columns:
         series = df[col]
+        if positions and col in positions:
+            arrays.append(positions[col])
+            columns.append({"name": col, "dtype": "str", "arrow": "int32", "stored": "row"})
+            continue
         kind = _dtype_name(series)
         if kind not in _ARROW_TYPES or not isinstance(col, str):
             raise GraphFileError(
@@ -181,6 +315,41 @@ def _column_to_arrow(series: pd.Series, kind: str) -> pa.Array:
     except (pa.ArrowException, TypeError, ValueError):  # items that are not text, NaN cells
         return pa.array([None if _missing(v) else [str(x) for x in v] for v in values],
                         type=_ARROW_TYPES[kind])
+
+
+def _row_positions(kg: KnowledgeGraph, name: str, df: pd.DataFrame) -> dict[str, pa.Array]:
+    """The reference columns of table ``name`` as row positions (:data:`ROW_REFERENCES`).
+
+    A column is stored by position only when every value is text found in the table it
+    refers to; otherwise it stays text (and is checked on reading like any file's).
+    """
+    import pyarrow.compute as pc
+
+    out = {}
+    for column, refers in ROW_REFERENCES.get(name, {}).items():
+        if column not in df.columns or not len(df) or _dtype_name(df[column]) != "str":
+            continue
+        values = _arrow_text(df[column])
+        labels = (np.full(len(df), refers, dtype=object) if refers in NODE_TABLES
+                  else df[refers].to_numpy(dtype=object) if refers in df.columns else None)
+        if labels is None:
+            continue
+        positions = np.full(len(df), -1, dtype=np.int64)
+        for label in pd.unique(labels):
+            if label not in NODE_TABLES:
+                break
+            table, key = NODE_TABLES[label]
+            keys = getattr(kg, table)
+            if key not in keys.columns:
+                break
+            mine = np.flatnonzero(labels == label)
+            found = pc.index_in(values.take(pa.array(mine)), value_set=_arrow_text(keys[key]))
+            positions[mine] = found.to_numpy(zero_copy_only=False) if not found.null_count \
+                else -1
+        else:
+            if (positions >= 0).all() and positions.max(initial=0) < 2**31:
+                out[column] = pa.array(positions, pa.int32())
+    return out
 
 
 def _missing(value: Any) -> bool:
@@ -294,7 +463,7 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
     >>> import tempfile
     >>> path = save(KnowledgeGraph(), Path(tempfile.mkdtemp()) / "图.gjg")
     >>> read_manifest(path)["version"]
-    2
+    3
     """
     path = Path(path)
     with _open_zip(path) as zf:
@@ -335,20 +504,78 @@ def read_graph(path: str | os.PathLike, *,
                 continue
             data = _member(zf, spec, path)
             frames[spec["name"]] = _decode(data, spec, path, wanted[spec["name"]])
-    for name in TABLE_NAMES:  # a table newer than the file's format version: empty
-        if name not in frames:
-            frames[name] = getattr(template, name)
-            if wanted.get(name) is not None:
-                frames[name] = frames[name][list(wanted[name])]
+        specs = {spec["name"]: spec for spec in manifest["tables"]}
+
+        def column_of(table: str, column: str) -> pd.Series:
+            if table in wanted and column in frames[table].columns:
+                return frames[table][column]
+            spec = specs[table]
+            return _decode(_member(zf, spec, path), spec, path, (column,))[column]
+
+        for name in TABLE_NAMES:  # a table newer than the file's format version: empty
+            if name not in frames:
+                frames[name] = getattr(template, name)
+                if wanted.get(name) is not None:
+                    frames[name] = frames[name][list(wanted[name])]
+        for name, frame in frames.items():
+            expected = wanted.get(name) or getattr(template, name).columns
+            missing = [c for c in expected if c not in frame.columns]
+            if missing:
+                raise _damaged(path, f"表 {name} 缺少列 {missing}",
+                               f"table {name} lacks {missing}")
+        resolved = _resolve_rows(frames, wanted, specs, column_of, path)
     meta = dict(manifest.get("meta") or {})
     meta.setdefault("file", str(path))
-    for name, frame in frames.items():
-        expected = wanted.get(name) or getattr(template, name).columns
-        missing = [c for c in expected if c not in frame.columns]
-        if missing:
-            raise _damaged(path, f"表 {name} 缺少列 {missing}", f"table {name} lacks {missing}")
-    validate_tables(frames, wanted, path)
+    validate_tables(frames, wanted, path, resolved=resolved)
     return KnowledgeGraph(**frames, meta=meta)
+
+
+def _resolve_rows(frames: dict[str, pd.DataFrame], decoded: Iterable[str],
+                  specs: Mapping[str, dict[str, Any]],
+                  column_of: Callable[[str, str], pd.Series], path: Path
+                  ) -> set[tuple[str, str]]:
+    """Turn the row positions of reference columns back into the keys they point at.
+
+    Each position is checked against the length of the table it points into (no lookup);
+    ``column_of(table, column)`` gives a column, decoding it if the command did not ask
+    for it. Returns the references resolved, as ``(table, column)``.
+    """
+    resolved, labels = set(), list(NODE_TABLES)
+    for name, refs in ROW_REFERENCES.items():
+        if name not in decoded:
+            continue
+        frame = frames[name]
+        stored = {c["name"] for c in specs[name]["columns"] if "stored" in c}
+        for column, refers in refs.items():
+            if column not in stored or column not in frame.columns:
+                continue
+            positions = frame[column].to_numpy(dtype=np.int64, na_value=-1)
+            if refers in NODE_TABLES:
+                codes = np.full(len(frame), labels.index(refers))
+            else:
+                given = column_of(name, refers)
+                codes = np.full(len(frame), -1)
+                for code, label in enumerate(labels):
+                    codes[(given == label).to_numpy(dtype=bool)] = code
+                if (codes < 0).any():
+                    raise _unknown_label(path, name, refers, given, codes < 0)
+            used = [code for code in range(len(labels)) if (codes == code).any()]
+            keys = {code: _arrow_text(column_of(*NODE_TABLES[labels[code]])) for code in used}
+            sizes = np.array([len(keys[c]) if c in keys else 0 for c in range(len(labels))])
+            bad = (positions < 0) | (positions >= sizes[codes])
+            if bad.any():
+                row = int(np.flatnonzero(bad)[0]) + 1
+                raise _damaged(path, f"表 {name} 的列 {column} 引用了不存在的行（第 {row} 行）",
+                               f"column {column} of table {name} points at a row that does "
+                               f"not exist (row {row})")
+            first = np.zeros(len(labels), dtype=np.int64)  # where each table starts in `every`
+            first[used] = np.cumsum([0] + [len(keys[c]) for c in used])[:-1]
+            every = pa.concat_arrays([keys[c] for c in used]) if used else pa.array([],
+                                                                                   pa.string())
+            values = every.take(pa.array(first[codes] + positions))
+            frame[column] = _to_pandas(pa.chunked_array([values], pa.string()), "str")
+            resolved.add((name, column))
+    return resolved
 
 
 def _selection(tables: TableSelection | None,
@@ -467,6 +694,10 @@ def _check_tables(tables: Any, names: list[str], path: Path, version: int) -> No
                 and isinstance(c.get("dtype"), str) and c["dtype"] in _ARROW_TYPES
                 for c in columns):
             raise _damaged(path, f"表 {t['name']} 的列说明无效", f"bad columns of {t['name']}")
+        by_row = ROW_REFERENCES.get(t["name"], {}) if version >= 3 else {}
+        if any("stored" in c and (c["stored"] != "row" or c["name"] not in by_row
+                                  or c["dtype"] != "str") for c in columns):
+            raise _damaged(path, f"表 {t['name']} 的列说明无效", f"bad columns of {t['name']}")
         expected.add(member)
     extra = sorted(set(names) - expected)
     if extra:
@@ -548,13 +779,15 @@ def _decode(data: bytes, spec: dict[str, Any], path: Path,
         if len(checked) != len(columns):
             table = table.select([c["name"] for c in columns])
         # Parquet has no second-resolution timestamps: a safe cast restores the declared type.
-        arrays = [_cast(table.column(i), _ARROW_TYPES[c["dtype"]]) for i, c in enumerate(columns)]
+        arrays = [_cast(table.column(i), _stored_type(c), path, name, c["name"])
+                  for i, c in enumerate(columns)]
     except GraphFileError:
         raise
     except (pa.ArrowException, OSError, ValueError, EOFError) as err:
         raise _damaged(path, f"表 {name} 无法解码（{err}）", f"table {name} cannot be decoded") \
             from err
-    out = {c["name"]: _to_pandas(a, c["dtype"]) for a, c in zip(arrays, columns, strict=True)}
+    out = {c["name"]: _to_pandas(a, "Int32" if "stored" in c else c["dtype"])
+           for a, c in zip(arrays, columns, strict=True)}
     return pd.DataFrame(out, index=pd.RangeIndex(spec["rows"]))
 
 
@@ -564,8 +797,20 @@ def _empty(spec: dict[str, Any]) -> pd.DataFrame:
                                                c["dtype"]) for c in spec["columns"]})
 
 
-def _cast(column: pa.ChunkedArray, type_: pa.DataType) -> pa.ChunkedArray:
-    return column if column.type == type_ else column.cast(type_, safe=True)
+def _stored_type(column: dict[str, Any]) -> pa.DataType:
+    """The Arrow type a column is read as: row positions, or its own declared type."""
+    return pa.int32() if "stored" in column else _ARROW_TYPES[column["dtype"]]
+
+
+def _cast(column: pa.ChunkedArray, type_: pa.DataType, path: Path, table: str,
+          name: str) -> pa.ChunkedArray:
+    if column.type == type_:
+        return column
+    try:
+        return column.cast(type_, safe=True)
+    except (pa.ArrowException, ValueError) as err:
+        raise _damaged(path, f"表 {table} 的列 {name} 不是 {type_} 类型（{err}）",
+                       f"column {name} of table {table} is not of type {type_}") from err
 
 
 def _to_pandas(column: pa.ChunkedArray, dtype: str) -> pd.Series:
@@ -850,12 +1095,14 @@ def _first_bad(mask: pd.Series) -> int:
 
 
 def validate_tables(frames: Mapping[str, pd.DataFrame], decoded: Iterable[str],
-                    path: str | os.PathLike) -> None:
+                    path: str | os.PathLike, *,
+                    resolved: Iterable[tuple[str, str]] = ()) -> None:
     """Check decoded tables against the model: ids filled and unique, names filled, references.
 
     ``decoded`` names the tables actually read (a reference is checked when both of its
-    ends were read). Raises :class:`GraphFileError` naming the table, the column and the
-    first bad row.
+    ends were read); ``resolved`` names references, as ``(table, column)``, already known
+    to exist (read back from row positions). Raises :class:`GraphFileError` naming the
+    table, the column and the first bad row.
 
     Examples
     --------
@@ -865,10 +1112,8 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], decoded: Iterable[str],
     ...
     gongjian.errors.GraphFileError: 图文件 图.gjg 无法使用：表 party_orgs 的列 id 有重复值 ...
     """
-    from gongjian.graph.model import NODE_TABLES
-
     path = Path(path)
-    decoded = set(decoded)
+    decoded, resolved = set(decoded), set(resolved)
     keys: dict[str, pd.Series] = {}
     for label, (name, key) in NODE_TABLES.items():
         df = frames.get(name)
@@ -896,7 +1141,8 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], decoded: Iterable[str],
     rel = frames.get("relations")
     if "relations" in decoded and rel is not None and "PartyOrg" in keys:
         _check_refs([(column, rel[column]) for column in ("source_id", "target_id")
-                     if column in rel.columns], keys["PartyOrg"], "relations", path)
+                     if column in rel.columns and ("relations", column) not in resolved],
+                    keys["PartyOrg"], "relations", path)
     links = frames.get("links")
     if "links" in decoded and links is not None:
         ends: dict[str, list[tuple[str, pd.Series]]] = {label: [] for label in keys}
@@ -906,18 +1152,22 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], decoded: Iterable[str],
             labels = links[f"{end}_label"]
             odd = ~labels.isin(list(NODE_TABLES))
             if odd.any():
-                row = _first_bad(odd)
-                raise _damaged(path, f"表 links 的列 {end}_label 有未知标签 "
-                                     f"{labels.iloc[row - 1]!r}（第 {row} 行）",
-                               f"column {end}_label of table links has an unknown label "
-                               f"(row {row})")
-            if end in links.columns:
+                raise _unknown_label(path, "links", f"{end}_label", labels, odd)
+            if end in links.columns and ("links", end) not in resolved:
                 for label in keys:
                     mine = (labels == label).to_numpy(dtype=bool)
                     if mine.any():
                         ends[label].append((end, links[end][mine]))
         for label, columns in ends.items():  # one lookup per table of keys, both ends at once
             _check_refs(columns, keys[label], "links", path)
+
+
+def _unknown_label(path: Path, table: str, column: str, labels: pd.Series,
+                   odd: np.ndarray | pd.Series) -> GraphFileError:
+    row = _first_bad(pd.Series(odd))
+    return _damaged(path, f"表 {table} 的列 {column} 有未知标签 {labels.iloc[row - 1]!r}"
+                          f"（第 {row} 行）",
+                    f"column {column} of table {table} has an unknown label (row {row})")
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:

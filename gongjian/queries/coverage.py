@@ -48,6 +48,7 @@ __all__ = [
     "MAX_JOINT_UNITS",
     "MIN_JOINT_MEMBERS",
     "MIN_OWN_MEMBERS",
+    "RATE_NEEDS",
     "coverage",
     "coverage_list",
     "coverage_plan",
@@ -67,6 +68,10 @@ LIST_COLUMNS: tuple[str, ...] = ("uscc", "name", "type", "district", "street", "
 #: file: of the 两新组织, the columns of the list and the coverage code; the sites' kinds.
 COVERAGE_NEEDS: Needs = {"organizations": (*LIST_COLUMNS[:9], "coverage"),
                          "sites": ("name", "kind")}
+#: What :func:`coverage` alone reads (the rates, without the list's names and codes).
+RATE_NEEDS: Needs = {"organizations": ("district", "street", "site", "employees",
+                                       "party_members", "coverage"),
+                     "sites": ("name", "kind")}
 MIN_OWN_MEMBERS = 3   # 党章第三十条: 正式党员三人以上的，都应当成立党的基层组织
 MAX_JOINT_UNITS = 5   # a joint branch covers, as a rule, no more than 5 units
 MIN_JOINT_MEMBERS = 3
@@ -98,25 +103,30 @@ def coverage(kg: KnowledgeGraph, *, by: By = "district") -> pd.DataFrame:
         raise AnalysisError(f"不支持的分组「{by}」，可选：{'、'.join(COVERAGE_BY)} "
                             f"(unknown grouping {by!r})")
     firms = kg.organizations
-    status = firms["coverage"].fillna("none")
-    table = pd.DataFrame({code: (status == code).to_numpy(dtype=np.int64)
-                          for code in schema.COVERAGE})
-    table.insert(0, "organizations", 1)
-    table["party_members"] = firms["party_members"].fillna(0).to_numpy(dtype=np.int64)
-    table["employees"] = firms["employees"].fillna(0).to_numpy(dtype=np.int64)
     keys = list(COVERAGE_BY[by])
+    values = {key: firms[key] for key in keys if key != "site_kind"}
     if by == "site":
         kinds = kg.sites.drop_duplicates("name").set_index("name")["kind"]
-        table["site"] = firms["site"].to_numpy()
-        table["site_kind"] = firms["site"].map(kinds).to_numpy()
-        table = table[table["site"].notna().to_numpy()]
-    else:
-        for key in keys:
-            table[key] = firms[key].to_numpy()
-    if keys:
-        out = table.groupby(keys, dropna=False, sort=True).sum().reset_index()
-    else:
-        out = table.sum().to_frame().T.astype(np.int64)
+        inside = firms["site"].notna().to_numpy()
+        firms = firms[inside]
+        values = {"site": firms["site"], "site_kind": firms["site"].map(kinds)}
+    # Grouped by integer codes and summed with bincount: no frame of the 两新组织 themselves
+    group, out = _groups(values, len(firms))
+    n = len(out) if keys else 1
+    codes = list(schema.COVERAGE)
+    given, status = firms["coverage"], np.full(len(firms), -1)
+    for i, code in enumerate(codes):
+        status[(given == code).to_numpy(dtype=bool, na_value=False)] = i
+    status[given.isna().to_numpy()] = codes.index("none")
+    out["organizations"] = np.bincount(group, minlength=n).astype(np.int64)
+    known = status >= 0
+    table = np.bincount(group[known] * len(codes) + status[known],
+                        minlength=n * len(codes)).reshape(n, len(codes))
+    for i, code in enumerate(codes):
+        out[code] = table[:, i].astype(np.int64)
+    for name in ("party_members", "employees"):
+        weights = firms[name].fillna(0).to_numpy(dtype=np.int64)
+        out[name] = np.bincount(group, weights=weights, minlength=n).round().astype(np.int64)
     out["organizational"] = out[list(schema.ORGANIZATIONAL_COVERAGE)].sum(axis=1)
     out["work"] = out[list(schema.WORK_COVERAGE)].sum(axis=1)
     total = out["organizations"].where(out["organizations"] > 0)
@@ -125,6 +135,23 @@ def coverage(kg: KnowledgeGraph, *, by: By = "district") -> pd.DataFrame:
     columns = [*keys, "organizations", *schema.COVERAGE, "organizational", "work",
                "organizational_rate", "work_rate", "party_members", "employees"]
     return out[columns].reset_index(drop=True)
+
+
+def _groups(keys: dict[str, pd.Series], rows: int) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each row's group (sorted by the keys, empty keys last) and the frame of the groups."""
+    if not keys:
+        return np.zeros(rows, dtype=np.int64), pd.DataFrame(index=range(1))
+    combined, uniques = np.zeros(rows, dtype=np.int64), []
+    for values in keys.values():
+        codes, found = pd.factorize(values, sort=True, use_na_sentinel=False)
+        combined = combined * len(found) + codes
+        uniques.append(found)
+    present, group = np.unique(combined, return_inverse=True)
+    out = {}
+    for name, found in reversed(list(zip(keys, uniques, strict=True))):
+        present, code = np.divmod(present, len(found))
+        out[name] = found.take(code)
+    return group, pd.DataFrame({name: out[name] for name in keys})
 
 
 def coverage_list(kg: KnowledgeGraph) -> pd.DataFrame:

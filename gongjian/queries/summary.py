@@ -30,14 +30,14 @@ from gongjian.graph.io import Needs, merge_needs
 from gongjian.graph.model import KnowledgeGraph, igraph_from_arrays
 from gongjian.queries.bridges import articulation_mask, bridging_mask
 from gongjian.queries.clusters import clusters
-from gongjian.queries.coverage import COVERAGE_NEEDS, coverage
+from gongjian.queries.coverage import RATE_NEEDS, coverage
 from gongjian.queries.islands import islands
 from gongjian.queries.layer import LAYER_NEEDS, layer_view
 
 __all__ = ["OVERVIEW_COLUMNS", "SUMMARY_NEEDS", "summary"]
 
 #: What :func:`summary` reads from a graph file: the layer's analyses and coverage.
-SUMMARY_NEEDS: Needs = merge_needs(LAYER_NEEDS, COVERAGE_NEEDS)
+SUMMARY_NEEDS: Needs = merge_needs(LAYER_NEEDS, RATE_NEEDS)
 OVERVIEW_COLUMNS: tuple[str, ...] = (
     "district", "party_orgs", "ties", "internal_ties", "cross_district_ties", "components",
     "density", "isolated", "detached", "articulation_points", "bridging_units",

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from gongjian import schema
@@ -232,7 +233,7 @@ def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
     out = AdminExport(Path(folder), database=database)
     out.folder.mkdir(parents=True, exist_ok=True)
     refusals = Refusals()
-    known: dict[str, set[str]] = {}
+    known: dict[str, pd.Series] = {}
     written: list[Writer] = []
     try:
         list_nodes, list_links = stored_lists(kg)
@@ -244,10 +245,9 @@ def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
             writer = node_writer(out.folder, label, df, cols)
             written.append(writer)
             out.nodes.append(writer.path)
-            keys: set[str] = set()
             for lo in range(0, len(df), _CHUNK):
-                keys.update(write_nodes(writer, df.iloc[lo:lo + _CHUNK], label, cols, refusals))
-            known[label] = keys
+                write_nodes(writer, df.iloc[lo:lo + _CHUNK], label, cols, refusals)
+            known[label] = df[key].astype(str)
             writer.close()
         _relations(kg, out, known, refusals, written)
         _links(kg.links, schema.LINK_TYPES, out, known, refusals, written)
@@ -267,7 +267,7 @@ def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
     return out
 
 
-def _relations(kg: KnowledgeGraph, out: AdminExport, known: dict[str, set[str]],
+def _relations(kg: KnowledgeGraph, out: AdminExport, known: dict[str, pd.Series],
                refusals: Refusals, written: list[Writer]) -> None:
     rel = kg.relations.assign(key=relation_keys(kg.relations))
     orgs = known["PartyOrg"]
@@ -286,13 +286,18 @@ def _relations(kg: KnowledgeGraph, out: AdminExport, known: dict[str, set[str]],
 
 
 def _links(links: pd.DataFrame, types: dict[str, schema.Term], out: AdminExport,
-           known: dict[str, set[str]], refusals: Refusals, written: list[Writer]) -> None:
+           known: dict[str, pd.Series], refusals: Refusals, written: list[Writer]) -> None:
     if links.empty:
         return
-    ok = pd.Series([
-        sl in known and tl in known and s in known[sl] and t in known[tl]
-        for sl, s, tl, t in zip(links["source_label"], links["source"], links["target_label"],
-                                links["target"], strict=True)], index=links.index, dtype=bool)
+    ok = np.ones(len(links), dtype=bool)
+    for end in ("source", "target"):  # both ends written as nodes of their label
+        found = np.zeros(len(links), dtype=bool)
+        labels = links[f"{end}_label"]
+        for label, keys in known.items():
+            mine = (labels == label).to_numpy(dtype=bool, na_value=False)
+            if mine.any():
+                found[mine] = links[end][mine].astype(str).isin(keys).to_numpy(dtype=bool)
+        ok &= found
     links = links[ok]
     for code in types:
         of_type = links[links["type"] == code]

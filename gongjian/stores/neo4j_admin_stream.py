@@ -42,15 +42,12 @@ Examples
 
 from __future__ import annotations
 
-import codecs
-import csv
-import dataclasses
 import io
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -75,9 +72,20 @@ from gongjian.graph.build import (
     with_named_sites,
 )
 from gongjian.graph.model import KnowledgeGraph, conform
+from gongjian.loaders.chunks import (
+    CHUNK_BYTES,
+    Reading,
+    Reread,
+    narrowed,
+    organization_keys,
+    problems_by_row,
+    raw_columns,
+    reference_table,
+    table_chunks,
+    take_over,
+)
 from gongjian.loaders.config import LedgerConfig, load_config
 from gongjian.loaders.discovery import find_tables
-from gongjian.loaders.encodings import to_utf8, unknown_encoding
 from gongjian.loaders.headers import Located, locate_columns
 from gongjian.loaders.ledger import PROBLEM_COLUMNS, Problem, empty_table
 from gongjian.loaders.problems import localized, problems_frame
@@ -87,22 +95,12 @@ from gongjian.loaders.references import (
     check_party_refs,
     check_regions,
     filled_coverage,
-    isin,
     resolve_relations,
 )
-from gongjian.loaders.sheet import (
-    RawSheet,
-    header_width,
-    ragged_grid,
-    read_csv_bytes,
-    read_sheet,
-    require_header,
-    sniff_delimiter,
-)
+from gongjian.loaders.sheet import read_sheet
 from gongjian.loaders.tables import LIST_TABLES as LEDGER_LIST_TABLES
 from gongjian.loaders.tables import TABLES
-from gongjian.loaders.validate import Checked, check_table, check_unique, data_rows
-from gongjian.loaders.values import clean_text, uscc_column
+from gongjian.loaders.validate import Checked, check_table, check_unique
 from gongjian.output import write_frame
 from gongjian.progress import progress
 from gongjian.stores.neo4j_admin import (
@@ -129,8 +127,6 @@ __all__ = ["PROBLEMS_FILE", "StreamExport", "export_ledger_neo4j_admin", "ledger
 #: Name of the problem list written beside the import files.
 PROBLEMS_FILE = "问题清单.csv"
 _REJECTS = "rejects"
-_BLOCK = 1 << 25  # bytes of CSV per chunk (about 300k rows); Python's csv: bytes / 100 rows
-_HEAD = 1 << 16
 _OURS = re.compile(r"^(nodes_|rels_).*\.csv$")
 _NODE_KEYS = {"party_orgs": "id", "organizations": "uscc"}
 
@@ -171,170 +167,6 @@ def ledger_bytes(folder: str | os.PathLike[str]) -> int:
         return sum(p.stat().st_size for p in find_tables(Path(folder)).values())
     except LedgerError:
         return 0
-
-
-# --- reading a table in chunks ---------------------------------------------------------
-
-
-class _Reread(Exception):
-    """A CSV the fast reader cannot take as a whole: start again with Python's csv module."""
-
-    def __init__(self, path: Path, encoding: str | None) -> None:
-        super().__init__(str(path))
-        self.path = path
-        self.encoding = encoding
-
-
-@dataclass
-class _Source:
-    """One table file: where its header is and how to read it (fast, or Python's csv)."""
-
-    path: Path
-    key: str
-    located: Located
-    encoding: str = "utf-8"
-    delimiter: str = ","
-    width: int = 0
-    slow: bool = False
-    block: int = _BLOCK
-
-    @property
-    def chunk_located(self) -> Located:
-        """The header's positions for chunks that hold data rows only."""
-        return dataclasses.replace(self.located, header_index=-1)
-
-
-def _open_source(path: Path, key: str, cfg: LedgerConfig, reread: dict[Path, str | None],
-                 block: int) -> tuple[_Source, RawSheet | None]:
-    """Find the header of ``path``; an Excel file is read whole (returned as its sheet)."""
-    if path.suffix.lower() != ".csv":
-        sheet = read_sheet(path, key, max_bytes=cfg.max_bytes)
-        return _Source(path, key, locate_columns(sheet, key, cfg.mapping(key)),
-                       block=block), sheet
-    with open(path, "rb") as fh:
-        head = fh.read(_HEAD)
-        more = bool(fh.read(1))
-    if more:  # cut at the last line end, so that no character is split
-        cut = head.rfind(b"\n")
-        head = head[:cut + 1] if cut > 0 else head
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and len(head) % 2:
-            head = head[:-1]
-    utf8, encoding = to_utf8(head, path.name)
-    encoding = reread.get(path) or encoding
-    grid, _, _ = read_csv_bytes(head, path.name)
-    require_header(grid, path.name)
-    sheet = RawSheet(path.name, grid, np.arange(1, len(grid) + 1, dtype=np.int64), encoding)
-    located = locate_columns(sheet, key, cfg.mapping(key))
-    delimiter = sniff_delimiter(utf8.decode("utf-8", errors="ignore"))
-    return _Source(path, key, located, encoding, delimiter, grid.shape[1],
-                   slow=path in reread, block=block), None
-
-
-def _chunks(src: _Source, sheet: RawSheet | None,
-            advance: Callable[[float], None]) -> Iterator[RawSheet]:
-    """The data rows of a table as raw sheets (row numbers as a spreadsheet shows them)."""
-    if sheet is not None:
-        start = src.located.header_index + 1
-        step = max(1, src.block // 100)
-        for lo in range(start, len(sheet.grid), step):  # sheets, formula cells, notes kept
-            yield sheet.part(lo, min(lo + step, len(sheet.grid)), notes=lo == start)
-        advance(src.path.stat().st_size)
-        return
-    reader = _python_chunks if src.slow else _arrow_chunks
-    done = 0
-    for index, grid, extra, position in reader(src):
-        keep = index > src.located.header_index
-        rows = (index + 1)[keep]
-        advance(position - done)
-        done = position
-        if not keep.all():
-            grid = grid[keep].reset_index(drop=True)
-            extra = extra[keep]
-        if len(grid):
-            yield RawSheet(src.path.name, grid, rows, src.encoding, extra)
-    advance(src.path.stat().st_size - done)
-
-
-def _arrow_chunks(src: _Source) -> Iterator[tuple[np.ndarray, pd.DataFrame, np.ndarray, int]]:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    names = [f"f{i}" for i in range(src.width)]
-
-    ragged_rows: list[object] = []
-
-    def ragged(row: object) -> str:  # the reader cannot raise from here: note it, stop after
-        ragged_rows.append(row)
-        return "skip"
-
-    encoding = "utf8" if src.encoding in ("utf-8", "utf-8-sig") else src.encoding
-    seen = 0
-    with open(src.path, "rb") as fh:
-        if src.encoding == "utf-8-sig":
-            fh.seek(3)
-        try:
-            reader = pacsv.open_csv(
-                fh,
-                read_options=pacsv.ReadOptions(column_names=names, block_size=src.block,
-                                               encoding=encoding, use_threads=False),
-                parse_options=pacsv.ParseOptions(delimiter=src.delimiter,
-                                                  newlines_in_values=True,
-                                                  ignore_empty_lines=False,
-                                                  invalid_row_handler=ragged),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
-                    quoted_strings_can_be_null=False))
-            for batch in reader:
-                if ragged_rows:
-                    raise _Reread(src.path, None)
-                n = batch.num_rows
-                grid = pd.DataFrame({i: pd.Series(batch.column(i), dtype="str")
-                                     for i in range(src.width)})
-                yield (np.arange(seen, seen + n, dtype=np.int64), grid,
-                       np.full(n, None, dtype=object), fh.tell())
-                seen += n
-            if ragged_rows:
-                raise _Reread(src.path, None)
-        except pa.ArrowInvalid as err:
-            if "utf8" in str(err).lower() or "utf-8" in str(err).lower():
-                raise _Reread(src.path, "gb18030") from err
-            raise _Reread(src.path, None) from err
-
-
-def _python_chunks(src: _Source) -> Iterator[tuple[np.ndarray, pd.DataFrame, np.ndarray, int]]:
-    """The loader's forgiving path, in chunks: short rows padded, extra cells kept apart."""
-    encoding = "utf-16" if src.encoding == "utf-16" else src.encoding
-    seen = 0
-    with open(src.path, "rb") as raw:
-        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
-        records = csv.reader(text, delimiter=src.delimiter)
-        width = None
-        try:
-            while True:
-                batch = [r for _, r in zip(range(max(1, src.block // 100)), records,
-                                                 strict=False)]
-                if not batch:
-                    return
-                if width is None:
-                    width = header_width(batch)
-                grid, extra = ragged_grid(batch, width, src.delimiter)
-                n = len(batch)
-                yield np.arange(seen, seen + n, dtype=np.int64), grid, extra, raw.tell()
-                seen += n
-        except UnicodeDecodeError as err:
-            if src.encoding in ("utf-8", "utf-8-sig"):
-                raise _Reread(src.path, "gb18030") from err
-            raise unknown_encoding(src.path.name) from err
-
-
-@dataclass
-class _Reading:
-    """How tables are read in this run: config, files to re-read slowly, progress, chunk."""
-
-    cfg: LedgerConfig
-    reread: dict[Path, str | None]
-    advance: Callable[[float], None]
-    block: int = _BLOCK
 
 
 # --- problems and rejected rows ----------------------------------------------------------
@@ -482,7 +314,7 @@ class _State:
 
 def export_ledger_neo4j_admin(ledger: str | os.PathLike[str], folder: str | os.PathLike[str],
                               *, include_personal: bool = False, database: str = "neo4j",
-                              config: Any = None, chunk_bytes: int = _BLOCK) -> StreamExport:
+                              config: Any = None, chunk_bytes: int = CHUNK_BYTES) -> StreamExport:
     """Write ``neo4j-admin`` import CSVs for the ledger folder ``ledger``, streamed.
 
     The same files, headers and rows as ``export_neo4j_admin(build(read_ledger(ledger)),
@@ -539,7 +371,7 @@ def export_ledger_neo4j_admin(ledger: str | os.PathLike[str], folder: str | os.P
         try:
             out = _export(files, cfg, work, target, include_personal, database, reread,
                           chunk_bytes)
-        except _Reread as again:
+        except Reread as again:
             shutil.rmtree(work, ignore_errors=True)
             if again.path in reread and reread[again.path] == again.encoding:
                 raise LedgerError(f"无法读取 {again.path.name} (cannot read the file)") from again
@@ -592,11 +424,11 @@ def _export(files: dict[str, Path], cfg: LedgerConfig, work: Path, target: Path,
         with progress("导出 neo4j-admin 文件 exporting (bytes read)", total=total) as advance:
             regions = _small_table(files, "regions", cfg, state, advance)
             sites = _small_table(files, "sites", cfg, state, advance)
-            ctx = _Reading(cfg, reread, advance, block)
+            ctx = Reading(cfg, reread, advance, block)
             orgs = _party_keys(files["party_orgs"], ctx)
             _party_rows(files["party_orgs"], ctx, orgs, state)
             if "organizations" in files:
-                dup = _organization_keys(files["organizations"], ctx)
+                dup = organization_keys(files["organizations"], ctx)
                 _organization_rows(files["organizations"], ctx, dup, orgs, state)
             _relation_rows(files["relations"], ctx, orgs, state)
             del orgs
@@ -628,34 +460,7 @@ def _small_table(files: dict[str, Path], key: str, cfg: LedgerConfig, state: _St
     return c.data.loc[~c.bad].reset_index(drop=True)
 
 
-def _table_chunks(path: Path, key: str, ctx: _Reading) -> Iterator[tuple[_Source, RawSheet]]:
-    src, sheet = _open_source(path, key, ctx.cfg, ctx.reread, ctx.block)
-    for chunk in _chunks(src, sheet, ctx.advance):
-        yield src, chunk
-
-
-def _reference(key: str, file: str, located: Located, parts: list[pd.DataFrame],
-               raws: list[pd.DataFrame], rows: list[np.ndarray],
-               bad: list[np.ndarray], sheets: list[np.ndarray | None] | None = None) -> Checked:
-    """A checked table of key columns only, for the checks that span the whole table
-    (``sheets``: the sheet of each row, from a workbook, for the problems to name it)."""
-    data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        {c: pd.Series(dtype="str") for c in ("id", "name", "district", "parent_id", "uscc")})
-    raw = pd.concat(raws, ignore_index=True) if raws else pd.DataFrame()
-    named = bool(sheets) and all(s is not None for s in sheets)
-    return Checked(key, file, located, data, raw,
-                   np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
-                   np.concatenate(bad) if bad else np.zeros(0, dtype=bool),
-                   sheets=np.concatenate(sheets) if named else None)
-
-
-def _raw_columns(located: Located, raw: pd.DataFrame, names: tuple[str, ...]) -> pd.DataFrame:
-    """The raw cells of some columns, under their positions (as :class:`Checked` keeps them)."""
-    return pd.DataFrame({located.positions[n]: raw[located.positions[n]].to_numpy()
-                         for n in names if n in located.positions})
-
-
-def _party_keys(path: Path, ctx: _Reading) -> Checked:
+def _party_keys(path: Path, ctx: Reading) -> Checked:
     """First pass over 党组织: every row checked, its keys kept; then the whole-table checks.
 
     Returns a checked table of ``id``, ``name``, ``district``, ``parent_id`` and
@@ -664,15 +469,15 @@ def _party_keys(path: Path, ctx: _Reading) -> Checked:
     """
     parts, raws, rows, bad, sheets = [], [], [], [], []
     src = None
-    for src, chunk in _table_chunks(path, "party_orgs", ctx):
+    for src, chunk in table_chunks(path, "party_orgs", ctx):
         c = check_table(chunk, "party_orgs", src.chunk_located)
         parts.append(c.data[["id", "name", "district", "parent_id", "source_row"]])
-        raws.append(_raw_columns(src.located, c.raw, ("id", "parent_id")))
+        raws.append(raw_columns(src.located, c.raw, ("id", "parent_id")))
         rows.append(c.rows)
         bad.append(c.bad)
         sheets.append(c.sheets)
     located = src.located if src else Located(0, {}, {}, (), "party_orgs")
-    ref = _reference("party_orgs", path.name, located, parts, raws, rows, bad, sheets)
+    ref = reference_table("party_orgs", path.name, located, parts, raws, rows, bad, sheets)
     if src is not None:
         check_unique(ref, ref.data)
         check_party_refs(ref)
@@ -680,32 +485,17 @@ def _party_keys(path: Path, ctx: _Reading) -> Checked:
     return ref
 
 
-def _by_row(problems: list[Problem]) -> dict[int, list[Problem]]:
-    out: dict[int, list[Problem]] = {}
-    for p in problems:
-        out.setdefault(p.row or 0, []).append(p)
-    return out
-
-
-def _take_over(c: Checked, ref_bad: np.ndarray, problems: dict[int, list[Problem]]) -> None:
-    """Give a chunk the whole-table results: duplicates across chunks, reference checks."""
-    c.problems = [p for p in c.problems if p.code != "duplicate"]
-    for r in c.rows:
-        c.problems.extend(problems.pop(int(r), ()))
-    c.bad |= ref_bad
-
-
-def _party_rows(path: Path, ctx: _Reading, ref: Checked, state: _State) -> None:
-    problems = _by_row(ref.problems)
+def _party_rows(path: Path, ctx: Reading, ref: Checked, state: _State) -> None:
+    problems = problems_by_row(ref.problems)
     state.good_ids = set(ref.data.loc[~ref.bad, "id"].dropna().tolist())
     pos = 0
-    for src, chunk in _table_chunks(path, "party_orgs", ctx):
+    for src, chunk in table_chunks(path, "party_orgs", ctx):
         c = check_table(chunk, "party_orgs", src.chunk_located)
         n = len(c.rows)
         if not np.array_equal(c.rows, ref.rows[pos:pos + n]):
             raise LedgerError(f"{path.name} 在导出过程中被修改 (the file changed during export)")
         c.data["parent_id"] = ref.data["parent_id"].iloc[pos:pos + n].to_numpy()
-        _take_over(c, ref.bad[pos:pos + n], problems)
+        take_over(c, ref.bad[pos:pos + n], problems)
         pos += n
         state.log.checked(c)
         orgs = c.data.loc[~c.bad].reset_index(drop=True)
@@ -724,44 +514,17 @@ def _party_rows(path: Path, ctx: _Reading, ref: Checked, state: _State) -> None:
         state.log.problems(rest)
 
 
-def _organization_keys(path: Path, ctx: _Reading) -> Checked:
-    """First pass over 两新组织: only the credit codes, for duplicates across the file."""
-    parts, raws, rows, sheets = [], [], [], []
-    src = None
-    for src, chunk in _table_chunks(path, "organizations", ctx):
-        located = src.chunk_located
-        d = data_rows(chunk, located)
-        raw, r = d.grid, d.rows
-        pos = located.positions.get("uscc")
-        if pos is None:
-            continue
-        text, _ = clean_text(raw[pos])
-        uscc, _, _ = uscc_column(text)
-        parts.append(pd.DataFrame({"uscc": uscc.reset_index(drop=True)}))
-        raws.append(pd.DataFrame({pos: raw[pos].to_numpy()}))
-        rows.append(r)
-        sheets.append(d.sheets)
-    located = src.located if src else Located(0, {}, {}, (), "organizations")
-    ref = _reference("organizations", path.name, located, parts, raws, rows,
-                     [np.zeros(len(r), dtype=bool) for r in rows], sheets)
-    if len(ref.rows):
-        check_unique(ref, ref.data)
-    ref.data = pd.DataFrame()
-    ref.raw = pd.DataFrame()
-    return ref
-
-
-def _organization_rows(path: Path, ctx: _Reading, dup: Checked, orgs: Checked,
+def _organization_rows(path: Path, ctx: Reading, dup: Checked, orgs: Checked,
                        state: _State) -> None:
-    problems = _by_row(dup.problems)
+    problems = problems_by_row(dup.problems)
     pos = 0
-    for src, chunk in _table_chunks(path, "organizations", ctx):
+    for src, chunk in table_chunks(path, "organizations", ctx):
         c = check_table(chunk, "organizations", src.chunk_located)
         n = len(c.rows)
-        _take_over(c, dup.bad[pos:pos + n] if len(dup.bad) else np.zeros(n, dtype=bool),
+        take_over(c, dup.bad[pos:pos + n] if len(dup.bad) else np.zeros(n, dtype=bool),
                    problems)
         pos += n
-        check_coverage(c, _narrowed(orgs, id_=c.data["covering_org_id"]))
+        check_coverage(c, narrowed(orgs, id_=c.data["covering_org_id"]))
         state.log.checked(c)
         firms = c.data.loc[~c.bad].reset_index(drop=True)
         firms["region"] = region_keys(firms)
@@ -772,22 +535,9 @@ def _organization_rows(path: Path, ctx: _Reading, dup: Checked, orgs: Checked,
                                covers_links(firms, firms["covering_org_id"])], ignore_index=True))
 
 
-def _narrowed(orgs: Checked, *, id_: pd.Series | None = None,
-              name: pd.Series | None = None) -> Checked:
-    """The 党组织 keys that a chunk refers to (by id or by name): same answers, less work."""
-    keep = np.zeros(len(orgs.rows), dtype=bool)
-    if id_ is not None:
-        keep |= isin(orgs.data["id"], id_.dropna().unique())
-    if name is not None:
-        keep |= isin(orgs.data["name"], name.dropna().unique())
-    return Checked(orgs.key, orgs.file, orgs.located,
-                   orgs.data.loc[keep].reset_index(drop=True), pd.DataFrame(),
-                   orgs.rows[keep], orgs.bad[keep])
-
-
-def _relation_rows(path: Path, ctx: _Reading, orgs: Checked, state: _State) -> None:
+def _relation_rows(path: Path, ctx: Reading, orgs: Checked, state: _State) -> None:
     good_names = set(orgs.data.loc[~orgs.bad, "name"].dropna().tolist())
-    for src, chunk in _table_chunks(path, "relations", ctx):
+    for src, chunk in table_chunks(path, "relations", ctx):
         c = check_table(chunk, "relations", src.chunk_located)
         ids = pd.concat([c.data["source_id"], c.data["target_id"]], ignore_index=True)
         names = pd.concat([c.dropped["source_name"], c.dropped["target_name"]],
@@ -797,7 +547,7 @@ def _relation_rows(path: Path, ctx: _Reading, orgs: Checked, state: _State) -> N
         if any(n not in good_names for n in by_name.unique()):
             ref = orgs  # an unknown name: suggestions come from every name
         else:
-            ref = _narrowed(orgs, id_=ids, name=names)
+            ref = narrowed(orgs, id_=ids, name=names)
         resolve_relations(c, ref)
         state.log.checked(c)
         rel = c.data.loc[~c.bad].reset_index(drop=True)

@@ -115,6 +115,27 @@ def test_quick_run_of_a_few_stages(district, tmp_path):
     assert md.read_text(encoding="utf-8").startswith("| stage |")
 
 
+
+def test_memory_group_runs_each_command_alone(district, tmp_path):
+    """The province memory suite, at district scale: each command's peak beside the graph's."""
+    out = tmp_path / "m.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--scale", "district", "--repeat", "1",
+         "--data", str(district.folder.parent),
+         "--only", "gongjian build,gongjian islands,gongjian coverage --plan xlsx",
+         "--json", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    stages = json.loads(out.read_text(encoding="utf-8"))["stages"]
+    assert [s["name"] for s in stages] == ["gongjian build", "gongjian islands",
+                                          "gongjian coverage --plan xlsx"]
+    for stage in stages:
+        assert stage["group"] == "memory" and stage["target"] == "≤ 4,096 MiB peak"
+        assert stage["ours"]["status"] == "ok", stage
+        assert 50 < stage["ours"]["peak_mb"] < 4096
+        assert stage["baselines"][0]["label"] == "whole graph file"
+        assert "MiB written" in stage["ours"]["runs"][0]["size"]
+
 @pytest.mark.browser
 def test_time_until_drawn_in_chromium(tmp_path):
     """The draw hook reports on a pyvis page (physics) and on ours (laid out, no physics)."""

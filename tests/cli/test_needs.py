@@ -70,6 +70,7 @@ COMMANDS: dict[str, list[str]] = {
     "islands --window": ["islands", "{graph}", "--as-of", AS_OF, "--window", "180", "-f", "json"],
     "coverage --plan": ["coverage", "{graph}", "--plan", "-f", "json"],
     "coverage --by site": ["coverage", "{graph}", "--by", "site", "-f", "json"],
+    "coverage --by street": ["coverage", "{graph}", "--by", "street", "-f", "json"],
     "viz": ["viz", "{graph}", "--as-of", AS_OF, "-o", "{out}/网络.html"],
     "viz --split-by street": ["viz", "{graph}", "--as-of", AS_OF, "--split-by", "street",
                               "-o", "{out}/街道"],
@@ -131,6 +132,8 @@ BROKEN: list[tuple[str, str, str, str, str | None]] = [
     ("info", "gongjian.graph.info", "INFO_NEEDS", "links", None),
     ("info", "gongjian.graph.info", "INFO_NEEDS", "party_orgs", "status"),
     ("summary", "gongjian.queries", "NEEDS", "organizations", None),
+    ("summary", "gongjian.queries", "NEEDS", "organizations", "employees"),
+    ("coverage --by site", "gongjian.queries.coverage", "RATE_NEEDS", "sites", "kind"),
     ("lists", "gongjian.queries.lists", "LISTS_NEEDS", "projects", None),
     ("export gexf", "gongjian.viz.export", "EXPORT_NEEDS", "list_links", None),
 ]
@@ -159,12 +162,13 @@ def test_a_use_left_undeclared_is_caught(name, module, constant, table, column, 
 def test_every_declaration_names_real_tables_and_columns():
     from gongjian import queries
     from gongjian.graph.info import INFO_NEEDS
+    from gongjian.queries.coverage import RATE_NEEDS
     from gongjian.viz.export import EXPORT_NEEDS
     from gongjian.viz.page import PAGE_NEEDS
     from gongjian.viz.report import REPORT_NEEDS, REPORT_NETWORK_NEEDS
 
     declared: list[dict] = [INFO_NEEDS, EXPORT_NEEDS, PAGE_NEEDS, REPORT_NEEDS,
-                            REPORT_NETWORK_NEEDS, *queries.NEEDS.values()]
+                            REPORT_NETWORK_NEEDS, RATE_NEEDS, *queries.NEEDS.values()]
     template = gongjian.KnowledgeGraph()
     for needs in declared:
         for table, columns in needs.items():

@@ -167,3 +167,20 @@ def test_a_long_table_is_printed_a_chunk_at_a_time(frame, monkeypatch):
     # the chunks line up: every row line is as wide as the first
     rows = [line for line in text.splitlines() if re.search(r"\bP\d+\b", line)]
     assert len({output.display_width(line) for line in rows}) == 1
+
+
+def test_a_table_too_long_for_rich_is_plain_aligned_text_with_long_cells_folded(monkeypatch):
+    monkeypatch.setattr(output, "RICH_ROWS", 3)
+    long = "两新组织党员人数达到三人以上应当单独组建党组织" * 8
+    df = pd.DataFrame({"行": [1, 2, 3, 4], "说明": ["短", long, "中文与 ASCII", "末行"]})
+    buf = io.StringIO()
+    write_frame(df, fmt="table", stream=buf, title="问题清单")
+    lines = buf.getvalue().splitlines()
+    assert lines[0] == "问题清单" and lines[1].split() == ["行", "说明"]
+    body = lines[2:]
+    assert len({output.display_width(line) for line in body}) == 1  # every line aligned
+    assert max(output.display_width(line) for line in body) <= 200
+    first = output.display_width(body[0].split("  ")[0]) + 2  # where 说明 starts
+    text = "".join(line[first:].strip() for line in body[1:])
+    assert long in text and "末行" in text  # the folded cell reads whole, in order
+    assert len(body) == 1 + 3 + 2  # the separator, 3 short rows, the long one on 3 lines

@@ -65,11 +65,12 @@ def craft(good: Path, out: Path, table: str, arrow: pa.Table,
     data[f"{table}.parquet"] = blob
     for spec in manifest["tables"]:
         if spec["name"] == table:
-            declared = {c["name"]: c["dtype"] for c in spec["columns"]}
-            declared.update(dtypes or {})
+            declared = {c["name"]: c for c in spec["columns"]}
+            for name, dtype in (dtypes or {}).items():
+                declared[name] = {"dtype": dtype}
             spec.update(rows=arrow.num_rows, size=len(blob),
                         sha256=hashlib.sha256(blob).hexdigest(),
-                        columns=[{"name": n, "dtype": declared.get(n, "str"),
+                        columns=[{**declared.get(n, {"dtype": "str"}), "name": n,
                                   "arrow": str(arrow.schema.field(n).type)}
                                  for n in arrow.column_names])
     return _write(out, manifest, data)
@@ -101,6 +102,7 @@ def _dictionary_bomb(good: Path, out: Path) -> Path:
 def _cases(good: Path, folder: Path) -> dict[str, tuple[Path, str]]:
     """Crafted file → (path, what the refusal must name)."""
     orgs, rel = table_of(good, "party_orgs"), table_of(good, "relations")
+    links = table_of(good, "links")
     ids = orgs.column("id").to_pylist()
     _, data = _members(good)
     cases = {
@@ -121,7 +123,15 @@ def _cases(good: Path, folder: Path) -> dict[str, tuple[Path, str]]:
             replaced(rel, "reporting_members", pa.array(["十二"] * rel.num_rows)),
             {"reporting_members": "str"}), "reporting_members"),
         "unknown tie end": (craft(good, folder / "ref.gjg", "relations", replaced(
-            rel, "target_id", pa.array(["不存在"] * rel.num_rows))), "target_id"),
+            rel, "target_id", pa.array(["不存在"] * rel.num_rows)),
+            {"target_id": "str"}), "target_id"),
+        "tie end as text where a row is stored": (craft(
+            good, folder / "reftext.gjg", "relations",
+            replaced(rel, "target_id", pa.array(["不存在"] * rel.num_rows))), "target_id"),
+        "tie end past the table": (craft(good, folder / "refrow.gjg", "relations", replaced(
+            rel, "target_id", pa.array([len(ids)] * rel.num_rows, pa.int32()))), "target_id"),
+        "link end past the table": (craft(good, folder / "linkrow.gjg", "links", replaced(
+            links, "source", pa.array([-1] * links.num_rows, pa.int32()))), "source"),
     }
     return cases
 
@@ -140,7 +150,8 @@ def test_crafted_files_are_small(cases):
 
 @pytest.mark.parametrize("case", ["dictionary bomb", "deep manifest", "null id", "duplicate id",
                                   "null name", "int64 with nulls", "text for a number",
-                                  "unknown tie end"])
+                                  "unknown tie end", "tie end as text where a row is stored",
+                                  "tie end past the table", "link end past the table"])
 def test_load_refuses_with_a_message_naming_the_column(cases, case):
     path, named = cases[case]
     with pytest.raises(GraphFileError) as err:
@@ -164,6 +175,7 @@ def _commands(path: Path, out: Path) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("case", ["null id", "duplicate id", "null name", "int64 with nulls",
                                   "text for a number", "unknown tie end", "deep manifest",
+                                  "tie end past the table",
                                   "dictionary bomb"])
 def test_every_command_exits_1_with_one_message(cases, case, tmp_path):
     path, named = cases[case]

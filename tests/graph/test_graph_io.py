@@ -271,3 +271,40 @@ def test_a_column_type_that_is_not_text_is_refused(good_file):
         dtype=["str"]))
     with pytest.raises(GraphFileError):
         load(edited)
+
+
+# --- tie ends stored as row positions (format version 3) ---------------------------------
+
+VERSION_2 = Path(__file__).parent / "data" / "examples-v2.gjg"
+
+
+def test_tie_ends_are_stored_as_rows_and_read_back_whole_or_alone(demo_graph, tmp_path):
+    path = save(demo_graph, tmp_path / "图.gjg")
+    stored = {(t["name"], c["name"]) for t in read_manifest(path)["tables"]
+              for c in t["columns"] if c.get("stored") == "row"}
+    assert stored == {("relations", "source_id"), ("relations", "target_id"),
+                      ("links", "source"), ("links", "target")}
+    alone = load(path, tables={"links": ["source", "target"], "relations": ["target_id"]})
+    assert alone.party_orgs.empty and alone.organizations.empty
+    pd.testing.assert_frame_equal(alone.links, demo_graph.links[["source", "target"]])
+    pd.testing.assert_frame_equal(alone.relations, demo_graph.relations[["target_id"]])
+
+
+def test_a_tie_end_not_found_is_kept_as_text(demo_graph, tmp_path):
+    """A graph whose ties point outside its tables still round-trips (and is then refused)."""
+    rel = demo_graph.relations.copy()
+    rel.loc[0, "target_id"] = "不存在"
+    path = save(demo_graph.with_tables(relations=rel), tmp_path / "图.gjg")
+    spec = next(t for t in read_manifest(path)["tables"] if t["name"] == "relations")
+    assert [c for c in spec["columns"] if c.get("stored")] == [
+        {"name": "source_id", "dtype": "str", "arrow": "int32", "stored": "row"}]
+    with pytest.raises(GraphFileError, match=r"target_id.*不存在"):
+        load(path)
+
+
+def test_a_version_2_file_reads_the_same_graph():
+    """``examples-v2.gjg`` was written by gongjian 0ad7097 (format 2, tie ends as text)."""
+    assert read_manifest(VERSION_2)["version"] == 2
+    old = load(VERSION_2)
+    new = load(Path(__file__).parents[2] / "examples" / "ledger")
+    assert_same(new, old)

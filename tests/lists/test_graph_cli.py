@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -44,13 +45,16 @@ def test_graph_holds_the_lists(scenario):
 
 def test_graph_file_round_trip_and_old_version(scenario, tmp_path):
     path = gongjian.save(scenario, tmp_path / "图.gjg")
-    assert read_manifest(path)["version"] == FORMAT_VERSION == 2
+    assert read_manifest(path)["version"] == FORMAT_VERSION == 3
     back = gongjian.load(path)
     for name in ("needs", "resources", "projects", "activities", "list_links"):
         pd.testing.assert_frame_equal(getattr(back, name), getattr(scenario, name))
     # a version 1 file (written before the lists) has six tables: it still reads, lists empty
+    # (made from a file that version 2 wrote: version 3 stores tie ends as row positions)
     old = tmp_path / "旧.gjg"
-    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(old, "w", zipfile.ZIP_STORED) as zout:
+    version_2 = Path(__file__).parents[1] / "graph" / "data" / "examples-v2.gjg"
+    with zipfile.ZipFile(version_2) as zin, \
+            zipfile.ZipFile(old, "w", zipfile.ZIP_STORED) as zout:
         manifest = json.loads(zin.read("manifest.json"))
         keep = [t for t in manifest["tables"] if t["name"] in (
             "party_orgs", "organizations", "sites", "regions", "relations", "links")]
@@ -61,7 +65,7 @@ def test_graph_file_round_trip_and_old_version(scenario, tmp_path):
             assert hashlib.sha256(data).hexdigest() == t["sha256"]
             zout.writestr(t["member"], data)
     kg = gongjian.load(old)
-    assert len(kg.party_orgs) == len(scenario.party_orgs) and kg.needs.empty
+    assert len(kg.party_orgs) == 13 and len(kg.relations) > 0 and kg.needs.empty
     assert list(kg.needs.columns) == list(scenario.needs.columns)
     # a version 2 file without a table of version 2 is damaged
     broken = tmp_path / "坏.gjg"

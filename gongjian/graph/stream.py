@@ -1,0 +1,373 @@
+"""Build the graph file from a ledger folder a chunk at a time (``gongjian build``).
+
+:func:`build_file` writes the same graph file as ``save(build(read_ledger(folder)), path)``
+— the same tables, rows in the same order, the same problem counts in ``meta`` — without
+holding the largest tables whole. The 两新组织 and 共建关系 files are read in chunks
+(:func:`gongjian.loaders.chunks.table_chunks`, the reader of the streamed neo4j-admin
+export), each chunk checked with the loaders' own functions (``check_table``, then the
+checks across tables: duplicates of 信用代码 across the whole file from a first pass over
+that one column, ``check_coverage``, ``resolve_relations``), and its good rows written
+straight to the table's Parquet file. The vertical links of the 两新组织 (``located_in``
+their region and site, ``covers``) are derived per chunk too and kept on disk until the
+``links`` table is written in the order :func:`~gongjian.graph.build.build` gives it.
+
+What stays in memory: the 党组织 table (read whole, as it is needed to check every other
+table), the distinct place names and sites the 两新组织 use (for the regions and sites),
+the credit codes of the 两新组织 during the first pass, the problems, and one chunk.
+The 区域, 楼宇园区 tables, the three lists and the activity record are read whole, exactly as
+:func:`~gongjian.loaders.read_ledger` reads them.
+
+Examples
+--------
+>>> import tempfile
+>>> import gongjian
+>>> from gongjian.graph.io import load
+>>> examples = Path(gongjian.__file__).parents[1] / "examples" / "ledger"
+>>> out = build_file(examples, Path(tempfile.mkdtemp()) / "图.gjg")
+>>> out.counts["party_orgs"], out.meta["problems"]["errors"]
+(13, 0)
+>>> load(out.path).counts() == load(examples).counts()
+True
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gongjian.errors import GraphFileError, LedgerError
+from gongjian.graph.build import (
+    all_regions,
+    build_meta,
+    covers_links,
+    guides_links,
+    link_frame,
+    list_tables,
+    located_links,
+    name_keys,
+    part_of_links,
+    region_keys,
+    regions_from_table,
+    site_links,
+    site_region_pairs,
+    subordinate_links,
+    with_named_sites,
+)
+from gongjian.graph.io import TABLE_NAMES, TableFile, save_files
+from gongjian.graph.model import KnowledgeGraph, conform
+from gongjian.loaders.chunks import (
+    CHUNK_BYTES,
+    Reading,
+    Reread,
+    narrowed,
+    organization_keys,
+    problems_by_row,
+    table_chunks,
+    take_over,
+)
+from gongjian.loaders.config import LedgerConfig, load_config
+from gongjian.loaders.discovery import find_tables
+from gongjian.loaders.headers import locate_columns
+from gongjian.loaders.ledger import Problem, empty_table
+from gongjian.loaders.read import ordered_problems
+from gongjian.loaders.references import (
+    check_coverage,
+    check_lists,
+    check_party_refs,
+    check_regions,
+    filled_coverage,
+    isin,
+    resolve_relations,
+)
+from gongjian.loaders.sheet import read_sheet
+from gongjian.loaders.tables import LIST_TABLES as LEDGER_LIST_TABLES
+from gongjian.loaders.validate import Checked, check_table
+from gongjian.output import check_output_path
+from gongjian.progress import progress
+
+__all__ = ["BuiltFile", "build_file"]
+
+_PLACE_COLUMNS = ["district", "street", "community"]
+_SITE_COLUMNS = ["site", "district", "street"]
+
+
+@dataclass
+class BuiltFile:
+    """What :func:`build_file` wrote: the graph file, rows per table, and ``kg.meta``."""
+
+    path: Path
+    counts: dict[str, int] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def build_file(ledger: str | os.PathLike, path: str | os.PathLike, *,
+               config: str | os.PathLike | Mapping[str, Any] | None = None,
+               strict: bool = False, chunk_bytes: int = CHUNK_BYTES) -> BuiltFile:
+    """Read the ledger folder ``ledger`` and write its graph file ``path``, in chunks.
+
+    Parameters
+    ----------
+    ledger
+        The ledger folder.
+    path
+        The graph file to write (whole or not at all).
+    config
+        A ``gongjian.toml`` file or a mapping; default the folder's own.
+    strict
+        Write nothing when the ledger has any error (:class:`~gongjian.LedgerError`, with
+        the message of :func:`~gongjian.loaders.read_ledger`).
+    chunk_bytes
+        Bytes of CSV read at a time (about 100 bytes a row).
+
+    Returns
+    -------
+    BuiltFile
+        The file, the rows of each table, and the graph's ``meta``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "党组织.csv").write_text(
+    ...     "组织编码,组织名称,组织类别,所属区\\nA,甲,社区党委,玄武区\\n", encoding="utf-8")
+    >>> _ = (d / "共建关系.csv").write_text("甲方编码,乙方编码,关系类型\\nA,B,结对共建\\n",
+    ...                                    encoding="utf-8")
+    >>> out = build_file(d, d.parent / "图.gjg")
+    >>> out.counts["party_orgs"], out.counts["relations"], out.meta["rejected_rows"]
+    (1, 0, 1)
+    """
+    folder = Path(ledger)
+    files = find_tables(folder)
+    cfg = load_config(folder, config)
+    target = check_output_path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise GraphFileError(f"无法写入 {target}：{err.strerror or err} (cannot write {target})") \
+            from err
+    reread: dict[Path, str | None] = {}
+    while True:
+        try:
+            work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        except OSError as err:
+            raise GraphFileError(f"无法写入 {target}：{err.strerror or err} "
+                                 f"(cannot write {target})") from err
+        try:
+            return _Build(folder, files, cfg, work, reread, chunk_bytes).run(target, strict)
+        except Reread as again:
+            if again.path in reread and reread[again.path] == again.encoding:
+                raise LedgerError(f"无法读取 {again.path.name} (cannot read the file)") from again
+            reread[again.path] = again.encoding
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+class _Build:
+    """One pass over the ledger: tables written to Parquet files in ``work``."""
+
+    def __init__(self, folder: Path, files: dict[str, Path], cfg: LedgerConfig, work: Path,
+                 reread: dict[Path, str | None], block: int) -> None:
+        self.folder, self.files, self.cfg, self.work = folder, files, cfg, work
+        self.reread, self.block = reread, block
+        self.template = KnowledgeGraph()
+        self.problems: dict[str, list[Problem]] = {key: [] for key in files}
+        self.rejected = 0
+        self.dropped = 0
+        self.tables: dict[str, TableFile] = {}
+        self.places: list[pd.DataFrame] = []
+        self.used_sites: list[pd.DataFrame] = []
+
+    def table(self, name: str) -> TableFile:
+        """The Parquet file of table ``name`` (or of a spool of links, by any other name)."""
+        if name not in self.tables:
+            self.tables[name] = TableFile(name if name in TABLE_NAMES else "links",
+                                          self.work / f"{name}.parquet")
+        return self.tables[name]
+
+    def checked(self, c: Checked) -> pd.DataFrame:
+        """Note a checked table's (or chunk's) problems and rejected rows; its good rows."""
+        self.problems[c.key].extend(ordered_problems(c))
+        self.rejected += int(c.bad.sum())
+        return c.data.loc[~c.bad].reset_index(drop=True)
+
+    def whole(self, key: str) -> Checked:
+        """A table read whole, as :func:`~gongjian.loaders.read_ledger` reads it."""
+        sheet = read_sheet(self.files[key], key, max_bytes=self.cfg.max_bytes,
+                           mapping=self.cfg.mapping(key))
+        return check_table(sheet, key, locate_columns(sheet, key, self.cfg.mapping(key)))
+
+    def run(self, target: Path, strict: bool) -> BuiltFile:
+        files = self.files
+        with progress("构建图谱 building the graph (bytes read)",
+                      total=sum(_size(p) for p in files.values())
+                      + _size(files.get("organizations"))) as advance:
+            ctx = Reading(self.cfg, self.reread, advance, self.block)
+            small = {}
+            for key in ("regions", "sites", "party_orgs"):
+                if key in files:
+                    small[key] = self.whole(key)
+                    advance(_size(files[key]))
+            orgs = small["party_orgs"]
+            check_party_refs(orgs)
+            if "regions" in small:
+                check_regions(small["regions"])
+            read = {key: self.checked(c) for key, c in small.items()}
+            party = conform(read["party_orgs"], self.template.party_orgs)
+            ids = party["id"]
+            self.relations(files["relations"], ctx, orgs, ids)
+            if "organizations" in files:
+                dup = organization_keys(files["organizations"], ctx)
+                self.organizations(files["organizations"], ctx, dup, orgs, ids)
+            self.lists(orgs, ids, advance)
+        if strict and (errors := [p for key in files for p in self.problems[key]
+                                  if p.is_error]):
+            first = "；".join(p.text() for p in errors[:3])
+            raise LedgerError(f"台账有 {len(errors)} 处错误（严格模式下不载入任何数据）：{first}"
+                              f"{' …' if len(errors) > 3 else ''} "
+                              f"({len(errors)} errors in the ledger; strict mode loads nothing)")
+        self.finish(party, read)
+        problems = [p for key in files for p in self.problems[key]]
+        errors_n = sum(p.is_error for p in problems)
+        meta = build_meta(self.folder, errors=errors_n, warnings=len(problems) - errors_n,
+                          rejected_rows=self.rejected, dropped=self.dropped)
+        tables = [self.tables[name] for name in TABLE_NAMES]
+        with progress("写入图文件 writing the graph file"):
+            save_files(tables, target, meta)
+        return BuiltFile(target, {t.name: t.rows for t in tables}, meta)
+
+    # --- the large tables, in chunks ---------------------------------------------------
+
+    def relations(self, path: Path, ctx: Reading, orgs: Checked, ids: pd.Series) -> None:
+        """共建关系: ends resolved chunk by chunk; ties to an end not loaded are dropped."""
+        good_names = set(orgs.data.loc[~orgs.bad, "name"].dropna().tolist())
+        out = self.table("relations")
+        for src, chunk in table_chunks(path, "relations", ctx):
+            c = check_table(chunk, "relations", src.chunk_located)
+            ends = pd.concat([c.data["source_id"], c.data["target_id"]], ignore_index=True)
+            names = pd.concat([c.dropped["source_name"], c.dropped["target_name"]],
+                              ignore_index=True)
+            by_name = names[ends.isna().to_numpy()].dropna()
+            if any(n not in good_names for n in by_name.unique()):
+                ref = orgs  # an unknown name: suggestions come from every name
+            else:
+                ref = narrowed(orgs, id_=ends, name=names)
+            resolve_relations(c, ref)
+            rel = conform(self.checked(c), self.template.relations)
+            dangling = ~(isin(rel["source_id"], ids) & isin(rel["target_id"], ids))
+            self.dropped += int(dangling.sum())
+            out.write(rel[~dangling].reset_index(drop=True))
+        if out.columns is None:  # no rows
+            out.write(conform(empty_table("relations"), self.template.relations))
+
+    def organizations(self, path: Path, ctx: Reading, dup: Checked, orgs: Checked,
+                      ids: pd.Series) -> None:
+        """两新组织: rows and their links chunk by chunk (``dup``: the first pass's duplicates,
+        :func:`~gongjian.loaders.chunks.organization_keys`)."""
+        by_row = problems_by_row(dup.problems)
+        pos = 0
+        for src, chunk in table_chunks(path, "organizations", ctx):
+            c = check_table(chunk, "organizations", src.chunk_located)
+            n = len(c.rows)
+            take_over(c, dup.bad[pos:pos + n] if len(dup.bad) else np.zeros(n, dtype=bool),
+                      by_row)
+            pos += n
+            check_coverage(c, narrowed(orgs, id_=c.data["covering_org_id"]))
+            firms = conform(self.checked(c), self.template.organizations)
+            firms["region"] = region_keys(firms)
+            firms["coverage"] = filled_coverage(firms)
+            self.table("organizations").write(firms)
+            self.collect_places(firms)
+            in_region = firms[firms["region"].notna().to_numpy(dtype=bool)]
+            at_site = firms[firms["site"].notna().to_numpy(dtype=bool)]
+            self.table("firm_regions").write(link_frame(
+                "Organization", in_region["uscc"], "Region", in_region["region"], "located_in"))
+            self.table("firm_sites").write(link_frame(
+                "Organization", at_site["uscc"], "Site", at_site["site"], "located_in"))
+            self.table("firm_covers").write(covers_links(firms, ids))
+        for rest in by_row.values():  # problems of rows that were not data rows (none expected)
+            self.problems["organizations"].extend(rest)
+
+    def collect_places(self, firms: pd.DataFrame) -> None:
+        """Keep the distinct places and sites the 两新组织 name, in order of first use."""
+        self.places.append(firms[_PLACE_COLUMNS].drop_duplicates())
+        at_site = firms[firms["site"].notna().to_numpy(dtype=bool)]
+        self.used_sites.append(at_site[_SITE_COLUMNS].drop_duplicates())
+        if len(self.places) > 32:
+            self.places = [pd.concat(self.places, ignore_index=True).drop_duplicates()]
+            self.used_sites = [pd.concat(self.used_sites, ignore_index=True).drop_duplicates()]
+
+    # --- the rest, whole -----------------------------------------------------------------
+
+    def lists(self, orgs: Checked, ids: pd.Series, advance: Callable[[float], None]) -> None:
+        """The three lists and the activity record, read and checked whole, and written."""
+        checked = {}
+        for key in LEDGER_LIST_TABLES:
+            if key in self.files:
+                checked[key] = self.whole(key)
+                advance(_size(self.files[key]))
+        check_lists(checked, orgs)
+        read = {key: self.checked(c) for key, c in checked.items()}
+        del checked
+        base = KnowledgeGraph.from_frames(**{key: _ledger_table(read, key)
+                                             for key in ("needs", "resources", "projects",
+                                                         "activities")})
+        del read
+        for name, df in list_tables(base, ids).items():
+            self.table(name).write(conform(df, getattr(self.template, name)))
+
+    def finish(self, party: pd.DataFrame, read: dict[str, pd.DataFrame]) -> None:
+        """Regions, sites and every link, as :func:`~gongjian.graph.build.build` makes them."""
+        template = self.template
+        orgs = party.copy()
+        orgs["region"] = region_keys(orgs)
+        firm_places = pd.concat([*self.places, template.organizations[_PLACE_COLUMNS]],
+                                ignore_index=True).drop_duplicates()
+        firm_sites = pd.concat([*self.used_sites, template.organizations[_SITE_COLUMNS]],
+                               ignore_index=True).drop_duplicates()
+        sites = with_named_sites(conform(_ledger_table(read, "sites"), template.sites), orgs,
+                                 firm_sites)
+        table_regions = regions_from_table(conform(_ledger_table(read, "regions"),
+                                                   empty_table("regions")))
+        site_regions = site_region_pairs(sites, set(table_regions["key"])
+                                         | name_keys(orgs, firm_places))
+        regions = all_regions(table_regions, orgs, firm_places, site_regions)
+        for name, df in (("party_orgs", orgs), ("sites", sites), ("regions", regions)):
+            self.table(name).write(conform(df, getattr(template, name)))
+        if "organizations" not in self.tables:  # no 两新组织 rows
+            firms = conform(empty_table("organizations"), template.organizations)
+            firms["region"] = region_keys(firms)
+            firms["coverage"] = filled_coverage(firms)
+            self.table("organizations").write(firms)
+        links = self.table("links")
+        for part in (subordinate_links(orgs), located_links(orgs, "PartyOrg", "id")):
+            links.write(conform(part, template.links))
+        for spool in ("firm_regions", "firm_sites"):
+            if spool in self.tables:
+                links.extend(self.tables[spool])
+        links.write(conform(site_links(site_regions), template.links))
+        links.write(conform(guides_links(orgs), template.links))
+        if "firm_covers" in self.tables:
+            links.extend(self.tables["firm_covers"])
+        links.write(conform(part_of_links(regions), template.links))
+
+
+def _ledger_table(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
+    """A table as the ledger holds it: read, or empty with its columns when not given."""
+    df = tables.get(key)
+    return empty_table(key) if df is None else df
+
+
+def _size(path: Path | None) -> int:
+    try:
+        return path.stat().st_size if path is not None else 0
+    except OSError:
+        return 0
+
