@@ -106,6 +106,7 @@ class BuiltFile:
     path: Path
     counts: dict[str, int] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def build_file(ledger: str | os.PathLike, path: str | os.PathLike, *,
@@ -241,7 +242,7 @@ class _Build:
         tables = [self.tables[name] for name in TABLE_NAMES]
         with progress("写入图文件 writing the graph file"):
             save_files(tables, target, meta)
-        return BuiltFile(target, {t.name: t.rows for t in tables}, meta)
+        return BuiltFile(target, {t.name: t.rows for t in tables}, meta, problems)
 
     # --- the large tables, in chunks ---------------------------------------------------
 
