@@ -95,7 +95,7 @@ def overview(view: LayerView, found: pd.DataFrame, groups: pd.DataFrame,
     >>> table = overview(view, islands(kg, as_of="2025-06-30"), clusters(kg, as_of="2025-06-30"),
     ...                  coverage(kg, by="district"), coverage(kg, by="overall"))
     >>> table[["district", "party_orgs", "isolated"]].values.tolist()
-    [['玄武区', 1, 1], ['秦淮区', 1, 1], ['nan', 2, 2]]
+    [['玄武区', 1, 1], ['秦淮区', 1, 1], [nan, 2, 2]]
     """
     district, names = view.codes("district")
     names = names.astype(str).tolist()
