@@ -97,7 +97,7 @@ def _open_source(path: Path, key: str, cfg: LedgerConfig, reread: dict[Path, str
                  block: int) -> tuple[ChunkSource, RawSheet | None]:
     """Find the header of ``path``; an Excel file is read whole (returned as its sheet)."""
     if path.suffix.lower() != ".csv":
-        sheet = read_sheet(path, key, max_bytes=cfg.max_bytes)
+        sheet = read_sheet(path, key, max_bytes=cfg.max_bytes, mapping=cfg.mapping(key))
         return ChunkSource(path, key, locate_columns(sheet, key, cfg.mapping(key)),
                        block=block), sheet
     with open(path, "rb") as fh:

@@ -151,3 +151,26 @@ def test_clean_ledger_exits_zero(tmp_path):
     assert result.exit_code == 0, result.output
     assert "党组织（党组织.xlsx）：读取 13 行，载入 13，拒绝 0，错误 0，警告 0" in result.output
     assert not (tmp_path / "r").exists()
+
+
+def test_workbook_with_mapped_headers(tmp_path):
+    """A 两新组织 workbook whose headers ``gongjian.toml`` maps: its sheets are told apart
+    with the mapping in chunks too (as read whole)."""
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "台账"
+    shutil.copytree(EXAMPLES, folder)
+    book = load_workbook(folder / "两新组织.xlsx")
+    sheet = book["两新组织"]
+    sheet["B1"] = "企业名称"
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=1, max_row=3)]
+    other = book.create_sheet("二区")
+    for row in rows:
+        other.append(row)
+    book.save(folder / "两新组织.xlsx")
+    config = {"columns": {"企业名称": "名称"}}
+    ledger = read_ledger(folder, config=config)
+    assert "other_sheet" in {p.code for p in ledger.problems}
+    found = check_file(folder, config=config, chunk_bytes=400)
+    assert found.problems == ledger.problems
+    assert found.counts().equals(table_counts(ledger))
