@@ -34,10 +34,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from gongjian.errors import GongjianError
+from gongjian.graph.io import Needs
 from gongjian.graph.model import KnowledgeGraph, as_date
 from gongjian.i18n import pick
 from gongjian.progress import progress
@@ -102,6 +104,7 @@ class AnalyzeResult:
     kg: KnowledgeGraph
     as_of: dt.date
     files: dict[str, Path] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
     errors: int = 0
     warnings: int = 0
     changes: pd.DataFrame | None = None
@@ -176,15 +179,16 @@ def analyze(source: str | os.PathLike, folder: str | os.PathLike, *,
     result = AnalyzeResult(folder=folder, kg=KnowledgeGraph(), as_of=day)
     clock = _Clock(result.seconds)
     with clock("read"):
-        if from_ledger:
-            kg = _from_ledger(source, result, planned, lang, config)
-        else:
-            from gongjian.graph.io import load
+        graph = _from_ledger(source, result, planned, lang, config) if from_ledger else source
+    from gongjian.graph.io import load, stored_counts
+    from gongjian.queries.coverage import COVERAGE_NEEDS
 
-            kg = load(source, tables=analyze_needs())
-    result.kg = kg
+    result.counts = stored_counts(graph)
     with clock("analyses"), progress(pick(lang, "分析", "running the analyses")):
-        sheets = _analyses(kg, day, seed)
+        # the 两新组织 first, alone; then the network without them (never both in memory)
+        coverage = _coverage(load(graph, tables=COVERAGE_NEEDS), lang)
+        result.kg = kg = load(graph, tables=_network_needs(compare is not None))
+        sheets = _analyses(kg, day, seed, coverage)
     if compare is not None:
         from gongjian.queries.diff import diff
 
@@ -194,7 +198,8 @@ def analyze(source: str | os.PathLike, folder: str | os.PathLike, *,
         sheets["diff"] = result.changes
     with clock("workbook"), progress(pick(lang, "写出分析结果", "writing the workbook")):
         result.files["analyses"] = _workbook(sheets, planned["analyses"], lang)
-    _pages(kg, day, result, planned, lang, seed, max_nodes, clock)
+    del sheets
+    _pages(kg, day, result, planned, lang, seed, max_nodes, clock, coverage["report"])
     return result
 
 
@@ -229,34 +234,60 @@ def _refuse_overwrite(planned: dict[str, Path], source: Path, compare, lang: str
 
 
 def _from_ledger(source: Path, result: AnalyzeResult, planned: dict[str, Path], lang: str,
-                 config) -> KnowledgeGraph:
-    from gongjian.graph.build import build
-    from gongjian.graph.io import save
-    from gongjian.loaders import read_ledger
+                 config) -> Path:
+    """Check and build the ledger in chunks into the graph file; its problems to their list."""
+    from gongjian.graph.stream import build_file
     from gongjian.loaders.problems import write_problems
 
-    with progress(pick(lang, "读取并检查台账", "reading and checking the ledger")):
-        ledger = read_ledger(source, config=config)
-    result.errors, result.warnings = len(ledger.errors), len(ledger.warnings)
-    result.files["problems"] = write_problems(ledger.problems, planned["problems"], lang=lang)
-    with progress(pick(lang, "构建并保存图谱", "building and saving the graph")):
-        kg = build(ledger)
-        result.files["graph"] = save(kg, planned["graph"])
-    return kg
+    built = build_file(source, planned["graph"], config=config)
+    result.errors = sum(p.is_error for p in built.problems)
+    result.warnings = len(built.problems) - result.errors
+    result.files["problems"] = write_problems(built.problems, planned["problems"], lang=lang)
+    result.files["graph"] = built.path
+    return built.path
 
 
-def _analyses(kg: KnowledgeGraph, day: dt.date, seed: int) -> dict[str, pd.DataFrame]:
+def _network_needs(compare: bool) -> Needs:
+    """What the analyses, report and pages read beside the coverage: no 两新组织 (but the
+    columns :func:`~gongjian.queries.diff` compares, with ``compare``), no vertical links."""
+    from gongjian.graph.io import merge_needs
+    from gongjian.queries import NEEDS
+    from gongjian.queries.diff import DIFF_NEEDS
+    from gongjian.viz.report import REPORT_NETWORK_NEEDS
+
+    layer = [needs for name, needs in NEEDS.items() if name in ("islands", "bridges", "clusters")]
+    return merge_needs(REPORT_NETWORK_NEEDS, *layer, *([DIFF_NEEDS] if compare else []))
+
+
+def _coverage(kg: KnowledgeGraph, lang: str) -> dict[str, Any]:
+    """The coverage sheets, the rates of the overview and what the report says of them."""
     from gongjian import queries
+    from gongjian.viz.report import report_coverage
 
-    overview = queries.summary(kg, as_of=day, seed=seed)["overview"]
+    plan = queries.coverage_plan(kg)
+    return {"district": queries.coverage(kg, by="district"),
+            "street": queries.coverage(kg, by="street"),
+            "overall": queries.coverage(kg, by="overall").assign(district=pd.NA),
+            "plan": plan, "report": report_coverage(kg, lang, plan=plan)}
+
+
+def _analyses(kg: KnowledgeGraph, day: dt.date, seed: int,
+              coverage: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    from gongjian import queries
+    from gongjian.queries.layer import layer_view
+    from gongjian.queries.summary import overview
+
+    found = queries.islands(kg, as_of=day, seed=seed)
+    groups = queries.clusters(kg, as_of=day, seed=seed)
     return {
-        "overview": overview,
-        "islands": queries.islands(kg, as_of=day, seed=seed),
+        "overview": overview(layer_view(kg, day), found, groups, coverage["district"],
+                             coverage["overall"]),
+        "islands": found,
         "bridges": queries.bridges(kg, as_of=day, seed=seed),
-        "clusters": queries.clusters(kg, as_of=day, seed=seed),
-        "coverage_district": queries.coverage(kg, by="district"),
-        "coverage_street": queries.coverage(kg, by="street"),
-        "coverage_plan": queries.coverage_plan(kg),
+        "clusters": groups,
+        "coverage_district": coverage["district"],
+        "coverage_street": coverage["street"],
+        "coverage_plan": coverage.pop("plan"),
     }
 
 
@@ -283,13 +314,15 @@ def _workbook(frames: dict[str, pd.DataFrame], path: Path, lang: str) -> Path:
 
 
 def _pages(kg: KnowledgeGraph, day: dt.date, result: AnalyzeResult, planned: dict[str, Path],
-           lang: str, seed: int, max_nodes: int, clock: _Clock) -> None:
+           lang: str, seed: int, max_nodes: int, clock: _Clock,
+           coverage: dict[str, Any]) -> None:
     from gongjian.viz import render, write_report, write_split
 
     changes = result.changes
     with clock("report"), progress(pick(lang, "写出分析报告", "writing the report")):
         result.files["report"] = write_report(kg, planned["report"], as_of=day, lang=lang,
-                                              seed=seed, max_nodes=max_nodes, changes=changes)
+                                              seed=seed, max_nodes=max_nodes, changes=changes,
+                                              coverage=coverage)
     with clock("pages"), progress(pick(lang, "绘制网络页面", "drawing the pages")):
         result.files["page"] = render(kg, planned["page"], as_of=day, lang=lang, seed=seed,
                                       max_nodes=max_nodes, changes=changes)

@@ -105,7 +105,7 @@ def run_demo(folder: str | Path, *, seed: int = 2024, lang: str = "zh") -> DemoR
     done = analyze(folder, folder, as_of=DEMO_AS_OF, lang=lang)
     outputs = {key: done.files[key] for key in _OUTPUTS if key in done.files}
     return DemoResult(folder=folder, files=files, truth=truth, graph_path=done.files["graph"],
-                      counts=done.kg.counts(), errors=done.errors, warnings=done.warnings,
+                      counts=done.counts, errors=done.errors, warnings=done.warnings,
                       outputs=outputs)
 
 

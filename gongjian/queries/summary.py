@@ -32,9 +32,9 @@ from gongjian.queries.bridges import articulation_mask, bridging_mask
 from gongjian.queries.clusters import clusters
 from gongjian.queries.coverage import RATE_NEEDS, coverage
 from gongjian.queries.islands import islands
-from gongjian.queries.layer import LAYER_NEEDS, layer_view
+from gongjian.queries.layer import LAYER_NEEDS, LayerView, layer_view
 
-__all__ = ["OVERVIEW_COLUMNS", "SUMMARY_NEEDS", "summary"]
+__all__ = ["OVERVIEW_COLUMNS", "SUMMARY_NEEDS", "overview", "summary"]
 
 #: What :func:`summary` reads from a graph file: the layer's analyses and coverage.
 SUMMARY_NEEDS: Needs = merge_needs(LAYER_NEEDS, RATE_NEEDS)
@@ -58,6 +58,45 @@ def summary(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
         Ties count in every district they touch; the total counts each once.
     """
     view = layer_view(kg, as_of)
+    by_district = coverage(kg, by="district")
+    overall = coverage(kg, by="overall").assign(district=pd.NA)
+    table = overview(view, islands(kg, as_of=view.arrays.as_of),
+                     clusters(kg, as_of=view.arrays.as_of, seed=seed), by_district, overall)
+    return {
+        "overview": table,
+        "kinds": _crosstab(view.orgs["kind"], view.orgs["district"], "kind"),
+        "relation_types": _relation_types(kg, view),
+        "coverage": pd.concat([by_district, overall[by_district.columns]], ignore_index=True),
+    }
+
+
+def overview(view: LayerView, found: pd.DataFrame, groups: pd.DataFrame,
+             by_district: pd.DataFrame, overall: pd.DataFrame) -> pd.DataFrame:
+    """The ``overview`` of :func:`summary` from analyses already made: a row per district
+    and a last row for all (district NA).
+
+    Parameters
+    ----------
+    view
+        The co-building layer (:func:`~gongjian.queries.layer.layer_view`).
+    found, groups
+        :func:`~gongjian.queries.islands` and :func:`~gongjian.queries.clusters` of it.
+    by_district, overall
+        :func:`~gongjian.queries.coverage` by district and overall (these may come from a
+        graph that holds only the 两新组织, so the two never sit in memory together).
+
+    Examples
+    --------
+    >>> from gongjian.graph.model import KnowledgeGraph
+    >>> kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(
+    ...     {"id": ["a", "b"], "name": ["甲", "乙"], "kind": ["unit", "unit"],
+    ...      "district": ["玄武区", "秦淮区"]}))
+    >>> view = layer_view(kg, "2025-06-30")
+    >>> table = overview(view, islands(kg, as_of="2025-06-30"), clusters(kg, as_of="2025-06-30"),
+    ...                  coverage(kg, by="district"), coverage(kg, by="overall"))
+    >>> table[["district", "party_orgs", "isolated"]].values.tolist()
+    [['玄武区', 1, 1], ['秦淮区', 1, 1], ['nan', 2, 2]]
+    """
     district, names = view.codes("district")
     names = names.astype(str).tolist()
     n_d = len(names)
@@ -74,21 +113,17 @@ def summary(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
     ties = per(ds) + per(dt_) - per(np.where(internal, ds, -1))
     inner = per(np.where(internal, ds, -1))
     comps = _components(view, internal, district, n_d)
-    found = islands(kg, as_of=view.arrays.as_of)
     isolated = found["reason"] == "isolated"
     articulation = articulation_mask(view)
     bridging = bridging_mask(view)
-    groups = clusters(kg, as_of=view.arrays.as_of, seed=seed)
     in_cluster = groups["districts"].explode().value_counts()
-    by_district = coverage(kg, by="district")
-    overall = coverage(kg, by="overall").assign(district=pd.NA)
     rates = by_district.set_index("district")
     overall_rates = overall.iloc[0]
 
     def count_by(frame_district: pd.Series) -> np.ndarray:
         return frame_district.value_counts().reindex(names, fill_value=0).to_numpy()
 
-    overview = pd.DataFrame({
+    table = pd.DataFrame({
         "district": names,
         "party_orgs": orgs,
         "ties": ties,
@@ -119,14 +154,10 @@ def summary(kg: KnowledgeGraph, *, as_of: dt.date | str | None = None,
         "organizational_rate": overall_rates["organizational_rate"],
         "work_rate": overall_rates["work_rate"],
     }
-    overview = pd.concat([overview, pd.DataFrame([total])], ignore_index=True)
-    overview["district"] = overview["district"].astype("str")
-    return {
-        "overview": overview[list(OVERVIEW_COLUMNS)],
-        "kinds": _crosstab(view.orgs["kind"], view.orgs["district"], "kind"),
-        "relation_types": _relation_types(kg, view),
-        "coverage": pd.concat([by_district, overall[by_district.columns]], ignore_index=True),
-    }
+    table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+    table["district"] = table["district"].astype("str")
+    return table[list(OVERVIEW_COLUMNS)]
+
 
 
 def _components(view, internal: np.ndarray, district: np.ndarray, n_d: int) -> np.ndarray:

@@ -82,9 +82,11 @@ def _coverage_by_street(df: pd.DataFrame, lang: str) -> dict[str, Any] | None:
                      percent=True, color="#1e8449")
 
 
-def report_coverage(kg: KnowledgeGraph, lang: str = "zh") -> dict[str, Any]:
+def report_coverage(kg: KnowledgeGraph, lang: str = "zh", *,
+                    plan: pd.DataFrame | None = None) -> dict[str, Any]:
     """What the report says of the 两新组织: their number, the coverage overall and per
-    street (with its chart) and the top of the coverage plan.
+    street (with its chart) and the top of the coverage plan (``plan``, the whole
+    :func:`~gongjian.queries.coverage_plan` when already made; made here otherwise).
 
     Reads only :data:`~gongjian.queries.coverage.COVERAGE_NEEDS`: the command line computes
     it from the 两新组织 alone, lets them go, then opens the rest for
@@ -102,19 +104,17 @@ def report_coverage(kg: KnowledgeGraph, lang: str = "zh") -> dict[str, Any]:
         return out
     by_street = queries.coverage(kg, by="street")
     out["chart"] = _coverage_by_street(by_street, lang)
-    out["plan"] = _coverage_plan(kg, lang)
+    out["plan"] = _coverage_plan(queries.coverage_plan(kg) if plan is None else plan, lang)
     out["overall"] = float(queries.coverage(kg, by="overall")["organizational_rate"].iloc[0])
     out["by_street"] = by_street
     return out
 
 
-def _coverage_plan(kg: KnowledgeGraph, lang: str) -> tuple[list[str], list[list[Any]]]:
+def _coverage_plan(plan: pd.DataFrame, lang: str) -> tuple[list[str], list[list[Any]]]:
     """Headers and the top rows of the coverage plan, codes shown as labels."""
-    if not len(kg.organizations):
-        return [], []
     from gongjian.queries import LABELS, for_people
 
-    plan = for_people(queries.coverage_plan(kg).head(TOP), "coverage_list", lang)
+    plan = for_people(plan.head(TOP), "coverage_list", lang)
     cols = [c for c in ("name", "district", "street", "site", "party_members", "plan",
                         "proposal", "plan_reason") if c in plan.columns]
     labels = LABELS.get("coverage_list", {})

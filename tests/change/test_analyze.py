@@ -117,19 +117,36 @@ def _cells(path: Path) -> dict[str, list[list]]:
 
 
 def test_from_a_graph_file_reads_only_what_it_uses_and_writes_the_same(ledgers, tmp_path):
-    """Opened with only the tables and columns it declares, a graph file gives the workbook,
-    report and pages the whole graph gives (the ledger run builds the whole graph)."""
+    """Opened in two parts (the 两新组织 alone, then the network without them), a graph file
+    gives the workbook, report and pages the whole graph in memory gives."""
+    from gongjian.queries import summary
+    from gongjian.queries.diff import diff
+    from gongjian.viz import render, write_report, write_split
+
     whole = analyze(ledgers[1], tmp_path / "台账", as_of=AS_OF, compare=ledgers[0])
     again = analyze(whole.files["graph"], tmp_path / "图", as_of=AS_OF, compare=ledgers[0])
-    assert len(again.kg.links) == 0 and len(whole.kg.links) > 0  # vertical links never read
+    assert len(again.kg.links) == 0 and again.counts["links"] > 0  # vertical links never read
+    assert again.counts == whole.counts == gongjian.load(ledgers[1]).counts()
     assert _cells(again.files["analyses"]) == _cells(whole.files["analyses"])
+    kg = gongjian.load(ledgers[1])  # the whole graph, as built in memory
+    changes = diff(ledgers[0], kg, as_of_old=AS_OF, as_of_new=AS_OF)
+    ref = tmp_path / "参照"
+    expected = {
+        "report": write_report(kg, ref / "报告.html", as_of=AS_OF, changes=changes),
+        "page": render(kg, ref / "网络.html", as_of=AS_OF, changes=changes),
+        "pages": write_split(kg, ref / "各区", by="district", as_of=AS_OF, changes=changes),
+    }
     for key in ("report", "page"):
-        assert again.files[key].read_bytes() == whole.files[key].read_bytes(), key
+        assert again.files[key].read_bytes() == expected[key].read_bytes(), key
     pages = sorted(p.name for p in again.files["pages"].parent.iterdir())
-    assert pages == sorted(p.name for p in whole.files["pages"].parent.iterdir())
+    assert pages == sorted(p.name for p in expected["pages"].parent.iterdir())
     for name in pages:
         assert (again.files["pages"].parent / name).read_bytes() == \
-            (whole.files["pages"].parent / name).read_bytes(), name
+            (expected["pages"].parent / name).read_bytes(), name
+    overview = summary(kg, as_of=AS_OF)["overview"]
+    sheet = _cells(again.files["analyses"])["概览"]
+    assert [row[1:4] for row in sheet[1:]] == \
+        overview[["party_orgs", "ties", "internal_ties"]].values.tolist()
 
 
 def test_never_writes_over_its_inputs(ledgers, tmp_path):
@@ -154,7 +171,7 @@ def test_beside_the_ledger_leaves_the_ledger_alone(ledgers, tmp_path):
     analyze(folder, folder, as_of=AS_OF)
     assert all((folder / n).read_bytes() == b for n, b in before.items())
     again = analyze(folder, folder, as_of=AS_OF)  # a second run reads the same ledger
-    assert again.kg.counts() == gongjian.load(ledgers[0]).counts()
+    assert again.counts == gongjian.load(ledgers[0]).counts()
 
 
 def test_analyze_command_prints_what_it_wrote(ledgers, tmp_path):
