@@ -5,15 +5,16 @@
 holding the largest tables whole. The 两新组织 and 共建关系 files are read in chunks
 (:func:`gongjian.loaders.chunks.table_chunks`, the reader of the streamed neo4j-admin
 export), each chunk checked with the loaders' own functions (``check_table``, then the
-checks across tables: duplicates of 信用代码 across the whole file from a first pass over
-that one column, ``check_coverage``, ``resolve_relations``), and its good rows written
+checks across tables: duplicates of 信用代码 across the whole file from the first row of
+each value seen so far, ``check_coverage``, ``resolve_relations``), and its good rows written
 straight to the table's Parquet file. The vertical links of the 两新组织 (``located_in``
 their region and site, ``covers``) are derived per chunk too and kept on disk until the
 ``links`` table is written in the order :func:`~gongjian.graph.build.build` gives it.
 
 What stays in memory: the 党组织 table (read whole, as it is needed to check every other
 table), the distinct place names and sites the 两新组织 use (for the regions and sites),
-the credit codes of the 两新组织 during the first pass, the problems, and one chunk.
+the first row of each credit code of the 两新组织, the problems, and one chunk.
+:func:`check_file` is the same pass writing no table (``gongjian check``).
 The 区域, 楼宇园区 tables, the three lists and the activity record are read whole, exactly as
 :func:`~gongjian.loaders.read_ledger` reads them.
 
@@ -40,7 +41,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from gongjian.errors import GraphFileError, LedgerError
@@ -65,20 +65,18 @@ from gongjian.graph.io import TABLE_NAMES, TableFile, save_files
 from gongjian.graph.model import KnowledgeGraph, conform
 from gongjian.loaders.chunks import (
     CHUNK_BYTES,
+    FirstRows,
     Reading,
     Reread,
     narrowed,
-    organization_keys,
-    problems_by_row,
     table_chunks,
-    take_over,
 )
 from gongjian.loaders.config import LedgerConfig, load_config
 from gongjian.loaders.discovery import find_tables
 from gongjian.loaders.headers import locate_columns
 from gongjian.loaders.ledger import Problem, empty_table
 from gongjian.loaders.problems import CsvAppender, rejects_file, row_counts
-from gongjian.loaders.read import ordered_problems, rejected_frame
+from gongjian.loaders.read import ordered_problems, problem_order, rejected_frame
 from gongjian.loaders.references import (
     check_coverage,
     check_lists,
@@ -309,12 +307,21 @@ class _Build:
         self.template = KnowledgeGraph()
         self.problems: dict[str, list[Problem]] = {key: [] for key in files}
         self.read: dict[str, int] = {}
+        self.sheets: dict[str, dict[object, None]] = {}
+        self.cells: dict[str, tuple[str, ...]] = {}
         self.rejected_rows: dict[str, int] = {}
         self.rejected = 0
         self.dropped = 0
         self.tables: dict[str, TableFile] = {}
         self.places: list[pd.DataFrame] = []
         self.used_sites: list[pd.DataFrame] = []
+
+    def reorder(self, key: str) -> None:
+        """Sort the problems of a table read in chunks as those of the table read whole (a
+        workbook's notes of a sheet, e.g. a stray cell, come after all its rows)."""
+        if key in self.cells:
+            self.problems[key].sort(key=problem_order(self.cells[key],
+                                                      self.sheets.get(key, {})))
 
     def table(self, name: str) -> TableFile:
         """The Parquet file of table ``name`` (or of a spool of links, by any other name)."""
@@ -326,6 +333,9 @@ class _Build:
     def checked(self, c: Checked) -> pd.DataFrame:
         """Note a checked table's (or chunk's) problems and rejected rows; its good rows."""
         self.problems[c.key].extend(ordered_problems(c))
+        self.cells[c.key] = tuple(c.located.cells)
+        if c.sheets is not None:
+            self.sheets.setdefault(c.key, {}).update(dict.fromkeys(c.sheets.tolist()))
         bad = int(c.bad.sum())
         self.rejected += bad
         self.read[c.key] = self.read.get(c.key, 0) + len(c.rows)
@@ -376,10 +386,10 @@ class _Build:
             party = conform(read["party_orgs"], self.template.party_orgs)
             ids = party["id"]
             self.relations(files["relations"], ctx, orgs, ids)
+            self.reorder("relations")
             if "organizations" in files:
-                dup = organization_keys(files["organizations"], ctx)
-                self.organizations(files["organizations"], ctx, dup, orgs, ids)
-                del dup
+                self.organizations(files["organizations"], ctx, orgs, ids)
+                self.reorder("organizations")
             self.lists(orgs, ids, advance)
         if strict and (errors := [p for key in files for p in self.problems[key]
                                   if p.is_error]):
@@ -416,18 +426,13 @@ class _Build:
         if self.write and out.columns is None:  # no rows
             out.write(conform(empty_table("relations"), self.template.relations))
 
-    def organizations(self, path: Path, ctx: Reading, dup: Checked, orgs: Checked,
-                      ids: pd.Series) -> None:
-        """两新组织: rows and their links chunk by chunk (``dup``: the first pass's duplicates,
-        :func:`~gongjian.loaders.chunks.organization_keys`)."""
-        by_row = problems_by_row(dup.problems)
-        pos = 0
+    def organizations(self, path: Path, ctx: Reading, orgs: Checked, ids: pd.Series) -> None:
+        """两新组织: rows and their links chunk by chunk (the repeated 信用代码 across the
+        file from the first row of each, :class:`~gongjian.loaders.chunks.FirstRows`)."""
+        first = FirstRows()
         for src, chunk in table_chunks(path, "organizations", ctx):
             c = check_table(chunk, "organizations", src.chunk_located)
-            n = len(c.rows)
-            take_over(c, dup.bad[pos:pos + n] if len(dup.bad) else np.zeros(n, dtype=bool),
-                      by_row)
-            pos += n
+            first.check(c)
             check_coverage(c, narrowed(orgs, id_=c.data["covering_org_id"]))
             good = self.checked(c)
             if not self.write:
@@ -444,8 +449,6 @@ class _Build:
             self.table("firm_sites").write(link_frame(
                 "Organization", at_site["uscc"], "Site", at_site["site"], "located_in"))
             self.table("firm_covers").write(covers_links(firms, ids))
-        for rest in by_row.values():  # problems of rows that were not data rows (none expected)
-            self.problems["organizations"].extend(rest)
 
     def collect_places(self, firms: pd.DataFrame) -> None:
         """Keep the distinct places and sites the 两新组织 name, in order of first use."""

@@ -70,7 +70,7 @@ def hostile(messy, tmp_path_factory) -> Path:  # noqa: F811
     second = book["二季度"]
     second.append(["合计", *[""] * (len(rel[0]) - 1)])
     second["H7"] = "#N/A"  # an error value in a cell
-    book["一季度"]["Z900"] = "误输入"  # a stray cell far from the table
+    book["一季度"]["XFD1048576"] = "误输入"  # a stray cell far from the table
     book.save(folder / "共建关系.xlsx")
     return folder
 
