@@ -312,29 +312,27 @@ class FirstRows:
             return
         c.problems = [p for p in c.problems if p.code != "duplicate"]
         values = c.data[name].to_numpy(dtype=object)
-        known = np.fromiter((v in self.row for v in values), dtype=bool, count=len(values))
-        keys = list(dict.fromkeys(values[known].tolist()))
+        known = np.fromiter(map(self.row.__contains__, values), dtype=bool, count=len(values))
+        keys = np.array(list(dict.fromkeys(values[known].tolist())), dtype=object)
         pos = c.located.positions[name]
+        n = len(keys)
         ref = Checked(c.key, c.file, c.located,
-                      pd.DataFrame({name: pd.Series([*keys, *values], dtype=object)}),
+                      pd.DataFrame({name: np.concatenate([keys, values])}),
                       pd.DataFrame({pos: np.concatenate(
-                          [np.full(len(keys), None, dtype=object),
-                           c.raw[pos].to_numpy(dtype=object)])}),
+                          [np.full(n, None, dtype=object), c.raw[pos].to_numpy(dtype=object)])}),
                       np.concatenate([np.array([self.row[k] for k in keys], dtype=np.int64),
                                       c.rows]),
-                      np.zeros(len(keys) + len(values), dtype=bool),
+                      np.zeros(n + len(values), dtype=bool),
                       sheets=None if c.sheets is None else np.concatenate(
                           [np.array([self.sheet.get(k) for k in keys], dtype=object),
                            c.sheets]))
         check_unique(ref, ref.data)
         c.problems.extend(ref.problems)
-        c.bad |= ref.bad[len(keys):]
-        fresh = ~known & pd.notna(values) & ~ref.bad[len(keys):]
-        for at in np.flatnonzero(fresh):
-            v = values[at]
-            self.row[v] = int(c.rows[at])
-            if c.sheets is not None:
-                self.sheet[v] = c.sheets[at]
+        c.bad |= ref.bad[n:]
+        fresh = ~known & pd.notna(values) & ~ref.bad[n:]
+        self.row.update(zip(values[fresh].tolist(), c.rows[fresh].tolist(), strict=True))
+        if c.sheets is not None:
+            self.sheet.update(zip(values[fresh].tolist(), c.sheets[fresh].tolist(), strict=True))
 
 
 def organization_keys(path: Path, ctx: Reading) -> Checked:
