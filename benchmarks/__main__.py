@@ -6,6 +6,7 @@ Examples::
     python -m benchmarks --scale city --repeat 3       # the numbers of docs/performance.md
     python -m benchmarks --only check+build,islands --json /tmp/r.json
     python -m benchmarks --scale province              # peak memory of every command (#14)
+    python -m benchmarks --scale nation                # build, analyses, pages within 16 GB
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m benchmarks",
                                 description="gongjian benchmarks against their baselines, "
                                             "each run in a fresh process.")
-    p.add_argument("--scale", choices=("district", "city", "province"), default=None,
+    p.add_argument("--scale", choices=("district", "city", "province", "nation"), default=None,
                    help="size of the synthetic ledger (default city; district with --quick); "
-                        "province runs the memory of every command (the memory group)")
+                        "province runs the memory of every command (the memory group), "
+                        "nation that of build, the four analyses and viz --split-by district")
     p.add_argument("--quick", action="store_true",
                    help="1 repeat at district scale: checks the suite in a few minutes")
     p.add_argument("--repeat", type=int, default=None, help="runs per side (median; default 3)")
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     only = {x.strip() for x in args.only.split(",") if x.strip()}
     chosen = [s for s in stages if s.name in only or s.group in only] if only else [
-        s for s in stages if (s.group == MEMORY) == (args.scale == "province")]
+        s for s in stages if (s.group == MEMORY) == (args.scale in ("province", "nation"))]
     if only and not chosen:
         log(f"no stage matches {sorted(only)}; see --list")
         return 2

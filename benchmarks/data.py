@@ -207,13 +207,12 @@ def generate(clock, *, folder: str, scale: str, seed: int) -> dict:
 
 
 def build_graph_file(clock, *, ledger: str, out: str) -> dict:
-    """Task: read, build and save the graph file of ``ledger``."""
-    from gongjian.graph.build import build
-    from gongjian.graph.io import save
-    from gongjian.loaders import read_ledger
+    """Task: the graph file of ``ledger``, built in chunks as ``gongjian build`` does (the
+    same tables as read, built and saved whole; the memory of a nation's ledger)."""
+    from gongjian.graph.stream import build_file
 
     with clock():
-        save(build(read_ledger(Path(ledger))), Path(out))
+        build_file(Path(ledger), Path(out))
     return {}
 
 

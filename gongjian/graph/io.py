@@ -43,8 +43,8 @@ from gongjian.graph.model import LIST_TABLES, NODE_TABLES, KnowledgeGraph
 from gongjian.output import atomic_file
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "GRAPH_SUFFIX", "MAX_MANIFEST_DEPTH", "Needs",
-           "TableFile", "load", "merge_needs", "read_graph", "read_manifest", "save",
-           "save_files", "stored_counts", "validate_tables"]
+           "TableFile", "load", "merge_needs", "read_graph", "read_manifest", "row_positions",
+           "save", "save_files", "stored_counts", "validate_tables"]
 
 GRAPH_SUFFIX = ".gjg"
 FORMAT_NAME = "gongjian-graph"
@@ -211,6 +211,55 @@ class TableFile:
             self._writer.write_table(parquet.read_row_group(i))
         self.rows += other.rows
 
+    def use_positions(self, keys_of: Callable[[str], pa.Array | None]) -> list[str]:
+        """Store the reference columns as row positions, as :func:`save` does, when every
+        value is found (``keys_of`` as for :func:`row_positions`); the columns changed.
+
+        A column is read whole (as Arrow text) to be looked up at once; the file is
+        rewritten a row group at a time.
+        """
+        self.close()
+        refs = ROW_REFERENCES.get(self.name, {})
+        if not self.rows or self.columns is None:
+            return []
+        kinds = {c["name"]: c for c in self.columns}
+        parquet = pq.ParquetFile(self.path)
+        positions = {}
+        for column, refers in refs.items():
+            if kinds.get(column, {}).get("dtype") != "str" or "stored" in kinds[column]:
+                continue
+            if refers in NODE_TABLES:
+                labels: str | np.ndarray | None = refers
+            elif refers in kinds:
+                labels = parquet.read(columns=[refers]).column(0).to_numpy()
+            else:
+                continue
+            values = parquet.read(columns=[column]).column(0)
+            found = row_positions(values, labels, keys_of)
+            if found is not None:
+                positions[column] = found
+        if not positions:
+            return []
+        moved = self.path.with_name(self.path.name + ".rows")
+        writer, start = None, 0
+        try:
+            for i in range(parquet.num_row_groups):
+                group = parquet.read_row_group(i)
+                for column, found in positions.items():
+                    at = group.schema.get_field_index(column)
+                    group = group.set_column(at, pa.field(column, pa.int32()),
+                                             found.slice(start, group.num_rows))
+                writer = writer or pq.ParquetWriter(moved, group.schema, compression="zstd")
+                writer.write_table(group)
+                start += group.num_rows
+        finally:
+            if writer is not None:
+                writer.close()
+        os.replace(moved, self.path)
+        self.columns = [{"name": c["name"], "dtype": "str", "arrow": "int32", "stored": "row"}
+                        if c["name"] in positions else c for c in self.columns]
+        return list(positions)
+
     def close(self) -> None:
         """Finish the Parquet file (nothing more can be written)."""
         if self._writer is not None:
@@ -323,33 +372,57 @@ def _row_positions(kg: KnowledgeGraph, name: str, df: pd.DataFrame) -> dict[str,
     A column is stored by position only when every value is text found in the table it
     refers to; otherwise it stays text (and is checked on reading like any file's).
     """
-    import pyarrow.compute as pc
+    def keys_of(label: str) -> pa.Array | None:
+        table, key = NODE_TABLES[label]
+        keys = getattr(kg, table)
+        return _arrow_text(keys[key]) if key in keys.columns else None
 
     out = {}
     for column, refers in ROW_REFERENCES.get(name, {}).items():
         if column not in df.columns or not len(df) or _dtype_name(df[column]) != "str":
             continue
-        values = _arrow_text(df[column])
-        labels = (np.full(len(df), refers, dtype=object) if refers in NODE_TABLES
-                  else df[refers].to_numpy(dtype=object) if refers in df.columns else None)
-        if labels is None:
-            continue
-        positions = np.full(len(df), -1, dtype=np.int64)
-        for label in pd.unique(labels):
-            if label not in NODE_TABLES:
-                break
-            table, key = NODE_TABLES[label]
-            keys = getattr(kg, table)
-            if key not in keys.columns:
-                break
-            mine = np.flatnonzero(labels == label)
-            found = pc.index_in(values.take(pa.array(mine)), value_set=_arrow_text(keys[key]))
-            positions[mine] = found.to_numpy(zero_copy_only=False) if not found.null_count \
-                else -1
-        else:
-            if (positions >= 0).all() and positions.max(initial=0) < 2**31:
-                out[column] = pa.array(positions, pa.int32())
+        labels = refers if refers in NODE_TABLES else \
+            df[refers].to_numpy(dtype=object) if refers in df.columns else None
+        if labels is not None and \
+                (found := row_positions(_arrow_text(df[column]), labels, keys_of)) is not None:
+            out[column] = found
     return out
+
+
+def row_positions(values: pa.Array | pa.ChunkedArray, labels: str | np.ndarray,
+                  keys_of: Callable[[str], pa.Array | None]) -> pa.Array | None:
+    """Each of ``values`` as its row in the table of its label, or None if any is not found.
+
+    ``labels`` is one node label for all, or one per value; ``keys_of(label)`` gives the
+    key column of that label's table (None when unknown). Positions are how format 3
+    stores references (:data:`ROW_REFERENCES`).
+
+    Examples
+    --------
+    >>> keys = {"PartyOrg": pa.array(["a", "b"]), "Region": pa.array(["r"])}
+    >>> row_positions(pa.array(["b", "r"]), np.array(["PartyOrg", "Region"]),
+    ...               keys.get).to_pylist()
+    [1, 0]
+    >>> row_positions(pa.array(["c"]), "PartyOrg", keys.get) is None
+    True
+    """
+    import pyarrow.compute as pc
+
+    groups = [(labels, None)] if isinstance(labels, str) else \
+        [(label, np.flatnonzero(labels == label)) for label in pd.unique(labels)]
+    positions = np.full(len(values), -1, dtype=np.int64)
+    for label, mine in groups:
+        keys = keys_of(label) if label in NODE_TABLES else None
+        if keys is None:
+            return None
+        found = pc.index_in(values if mine is None else values.take(pa.array(mine)),
+                            value_set=keys)
+        if found.null_count:
+            return None
+        positions[slice(None) if mine is None else mine] = found.to_numpy(zero_copy_only=False)
+    if positions.min(initial=0) < 0 or positions.max(initial=0) >= 2**31:
+        return None
+    return pa.array(positions, pa.int32())
 
 
 def _missing(value: Any) -> bool:

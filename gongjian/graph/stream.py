@@ -42,6 +42,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from gongjian.errors import GraphFileError, LedgerError
 from gongjian.graph.build import (
@@ -62,7 +64,7 @@ from gongjian.graph.build import (
     with_named_sites,
 )
 from gongjian.graph.io import TABLE_NAMES, TableFile, save_files
-from gongjian.graph.model import KnowledgeGraph, conform
+from gongjian.graph.model import NODE_TABLES, KnowledgeGraph, conform
 from gongjian.loaders.chunks import (
     CHUNK_BYTES,
     FirstRows,
@@ -362,6 +364,7 @@ class _Build:
                           rejected_rows=self.rejected, dropped=self.dropped)
         tables = [self.tables[name] for name in TABLE_NAMES]
         with progress("写入图文件 writing the graph file"):
+            self.use_positions()
             save_files(tables, target, meta)
         return BuiltFile(target, {t.name: t.rows for t in tables}, meta, problems)
 
@@ -398,6 +401,25 @@ class _Build:
                               f"{' …' if len(errors) > 3 else ''} "
                               f"({len(errors)} errors in the ledger; strict mode loads nothing)")
         return party, read
+
+    def use_positions(self) -> None:
+        """Tie and link ends as row positions, as :func:`~gongjian.graph.io.save` stores
+        them (the key columns read back from the tables written)."""
+        keys: dict[str, pa.Array | None] = {}
+
+        def keys_of(label: str) -> pa.Array | None:
+            if label not in keys:
+                table, key = NODE_TABLES[label]
+                file = self.tables.get(table)
+                keys[label] = None
+                if file is not None and file.columns is not None:
+                    file.close()
+                    keys[label] = pq.read_table(file.path, columns=[key]).column(0) \
+                        .combine_chunks()
+            return keys[label]
+
+        for name in ("relations", "links"):
+            self.tables[name].use_positions(keys_of)
 
     # --- the large tables, in chunks ---------------------------------------------------
 

@@ -136,6 +136,24 @@ def test_memory_group_runs_each_command_alone(district, tmp_path):
         assert stage["baselines"][0]["label"] == "whole graph file"
         assert "MiB written" in stage["ours"]["runs"][0]["size"]
 
+
+def test_nation_scale_measures_build_the_analyses_and_pages_within_16_gb(tmp_path):
+    """At nation scale the memory group is build, the four analyses and the pages by
+    district, judged against 16 GB, with no whole-graph baseline (it would not fit)."""
+    from benchmarks.data import Dataset
+    from benchmarks.memory import stages
+
+    chosen = stages(Dataset("nation", 0, root=tmp_path, log=lambda msg: None))
+    assert [s.name for s in chosen] == [
+        "gongjian build", "gongjian islands", "gongjian bridges", "gongjian clusters",
+        "gongjian coverage", "gongjian viz --split-by district"]
+    for stage in chosen:
+        assert stage.target == "≤ 16,384 MiB peak" and stage.target_scale == "nation"
+        assert stage.baselines == []
+    province = stages(Dataset("province", 0, root=tmp_path, log=lambda msg: None))
+    assert len(province) == 14 and all(s.baselines for s in province)
+
+
 @pytest.mark.browser
 def test_time_until_drawn_in_chromium(tmp_path):
     """The draw hook reports on a pyvis page (physics) and on ours (laid out, no physics)."""

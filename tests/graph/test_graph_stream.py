@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from gongjian.cli import app
 from gongjian.errors import LedgerError
 from gongjian.graph.build import build
-from gongjian.graph.io import load, save
+from gongjian.graph.io import load, read_manifest, save
 from gongjian.graph.stream import build_file
 from gongjian.loaders import read_ledger
 from gongjian.synth import synthesize
@@ -80,6 +80,12 @@ def _same_graph(whole_file: Path, streamed_file: Path) -> None:
     for key in ("built", "file"):
         meta_a.pop(key), meta_b.pop(key)
     assert meta_b == meta_a
+    # stored alike: tie and link ends as row positions (format 3) in both files
+    columns = [{t["name"]: t["columns"] for t in read_manifest(f)["tables"]}
+               for f in (whole_file, streamed_file)]
+    assert columns[1] == columns[0]
+    assert {c["name"] for c in columns[1]["links"] if c.get("stored") == "row"} == \
+        {"source", "target"}
 
 
 def test_chunks_give_the_graph_and_problems_of_the_whole_ledger(messy, tmp_path):
