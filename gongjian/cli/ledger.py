@@ -47,12 +47,15 @@ def check(
 
     例 Example: gongjian check 台账/ --problems 问题清单.xlsx --rejects rejects/
     """
-    from gongjian.loaders import read_ledger, table_counts, write_problems, write_rejects
+    from gongjian.graph.stream import check_file
+    from gongjian.loaders import write_problems
     from gongjian.loaders.labels import PROBLEM_COLUMNS
     from gongjian.loaders.problems import localized, problems_frame
 
     check_outputs([output, problems], [rejects], inputs=[ledger, config])
-    book = read_ledger(ledger, config=config, strict=strict)
+    # read in chunks (the largest tables are never whole in memory); the same problems,
+    # counts and rejected rows as read_ledger gives
+    book = check_file(ledger, config=config, strict=strict, rejects=rejects)
     frame = localized(problems_frame(book.problems), lang).drop(
         columns=["message_en" if lang != "en" else "message"])
     if not frame.empty or output is not None:
@@ -61,10 +64,9 @@ def check(
     if problems is not None:
         write_problems(book.problems, problems, lang=lang)
         err_console.print(pick(lang, f"已写入 {problems}", f"wrote {problems}"))
-    if rejects is not None:
-        for path in write_rejects(book, rejects):
-            err_console.print(pick(lang, f"已写入 {path}", f"wrote {path}"))
-    table = table_counts(book, lang=lang)
+    for path in book.rejects:
+        err_console.print(pick(lang, f"已写入 {path}", f"wrote {path}"))
+    table = book.counts(lang=lang)
     console = err_console if (fmt != "table" and output is None) else out_console
     for row in table.itertuples(index=False):
         console.print(pick(

@@ -5,15 +5,16 @@
 holding the largest tables whole. The 两新组织 and 共建关系 files are read in chunks
 (:func:`gongjian.loaders.chunks.table_chunks`, the reader of the streamed neo4j-admin
 export), each chunk checked with the loaders' own functions (``check_table``, then the
-checks across tables: duplicates of 信用代码 across the whole file from a first pass over
-that one column, ``check_coverage``, ``resolve_relations``), and its good rows written
+checks across tables: duplicates of 信用代码 across the whole file from the first row of
+each value seen so far, ``check_coverage``, ``resolve_relations``), and its good rows written
 straight to the table's Parquet file. The vertical links of the 两新组织 (``located_in``
 their region and site, ``covers``) are derived per chunk too and kept on disk until the
 ``links`` table is written in the order :func:`~gongjian.graph.build.build` gives it.
 
 What stays in memory: the 党组织 table (read whole, as it is needed to check every other
 table), the distinct place names and sites the 两新组织 use (for the regions and sites),
-the credit codes of the 两新组织 during the first pass, the problems, and one chunk.
+the first row of each credit code of the 两新组织, the problems, and one chunk.
+:func:`check_file` is the same pass writing no table (``gongjian check``).
 The 区域, 楼宇园区 tables, the three lists and the activity record are read whole, exactly as
 :func:`~gongjian.loaders.read_ledger` reads them.
 
@@ -40,7 +41,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -67,19 +67,18 @@ from gongjian.graph.io import TABLE_NAMES, TableFile, save_files
 from gongjian.graph.model import NODE_TABLES, KnowledgeGraph, conform
 from gongjian.loaders.chunks import (
     CHUNK_BYTES,
+    FirstRows,
     Reading,
     Reread,
     narrowed,
-    organization_keys,
-    problems_by_row,
     table_chunks,
-    take_over,
 )
 from gongjian.loaders.config import LedgerConfig, load_config
 from gongjian.loaders.discovery import find_tables
 from gongjian.loaders.headers import locate_columns
 from gongjian.loaders.ledger import Problem, empty_table
-from gongjian.loaders.read import ordered_problems
+from gongjian.loaders.problems import CsvAppender, rejects_file, row_counts
+from gongjian.loaders.read import ordered_problems, problem_order, rejected_frame
 from gongjian.loaders.references import (
     check_coverage,
     check_lists,
@@ -91,11 +90,12 @@ from gongjian.loaders.references import (
 )
 from gongjian.loaders.sheet import read_sheet
 from gongjian.loaders.tables import LIST_TABLES as LEDGER_LIST_TABLES
+from gongjian.loaders.tables import TABLE_ORDER
 from gongjian.loaders.validate import Checked, check_table
 from gongjian.output import check_output_path
 from gongjian.progress import progress
 
-__all__ = ["BuiltFile", "build_file"]
+__all__ = ["BuiltFile", "CheckedLedger", "build_file", "check_file"]
 
 _PLACE_COLUMNS = ["district", "street", "community"]
 _SITE_COLUMNS = ["site", "district", "street"]
@@ -103,12 +103,46 @@ _SITE_COLUMNS = ["site", "district", "street"]
 
 @dataclass
 class BuiltFile:
-    """What :func:`build_file` wrote: the graph file, rows per table, and ``kg.meta``."""
+    """What :func:`build_file` wrote: the graph file, rows per table, and ``kg.meta``;
+    ``problems``: every problem of the ledger, in the order of
+    :func:`~gongjian.loaders.read_ledger`'s ``problems``."""
 
     path: Path
     counts: dict[str, int] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class CheckedLedger:
+    """What :func:`check_file` found: what ``gongjian check`` reports of a ledger folder.
+
+    ``problems`` are in the order of :func:`~gongjian.loaders.read_ledger`'s; ``read`` and
+    ``rejected`` count the data rows of each table (a table with none is left out);
+    ``rejects`` are the files of rejected rows written (in the order of
+    :func:`~gongjian.loaders.write_rejects`).
+    """
+
+    files: dict[str, Path]
+    problems: list[Problem] = field(default_factory=list)
+    read: dict[str, int] = field(default_factory=dict)
+    rejected: dict[str, int] = field(default_factory=dict)
+    rejects: list[Path] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that reject a row (or more)."""
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems that leave the row in."""
+        return [p for p in self.problems if not p.is_error]
+
+    def counts(self, lang: str = "zh") -> pd.DataFrame:
+        """One line per table: rows read, loaded, rejected, errors and warnings (as
+        :func:`~gongjian.loaders.table_counts` gives them for the ledger read whole)."""
+        return row_counts(self.files, self.read, self.rejected, self.problems, lang=lang)
 
 
 def build_file(ledger: str | os.PathLike, path: str | os.PathLike, *,
@@ -173,20 +207,123 @@ def build_file(ledger: str | os.PathLike, path: str | os.PathLike, *,
             shutil.rmtree(work, ignore_errors=True)
 
 
+def check_file(ledger: str | os.PathLike, *,
+               config: str | os.PathLike | Mapping[str, Any] | None = None,
+               strict: bool = False, rejects: str | os.PathLike | None = None,
+               chunk_bytes: int = CHUNK_BYTES) -> CheckedLedger:
+    """Check the ledger folder ``ledger`` in chunks, as :func:`build_file` reads it, writing
+    no graph (``gongjian check``).
+
+    The same problems, in the same order, and the same rows read, loaded and rejected per
+    table as :func:`~gongjian.loaders.read_ledger` gives, with the memory of
+    :func:`build_file`: the largest tables are never held whole.
+
+    Parameters
+    ----------
+    ledger
+        The ledger folder.
+    config
+        A ``gongjian.toml`` file or a mapping; default the folder's own.
+    strict
+        Raise :class:`~gongjian.LedgerError` (the message of
+        :func:`~gongjian.loaders.read_ledger`) when the ledger has any error; nothing is
+        written then.
+    rejects
+        A folder to write the rejected rows into, one ``<表>_rejects.csv`` per table that
+        has any, the same files as :func:`~gongjian.loaders.write_rejects` writes.
+    chunk_bytes
+        Bytes of CSV read at a time (about 100 bytes a row).
+
+    Returns
+    -------
+    CheckedLedger
+        The problems, the rows read and rejected per table, the files of rejected rows.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "党组织.csv").write_text(
+    ...     "组织编码,组织名称,组织类别,所属区\\nA,甲,社区党委,玄武区\\n", encoding="utf-8")
+    >>> _ = (d / "共建关系.csv").write_text("甲方编码,乙方编码,关系类型\\nA,B,结对共建\\n",
+    ...                                    encoding="utf-8")
+    >>> found = check_file(d, rejects=d.parent / "rejects")
+    >>> [(p.row, p.column, p.code) for p in found.errors]
+    [(2, '乙方编码', 'unknown_id')]
+    >>> found.counts()[["table", "read", "loaded", "rejected"]].values.tolist()
+    [['党组织', 1, 1, 0], ['共建关系', 1, 0, 1]]
+    >>> [p.name for p in found.rejects]
+    ['共建关系_rejects.csv']
+    """
+    folder = Path(ledger)
+    files = find_tables(folder)
+    cfg = load_config(folder, config)
+    reread: dict[Path, str | None] = {}
+    while True:
+        work = Path(tempfile.mkdtemp(prefix=".gongjian-check."))
+        run = _Build(folder, files, cfg, work, reread, chunk_bytes, write=False,
+                     rejects=rejects is not None)
+        try:
+            run.check(strict, "检查台账 checking the ledger (bytes read)")
+            found = CheckedLedger(files, [p for key in files for p in run.problems[key]],
+                                  run.read, run.rejected_rows)
+            if rejects is not None:
+                found.rejects = _move_rejects(run, Path(rejects))
+            return found
+        except Reread as again:
+            if again.path in reread and reread[again.path] == again.encoding:
+                raise LedgerError(f"无法读取 {again.path.name} (cannot read the file)") from again
+            reread[again.path] = again.encoding
+        finally:
+            run.spool.close()
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _move_rejects(run: _Build, folder: Path) -> list[Path]:
+    """Move the spooled files of rejected rows into ``folder``, in the tables' order."""
+    run.spool.close()
+    spooled = {p.name: p for p in run.spool.paths}
+    written = []
+    for key in TABLE_ORDER:
+        name = rejects_file(key)
+        if name in spooled:
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.move(spooled[name], folder / name)
+            written.append(folder / name)
+    return written
+
+
 class _Build:
-    """One pass over the ledger: tables written to Parquet files in ``work``."""
+    """One pass over the ledger: tables written to Parquet files in ``work`` (with
+    ``write=False``, only checked: problems and counts; ``rejects``: the rejected rows
+    spooled to ``work/rejects``)."""
 
     def __init__(self, folder: Path, files: dict[str, Path], cfg: LedgerConfig, work: Path,
-                 reread: dict[Path, str | None], block: int) -> None:
+                 reread: dict[Path, str | None], block: int, *, write: bool = True,
+                 rejects: bool = False) -> None:
         self.folder, self.files, self.cfg, self.work = folder, files, cfg, work
         self.reread, self.block = reread, block
+        self.write = write
+        self.spool = CsvAppender()
+        self.keep_rejects = rejects
         self.template = KnowledgeGraph()
         self.problems: dict[str, list[Problem]] = {key: [] for key in files}
+        self.read: dict[str, int] = {}
+        self.sheets: dict[str, dict[object, None]] = {}
+        self.cells: dict[str, tuple[str, ...]] = {}
+        self.rejected_rows: dict[str, int] = {}
         self.rejected = 0
         self.dropped = 0
         self.tables: dict[str, TableFile] = {}
         self.places: list[pd.DataFrame] = []
         self.used_sites: list[pd.DataFrame] = []
+
+    def reorder(self, key: str) -> None:
+        """Sort the problems of a table read in chunks as those of the table read whole (a
+        workbook's notes of a sheet, e.g. a stray cell, come after all its rows)."""
+        if key in self.cells:
+            self.problems[key].sort(key=problem_order(self.cells[key],
+                                                      self.sheets.get(key, {})))
 
     def table(self, name: str) -> TableFile:
         """The Parquet file of table ``name`` (or of a spool of links, by any other name)."""
@@ -198,7 +335,15 @@ class _Build:
     def checked(self, c: Checked) -> pd.DataFrame:
         """Note a checked table's (or chunk's) problems and rejected rows; its good rows."""
         self.problems[c.key].extend(ordered_problems(c))
-        self.rejected += int(c.bad.sum())
+        self.cells[c.key] = tuple(c.located.cells)
+        if c.sheets is not None:
+            self.sheets.setdefault(c.key, {}).update(dict.fromkeys(c.sheets.tolist()))
+        bad = int(c.bad.sum())
+        self.rejected += bad
+        self.read[c.key] = self.read.get(c.key, 0) + len(c.rows)
+        self.rejected_rows[c.key] = self.rejected_rows.get(c.key, 0) + bad
+        if bad and self.keep_rejects:
+            self.spool.append(self.work / "rejects" / rejects_file(c.key), rejected_frame(c))
         return c.data.loc[~c.bad].reset_index(drop=True)
 
     def whole(self, key: str) -> Checked:
@@ -208,8 +353,26 @@ class _Build:
         return check_table(sheet, key, locate_columns(sheet, key, self.cfg.mapping(key)))
 
     def run(self, target: Path, strict: bool) -> BuiltFile:
+        try:
+            party, read = self.check(strict, "构建图谱 building the graph (bytes read)")
+        finally:
+            self.spool.close()
+        self.finish(party, read)
+        problems = [p for key in self.files for p in self.problems[key]]
+        errors_n = sum(p.is_error for p in problems)
+        meta = build_meta(self.folder, errors=errors_n, warnings=len(problems) - errors_n,
+                          rejected_rows=self.rejected, dropped=self.dropped)
+        tables = [self.tables[name] for name in TABLE_NAMES]
+        with progress("写入图文件 writing the graph file"):
+            self.use_positions()
+            save_files(tables, target, meta)
+        return BuiltFile(target, {t.name: t.rows for t in tables}, meta, problems)
+
+    def check(self, strict: bool, label: str) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+        """Read and check every table (written too, unless ``write=False``); the good
+        党组织 and the good rows of the small tables read whole."""
         files = self.files
-        with progress("构建图谱 building the graph (bytes read)",
+        with progress(label,
                       total=sum(_size(p) for p in files.values())
                       + _size(files.get("organizations"))) as advance:
             ctx = Reading(self.cfg, self.reread, advance, self.block)
@@ -226,9 +389,10 @@ class _Build:
             party = conform(read["party_orgs"], self.template.party_orgs)
             ids = party["id"]
             self.relations(files["relations"], ctx, orgs, ids)
+            self.reorder("relations")
             if "organizations" in files:
-                dup = organization_keys(files["organizations"], ctx)
-                self.organizations(files["organizations"], ctx, dup, orgs, ids)
+                self.organizations(files["organizations"], ctx, orgs, ids)
+                self.reorder("organizations")
             self.lists(orgs, ids, advance)
         if strict and (errors := [p for key in files for p in self.problems[key]
                                   if p.is_error]):
@@ -236,16 +400,7 @@ class _Build:
             raise LedgerError(f"台账有 {len(errors)} 处错误（严格模式下不载入任何数据）：{first}"
                               f"{' …' if len(errors) > 3 else ''} "
                               f"({len(errors)} errors in the ledger; strict mode loads nothing)")
-        self.finish(party, read)
-        problems = [p for key in files for p in self.problems[key]]
-        errors_n = sum(p.is_error for p in problems)
-        meta = build_meta(self.folder, errors=errors_n, warnings=len(problems) - errors_n,
-                          rejected_rows=self.rejected, dropped=self.dropped)
-        tables = [self.tables[name] for name in TABLE_NAMES]
-        with progress("写入图文件 writing the graph file"):
-            self.use_positions()
-            save_files(tables, target, meta)
-        return BuiltFile(target, {t.name: t.rows for t in tables}, meta, problems)
+        return party, read
 
     def use_positions(self) -> None:
         """Tie and link ends as row positions, as :func:`~gongjian.graph.io.save` stores
@@ -271,7 +426,7 @@ class _Build:
     def relations(self, path: Path, ctx: Reading, orgs: Checked, ids: pd.Series) -> None:
         """共建关系: ends resolved chunk by chunk; ties to an end not loaded are dropped."""
         good_names = set(orgs.data.loc[~orgs.bad, "name"].dropna().tolist())
-        out = self.table("relations")
+        out = self.table("relations") if self.write else None
         for src, chunk in table_chunks(path, "relations", ctx):
             c = check_table(chunk, "relations", src.chunk_located)
             ends = pd.concat([c.data["source_id"], c.data["target_id"]], ignore_index=True)
@@ -283,27 +438,28 @@ class _Build:
             else:
                 ref = narrowed(orgs, id_=ends, name=names)
             resolve_relations(c, ref)
-            rel = conform(self.checked(c), self.template.relations)
+            good = self.checked(c)
+            if not self.write:
+                continue
+            rel = conform(good, self.template.relations)
             dangling = ~(isin(rel["source_id"], ids) & isin(rel["target_id"], ids))
             self.dropped += int(dangling.sum())
             out.write(rel[~dangling].reset_index(drop=True))
-        if out.columns is None:  # no rows
+        if self.write and out.columns is None:  # no rows
             out.write(conform(empty_table("relations"), self.template.relations))
 
-    def organizations(self, path: Path, ctx: Reading, dup: Checked, orgs: Checked,
-                      ids: pd.Series) -> None:
-        """两新组织: rows and their links chunk by chunk (``dup``: the first pass's duplicates,
-        :func:`~gongjian.loaders.chunks.organization_keys`)."""
-        by_row = problems_by_row(dup.problems)
-        pos = 0
+    def organizations(self, path: Path, ctx: Reading, orgs: Checked, ids: pd.Series) -> None:
+        """两新组织: rows and their links chunk by chunk (the repeated 信用代码 across the
+        file from the first row of each, :class:`~gongjian.loaders.chunks.FirstRows`)."""
+        first = FirstRows()
         for src, chunk in table_chunks(path, "organizations", ctx):
             c = check_table(chunk, "organizations", src.chunk_located)
-            n = len(c.rows)
-            take_over(c, dup.bad[pos:pos + n] if len(dup.bad) else np.zeros(n, dtype=bool),
-                      by_row)
-            pos += n
+            first.check(c)
             check_coverage(c, narrowed(orgs, id_=c.data["covering_org_id"]))
-            firms = conform(self.checked(c), self.template.organizations)
+            good = self.checked(c)
+            if not self.write:
+                continue
+            firms = conform(good, self.template.organizations)
             firms["region"] = region_keys(firms)
             firms["coverage"] = filled_coverage(firms)
             self.table("organizations").write(firms)
@@ -315,8 +471,6 @@ class _Build:
             self.table("firm_sites").write(link_frame(
                 "Organization", at_site["uscc"], "Site", at_site["site"], "located_in"))
             self.table("firm_covers").write(covers_links(firms, ids))
-        for rest in by_row.values():  # problems of rows that were not data rows (none expected)
-            self.problems["organizations"].extend(rest)
 
     def collect_places(self, firms: pd.DataFrame) -> None:
         """Keep the distinct places and sites the 两新组织 name, in order of first use."""
@@ -339,6 +493,8 @@ class _Build:
         check_lists(checked, orgs)
         read = {key: self.checked(c) for key, c in checked.items()}
         del checked
+        if not self.write:
+            return
         base = KnowledgeGraph.from_frames(**{key: _ledger_table(read, key)
                                              for key in ("needs", "resources", "projects",
                                                          "activities")})

@@ -54,10 +54,11 @@ from gongjian.loaders.sheet import (
     require_header,
     sniff_delimiter,
 )
-from gongjian.loaders.validate import Checked, check_unique, data_rows
+from gongjian.loaders.validate import UNIQUE, Checked, check_unique, data_rows
 from gongjian.loaders.values import clean_text, uscc_column
 
-__all__ = ["CHUNK_BYTES", "ChunkSource", "Reading", "Reread", "narrowed", "organization_keys",
+__all__ = ["CHUNK_BYTES", "ChunkSource", "FirstRows", "Reading", "Reread", "narrowed",
+           "organization_keys",
            "problems_by_row", "raw_columns", "reference_table", "table_chunks", "take_over"]
 
 #: Bytes of CSV per chunk (about 300k rows); Python's csv: bytes / 100 rows.
@@ -97,7 +98,7 @@ def _open_source(path: Path, key: str, cfg: LedgerConfig, reread: dict[Path, str
                  block: int) -> tuple[ChunkSource, RawSheet | None]:
     """Find the header of ``path``; an Excel file is read whole (returned as its sheet)."""
     if path.suffix.lower() != ".csv":
-        sheet = read_sheet(path, key, max_bytes=cfg.max_bytes)
+        sheet = read_sheet(path, key, max_bytes=cfg.max_bytes, mapping=cfg.mapping(key))
         return ChunkSource(path, key, locate_columns(sheet, key, cfg.mapping(key)),
                        block=block), sheet
     with open(path, "rb") as fh:
@@ -268,6 +269,70 @@ def take_over(c: Checked, ref_bad: np.ndarray, problems: dict[int, list[Problem]
         for r in c.rows[at]:
             c.problems.extend(problems.pop(int(r), ()))
     c.bad |= ref_bad
+
+
+class FirstRows:
+    """The row (and sheet) where each value of a table's unique column (``UNIQUE``) first
+    appears, over the chunks seen so far: the duplicates across chunks in one pass.
+
+    :meth:`check` gives a chunk the ``duplicate`` problems and rejected rows that
+    :func:`~gongjian.loaders.validate.check_unique` gives those rows in the whole table
+    (a row repeating the value of an earlier row, in this chunk or an earlier one), with
+    the same wording; what stays is one entry per distinct value.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from gongjian.loaders.config import load_config
+    >>> from gongjian.loaders.validate import check_table
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "党组织.csv").write_text(
+    ...     "组织编码,组织名称,组织类别,所属区\\n" + "".join(
+    ...         f"A{i % 30},第{i}党支部,单位党组织,玄武区\\n" for i in range(40)),
+    ...     encoding="utf-8")
+    >>> ctx = Reading(load_config(d, None), {}, lambda n: None, block=400)
+    >>> first = FirstRows()
+    >>> found = []
+    >>> for src, chunk in table_chunks(d / "党组织.csv", "party_orgs", ctx):
+    ...     c = check_table(chunk, "party_orgs", src.chunk_located)
+    ...     first.check(c)
+    ...     found += [(p.row, p.message) for p in c.problems if p.code == "duplicate"]
+    >>> len(found), found[0]
+    (10, (32, '与第2行重复'))
+    """
+
+    def __init__(self) -> None:
+        self.row: dict[object, int] = {}
+        self.sheet: dict[object, object] = {}
+
+    def check(self, c: Checked) -> None:
+        """Replace chunk ``c``'s own ``duplicate`` problems with those of the whole table."""
+        name = UNIQUE.get(c.key)
+        if name is None or name not in c.located.positions:
+            return
+        c.problems = [p for p in c.problems if p.code != "duplicate"]
+        values = c.data[name].to_numpy(dtype=object)
+        known = np.fromiter(map(self.row.__contains__, values), dtype=bool, count=len(values))
+        keys = np.array(list(dict.fromkeys(values[known].tolist())), dtype=object)
+        pos = c.located.positions[name]
+        n = len(keys)
+        ref = Checked(c.key, c.file, c.located,
+                      pd.DataFrame({name: np.concatenate([keys, values])}),
+                      pd.DataFrame({pos: np.concatenate(
+                          [np.full(n, None, dtype=object), c.raw[pos].to_numpy(dtype=object)])}),
+                      np.concatenate([np.array([self.row[k] for k in keys], dtype=np.int64),
+                                      c.rows]),
+                      np.zeros(n + len(values), dtype=bool),
+                      sheets=None if c.sheets is None else np.concatenate(
+                          [np.array([self.sheet.get(k) for k in keys], dtype=object),
+                           c.sheets]))
+        check_unique(ref, ref.data)
+        c.problems.extend(ref.problems)
+        c.bad |= ref.bad[n:]
+        fresh = ~known & pd.notna(values) & ~ref.bad[n:]
+        self.row.update(zip(values[fresh].tolist(), c.rows[fresh].tolist(), strict=True))
+        if c.sheets is not None:
+            self.sheet.update(zip(values[fresh].tolist(), c.sheets[fresh].tolist(), strict=True))
 
 
 def organization_keys(path: Path, ctx: Reading) -> Checked:

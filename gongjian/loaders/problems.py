@@ -14,9 +14,12 @@ Examples
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
 
 import pandas as pd
 
@@ -30,8 +33,11 @@ __all__ = [
     "REJECT_ROW",
     "REJECT_SHEET",
     "WARNINGS",
+    "CsvAppender",
     "make",
     "problems_frame",
+    "rejects_file",
+    "row_counts",
     "table_counts",
     "write_problems",
     "write_rejects",
@@ -133,6 +139,73 @@ def write_problems(problems: Iterable[Problem], path: Path | str, *, lang: str =
     return path
 
 
+def rejects_file(key: str) -> str:
+    """The name of the file of table ``key``'s rejected rows.
+
+    Examples
+    --------
+    >>> rejects_file("party_orgs")
+    '党组织_rejects.csv'
+    """
+    return f"{TABLES[key].zh}_rejects.csv"
+
+
+class CsvAppender:
+    """CSV files written a part at a time, as :func:`~gongjian.output.write_frame` writes
+    one whole (UTF-8 with BOM, the header once): for rows that come in chunks.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "a.csv"
+    >>> with CsvAppender() as out:
+    ...     out.append(path, pd.DataFrame({"n": [1]}))
+    ...     out.append(path, pd.DataFrame({"n": [2]}))
+    >>> path.read_text(encoding="utf-8-sig").splitlines()
+    ['n', '1', '2']
+    """
+
+    def __init__(self) -> None:
+        self.handles: dict[Path, IO[str]] = {}
+
+    @property
+    def paths(self) -> list[Path]:
+        """The files written so far, in the order they were begun."""
+        return list(self.handles)
+
+    def append(self, path: Path, df: pd.DataFrame, labels: Any = None,
+               lang: str = "zh") -> None:
+        """Append the rows of ``df`` to ``path`` (begun, with its header, at the first call)."""
+        text = _csv_text(df, labels, lang)
+        handle = self.handles.get(path)
+        if handle is None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = self.handles[path] = open(path, "w", encoding="utf-8-sig",  # noqa: SIM115
+                                               newline="")
+        else:
+            head = _csv_text(df.iloc[:0], labels, lang)
+            text = text[len(head):] if text.startswith(head) else text.split("\n", 1)[1]
+        handle.write(text)
+
+    def close(self) -> None:
+        """Close every file."""
+        for handle in self.handles.values():
+            handle.close()
+
+    def __enter__(self) -> CsvAppender:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, err: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def _csv_text(df: pd.DataFrame, labels: Any, lang: str) -> str:
+    buf = io.StringIO()
+    write_frame(df, fmt="csv", labels=labels, lang=lang, stream=buf)
+    return buf.getvalue()
+
+
 def write_rejects(ledger: Ledger, folder: Path | str) -> list[Path]:
     """Write the rejected rows of each table (raw cells, row number, reason) as UTF-8 BOM CSV.
 
@@ -145,7 +218,7 @@ def write_rejects(ledger: Ledger, folder: Path | str) -> list[Path]:
         df = ledger.rejected.get(key)
         if df is None or df.empty:
             continue
-        path = folder / f"{TABLES[key].zh}_rejects.csv"
+        path = folder / rejects_file(key)
         write_frame(df, fmt="csv", output=path)
         written.append(path)
     return written
@@ -159,14 +232,34 @@ def table_counts(ledger: Ledger, *, lang: str = "zh") -> pd.DataFrame:
     >>> table_counts(Ledger(Path("."))).columns.tolist()
     ['table', 'file', 'read', 'loaded', 'rejected', 'errors', 'warnings']
     """
+    read = {key: len(ledger.table(key)) + len(ledger.rejected.get(key, ()))
+            for key in ledger.files}
+    rejected = {key: len(ledger.rejected.get(key, ())) for key in ledger.files}
+    return row_counts(ledger.files, read, rejected, ledger.problems, lang=lang)
+
+
+def row_counts(files: Mapping[str, Path], read: Mapping[str, int],
+               rejected: Mapping[str, int], problems: Iterable[Problem], *,
+               lang: str = "zh") -> pd.DataFrame:
+    """:func:`table_counts` from counts of rows read and rejected per table (a ledger read
+    in chunks), one line per table of ``files``.
+
+    Examples
+    --------
+    >>> row_counts({"party_orgs": Path("党组织.csv")}, {"party_orgs": 3},
+    ...            {"party_orgs": 1}, []).to_dict("records")[0]["loaded"]
+    2
+    """
+    errors: dict[str, int] = {}
+    warnings: dict[str, int] = {}
+    for p in problems:
+        tally = errors if p.is_error else warnings
+        tally[p.table] = tally.get(p.table, 0) + 1
     rows = []
-    for key, path in ledger.files.items():
-        loaded = len(ledger.table(key))
-        rejected = len(ledger.rejected.get(key, ()))
-        mine = [p for p in ledger.problems if p.table == key]
+    for key, path in files.items():
+        n, bad = read.get(key, 0), rejected.get(key, 0)
         rows.append({
             "table": TABLES[key].zh if lang != "en" else TABLES[key].en,
-            "file": path.name, "read": loaded + rejected, "loaded": loaded,
-            "rejected": rejected, "errors": sum(p.is_error for p in mine),
-            "warnings": sum(not p.is_error for p in mine)})
+            "file": path.name, "read": n, "loaded": n - bad, "rejected": bad,
+            "errors": errors.get(key, 0), "warnings": warnings.get(key, 0)})
     return pd.DataFrame(rows, columns=list(TABLE_COUNT_LABELS))

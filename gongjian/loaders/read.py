@@ -12,7 +12,7 @@ Examples
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from gongjian.loaders.sheet import read_sheet
 from gongjian.loaders.validate import Checked, check_table
 from gongjian.progress import progress
 
-__all__ = ["check", "ordered_problems", "read_ledger", "rejected_frame"]
+__all__ = ["check", "ordered_problems", "problem_order", "read_ledger", "rejected_frame"]
 
 Config = Path | str | Mapping[str, Any] | None
 
@@ -82,11 +82,27 @@ def rejected_frame(c: Checked) -> pd.DataFrame:
 
 def ordered_problems(c: Checked) -> list[Problem]:
     """The problems of a checked table by row, then by column as the sheet orders them."""
-    order = {h: i for i, h in enumerate(c.located.cells)}
-    sheets = {s: i for i, s in enumerate(dict.fromkeys(
-        c.sheets.tolist() if c.sheets is not None else []))}
-    return sorted(c.problems, key=lambda p: (p.row is not None, sheets.get(p.sheet, -1),
-                                             p.row or 0, order.get(p.column or "", -1)))
+    return sorted(c.problems, key=problem_order(
+        c.located.cells, c.sheets.tolist() if c.sheets is not None else []))
+
+
+def problem_order(cells: Sequence[str], sheets: Iterable[object]) -> Callable[[Problem], tuple]:
+    """The sort key of :func:`ordered_problems`: problems of no row first, then by sheet (in
+    the order of ``sheets``, the sheet of each row), row, and column (in the order of the
+    header ``cells``) — for a table checked in chunks, sorted again as a whole.
+
+    Examples
+    --------
+    >>> from gongjian.loaders.problems import make
+    >>> ps = [make("missing_value", "a.csv", "party_orgs", 3, "组织名称", None),
+    ...       make("missing_value", "a.csv", "party_orgs", 3, "组织编码", None)]
+    >>> [p.column for p in sorted(ps, key=problem_order(["组织编码", "组织名称"], []))]
+    ['组织编码', '组织名称']
+    """
+    order = {h: i for i, h in enumerate(cells)}
+    at = {s: i for i, s in enumerate(dict.fromkeys(sheets))}
+    return lambda p: (p.row is not None, at.get(p.sheet, -1), p.row or 0,
+                      order.get(p.column or "", -1))
 
 
 def read_ledger(path: Path | str, *, config: Config = None, strict: bool = False) -> Ledger:

@@ -42,7 +42,6 @@ Examples
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil
@@ -50,7 +49,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -88,7 +87,7 @@ from gongjian.loaders.config import LedgerConfig, load_config
 from gongjian.loaders.discovery import find_tables
 from gongjian.loaders.headers import Located, locate_columns
 from gongjian.loaders.ledger import PROBLEM_COLUMNS, Problem, empty_table
-from gongjian.loaders.problems import localized, problems_frame
+from gongjian.loaders.problems import CsvAppender, localized, problems_frame, rejects_file
 from gongjian.loaders.read import ordered_problems, rejected_frame
 from gongjian.loaders.references import (
     check_coverage,
@@ -99,9 +98,7 @@ from gongjian.loaders.references import (
 )
 from gongjian.loaders.sheet import read_sheet
 from gongjian.loaders.tables import LIST_TABLES as LEDGER_LIST_TABLES
-from gongjian.loaders.tables import TABLES
 from gongjian.loaders.validate import Checked, check_table, check_unique
-from gongjian.output import write_frame
 from gongjian.progress import progress
 from gongjian.stores.neo4j_admin import (
     AdminExport,
@@ -178,20 +175,10 @@ class _ProblemLog:
     def __init__(self, folder: Path, out: StreamExport) -> None:
         self.folder = folder
         self.out = out
-        self.handles: dict[Path, IO[str]] = {}
+        self.files = CsvAppender()
 
     def _append(self, path: Path, df: pd.DataFrame, labels: Any = None) -> None:
-        buf = io.StringIO()
-        write_frame(df, fmt="csv", labels=labels, stream=buf)
-        text = buf.getvalue()
-        handle = self.handles.get(path)
-        if handle is None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle = self.handles[path] = open(path, "w", encoding="utf-8-sig",  # noqa: SIM115
-                                               newline="")
-        else:
-            text = text.split("\n", 1)[1]
-        handle.write(text)
+        self.files.append(path, df, labels)
 
     def problems(self, problems: list[Problem]) -> None:
         """Append problems (errors and warnings) to the problem list."""
@@ -209,13 +196,11 @@ class _ProblemLog:
         n_bad = int(c.bad.sum())
         self.out.rejected[c.key] = self.out.rejected.get(c.key, 0) + n_bad
         if n_bad:
-            self._append(self.folder / _REJECTS / f"{TABLES[c.key].zh}_rejects.csv",
-                         rejected_frame(c))
+            self._append(self.folder / _REJECTS / rejects_file(c.key), rejected_frame(c))
 
     def close(self) -> None:
         """Close every file."""
-        for handle in self.handles.values():
-            handle.close()
+        self.files.close()
 
 
 # --- the export ------------------------------------------------------------------------
