@@ -706,8 +706,9 @@ class GraphReader:
                                                           column, offset)
                 frame[column] = resolved_keys.set_axis(frame.index)
                 resolved.add((name, column))
-            known = {label: self.keys(label) for label in NODE_TABLES} \
-                if name in ROW_REFERENCES else None
+            texts = [c for c in refs if c in frame.columns and (name, c) not in resolved]
+            known = {label: self._key_table().keys(code)  # text ends: checked against keys
+                     for code, label in enumerate(NODE_TABLES)} if texts else None
             validate_tables({name: frame}, [name], self.path, resolved=resolved, known=known,
                             offset=offset)
             offset += len(frame)
@@ -1321,7 +1322,8 @@ def _first_bad(mask: pd.Series) -> int:
 def validate_tables(frames: Mapping[str, pd.DataFrame], decoded: Iterable[str],
                     path: str | os.PathLike, *,
                     resolved: Iterable[tuple[str, str]] = (),
-                    known: Mapping[str, pd.Series] | None = None, offset: int = 0) -> None:
+                    known: Mapping[str, pd.Series | pa.Array] | None = None,
+                    offset: int = 0) -> None:
     """Check decoded tables against the model: ids filled and unique, names filled, references.
 
     ``decoded`` names the tables actually read (a reference is checked when both of its
@@ -1344,7 +1346,7 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], decoded: Iterable[str],
     decoded, resolved = set(decoded), set(resolved)
     frames = {name: df.reset_index(drop=True) for name, df in frames.items()} if offset \
         else frames
-    keys: dict[str, pd.Series] = {}
+    keys: dict[str, pd.Series | pa.Array] = {}
     for label, (name, key) in NODE_TABLES.items():
         df = frames.get(name)
         if name not in decoded or df is None:
@@ -1412,7 +1414,7 @@ def _arrow_text(values: pd.Series | pa.Array) -> pa.Array:
     return array if array.type == pa.string() else array.cast(pa.string())
 
 
-def _check_refs(columns: list[tuple[str, pd.Series]], known: pd.Series, table: str,
+def _check_refs(columns: list[tuple[str, pd.Series]], known: pd.Series | pa.Array, table: str,
                 path: Path, offset: int = 0) -> None:
     """Every value of ``columns`` (name, values) is one of ``known``: one hash lookup for all."""
     import pyarrow.compute as pc
@@ -1425,6 +1427,7 @@ def _check_refs(columns: list[tuple[str, pd.Series]], known: pd.Series, table: s
         found = pc.is_in(probe, value_set=_arrow_text(known))
         bad = ~found.fill_null(False).to_numpy(zero_copy_only=False)
     except (pa.ArrowException, TypeError, ValueError):
+        known = pd.Series(known.to_pylist() if isinstance(known, pa.Array) else known)
         bad = np.concatenate([~values.isin(known).to_numpy(dtype=bool) for _, values in columns])
     if not bad.any():
         return
