@@ -326,7 +326,8 @@ def _links(links: pd.DataFrame, types: dict[str, schema.Term], out: AdminExport,
             writer = link_writer(out.folder, code, sl, tl, part, present)
             written.append(writer)
             out.relationships.append(writer.path)
-            write_links(writer, part, code, present, refusals)
+            for lo in range(0, len(part), _CHUNK):
+                write_links(writer, part.iloc[lo:lo + _CHUNK], code, present, refusals)
             writer.close()
 
 
@@ -373,15 +374,16 @@ def export_graph_file_neo4j_admin(path: str | os.PathLike[str],
         with GraphReader(path) as graph:
             known = {label: graph.keys(label) for label in NODE_TABLES}  # checked first
             out.folder.mkdir(parents=True, exist_ok=True)
-            for label, (table, _) in NODE_TABLES.items():
-                _file_nodes(graph, out, label, table, include_personal, refusals, written,
-                            batch_rows)
+            # the lists first (read whole), so that they are gone before the big tables
             list_nodes, list_links = stored_lists(read_graph(path, tables=LIST_TABLES))
             for label, df in list_nodes.items():
                 known[label] = _nodes(out, label, df, include_personal, refusals, written)
             if list_nodes:
                 _links(list_links, _LIST_LINK_TYPES, out, known, refusals, written)
             del list_nodes, list_links, known
+            for label, (table, _) in NODE_TABLES.items():
+                _file_nodes(graph, out, label, table, include_personal, refusals, written,
+                            batch_rows)
             _file_relations(graph, out, refusals, written, batch_rows)
             _file_links(graph, out, refusals, written, batch_rows)
     except BaseException:
