@@ -18,6 +18,7 @@ from gongjian.cli.common import (
     GraphArg,
     LangOpt,
     OutputOpt,
+    add_inputs,
     check_outputs,
     emit,
     err_console,
@@ -212,9 +213,13 @@ def export_command(
         if stream or size > STREAM_BYTES:
             _export_streamed(graph, output, personal, lang)
             return
-        from gongjian.stores.neo4j_admin import export_neo4j_admin
+        from gongjian.stores.neo4j_admin import export_graph_file_neo4j_admin, export_neo4j_admin
 
-        result = export_neo4j_admin(open_graph(graph), output, include_personal=personal)
+        if graph.is_dir() or not graph.exists():  # a ledger folder (or: not found)
+            result = export_neo4j_admin(open_graph(graph), output, include_personal=personal)
+        else:  # a graph file: read a table and a batch at a time, never whole
+            add_inputs(graph)
+            result = export_graph_file_neo4j_admin(graph, output, include_personal=personal)
         n_nodes, n_rels = len(result.nodes), len(result.relationships)
         err_console.print(pick(lang, f"已写入 {n_nodes} 个节点文件、{n_rels} 个关系文件到 "
                                      f"{output}；导入命令：",

@@ -29,7 +29,7 @@ import os
 import re
 import struct
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +42,10 @@ from gongjian.errors import GongjianError, GraphFileError
 from gongjian.graph.model import LIST_TABLES, NODE_TABLES, KnowledgeGraph
 from gongjian.output import atomic_file
 
-__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "GRAPH_SUFFIX", "MAX_MANIFEST_DEPTH", "Needs",
-           "TableFile", "load", "merge_needs", "read_graph", "read_manifest", "row_positions",
-           "save", "save_files", "stored_counts", "validate_tables"]
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "GRAPH_SUFFIX", "MAX_MANIFEST_DEPTH", "GraphReader",
+           "Needs", "TableFile", "iter_table", "load", "merge_needs", "read_graph",
+           "read_manifest", "row_positions", "save", "save_files", "stored_counts",
+           "validate_tables"]
 
 GRAPH_SUFFIX = ".gjg"
 FORMAT_NAME = "gongjian-graph"
@@ -644,29 +645,195 @@ def _resolve_rows(frames: dict[str, pd.DataFrame], decoded: Iterable[str],
             if refers in NODE_TABLES:
                 codes = np.full(len(frame), labels.index(refers))
             else:
-                given = column_of(name, refers)
-                codes = np.full(len(frame), -1)
-                for code, label in enumerate(labels):
-                    codes[(given == label).to_numpy(dtype=bool)] = code
-                if (codes < 0).any():
-                    raise _unknown_label(path, name, refers, given, codes < 0)
+                codes = _label_codes(column_of(name, refers), path, name, refers)
             used = [code for code in range(len(labels)) if (codes == code).any()]
             keys = {code: _arrow_text(column_of(*NODE_TABLES[labels[code]])) for code in used}
-            sizes = np.array([len(keys[c]) if c in keys else 0 for c in range(len(labels))])
-            bad = (positions < 0) | (positions >= sizes[codes])
-            if bad.any():
-                row = int(np.flatnonzero(bad)[0]) + 1
-                raise _damaged(path, f"表 {name} 的列 {column} 引用了不存在的行（第 {row} 行）",
-                               f"column {column} of table {name} points at a row that does "
-                               f"not exist (row {row})")
-            first = np.zeros(len(labels), dtype=np.int64)  # where each table starts in `every`
-            first[used] = np.cumsum([0] + [len(keys[c]) for c in used])[:-1]
-            every = pa.concat_arrays([keys[c] for c in used]) if used else pa.array([],
-                                                                                   pa.string())
-            values = every.take(pa.array(first[codes] + positions))
-            frame[column] = _to_pandas(pa.chunked_array([values], pa.string()), "str")
+            every = _KeyTable([keys.get(c) for c in range(len(labels))])
+            frame[column] = every.resolve(positions, codes, path, name, column)
             resolved.add((name, column))
     return resolved
+
+
+class _KeyTable:
+    """The keys of the node tables end to end, to turn row positions into keys with one take."""
+
+    def __init__(self, keys: list[pa.Array | None]) -> None:
+        self.sizes = np.array([0 if k is None else len(k) for k in keys], dtype=np.int64)
+        self.first = np.concatenate([[0], np.cumsum(self.sizes)[:-1]]).astype(np.int64)
+        present = [k for k in keys if k is not None and len(k)]
+        self.every = pa.concat_arrays(present) if present else pa.array([], pa.string())
+
+    def resolve(self, positions: np.ndarray, codes: np.ndarray, path: Path, name: str,
+                column: str, offset: int = 0) -> pd.Series:
+        """The keys at ``positions`` of the tables ``codes`` (indices into ``NODE_TABLES``),
+        every position checked against the length of its table."""
+        bad = (positions < 0) | (positions >= self.sizes[codes])
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0]) + 1 + offset
+            raise _damaged(path, f"表 {name} 的列 {column} 引用了不存在的行（第 {row} 行）",
+                           f"column {column} of table {name} points at a row that does "
+                           f"not exist (row {row})")
+        values = self.every.take(pa.array(self.first[codes] + positions))
+        return _to_pandas(pa.chunked_array([values], pa.string()), "str")
+
+    def keys(self, code: int) -> pa.Array:
+        """The keys of one table."""
+        return self.every.slice(int(self.first[code]), int(self.sizes[code]))
+
+
+class GraphReader:
+    """A graph file read a table, or a batch of rows, at a time, with every check of
+    :func:`read_graph`.
+
+    For work whose memory must follow the rows at hand rather than the size of the graph
+    (``gongjian export --format neo4j-admin`` at province scale). The manifest, the column
+    types, each member's size and checksum, the bounds of what a table decodes to, nulls
+    in columns that cannot hold them, filled and unique ids, filled names, labels, row
+    positions and references are all checked as :func:`read_graph` checks them, a batch
+    at a time; a refusal is a :class:`GraphFileError` naming the table, the column and the
+    row. References stored as row positions (format 3) come back as the keys they point
+    at, taken from :meth:`keys`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(
+    ...     {"id": ["a", "b", "c"], "name": ["甲", "乙", "丙"]}), relations=pd.DataFrame(
+    ...     {"source_id": ["a", "b"], "target_id": ["c", "a"], "type": ["pairing"] * 2}))
+    >>> path = save(kg, Path(tempfile.mkdtemp()) / "图.gjg")
+    >>> with GraphReader(path) as graph:
+    ...     parts = list(graph.batches("relations", ["source_id", "target_id"], rows=1))
+    ...     ids = graph.keys("PartyOrg").tolist()
+    >>> [part.to_dict("records") for part in parts], ids
+    ([[{'source_id': 'a', 'target_id': 'c'}], [{'source_id': 'b', 'target_id': 'a'}]], \
+['a', 'b', 'c'])
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        self._zip = _open_zip(self.path)
+        try:
+            self.manifest = _manifest(self._zip, self.path)
+            self._template = KnowledgeGraph()
+            for spec in self.manifest["tables"]:
+                _check_types(spec, getattr(self._template, spec["name"]), self.path)
+        except BaseException:
+            self._zip.close()
+            raise
+        self._specs = {spec["name"]: spec for spec in self.manifest["tables"]}
+        self._keys: _KeyTable | None = None
+
+    def __enter__(self) -> GraphReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file."""
+        self._zip.close()
+
+    def rows(self, name: str) -> int:
+        """The number of rows of table ``name`` (0 for a table newer than the file)."""
+        spec = self._specs.get(name)
+        return spec["rows"] if spec else 0
+
+    def empty(self, name: str) -> pd.DataFrame:
+        """Table ``name`` with its columns and types as the file has them, but no rows."""
+        spec = self._specs.get(name)
+        return _empty(spec) if spec else getattr(self._template, name)
+
+    def keys(self, label: str) -> pd.Series:
+        """The keys of the node table of ``label`` (read once, checked filled and unique)."""
+        table = self._key_table()
+        return _to_pandas(pa.chunked_array([table.keys(list(NODE_TABLES).index(label))],
+                                           pa.string()), "str")
+
+    def _key_table(self) -> _KeyTable:
+        if self._keys is None:
+            keys: list[pa.Array | None] = []
+            for name, key in NODE_TABLES.values():
+                spec = self._specs[name]
+                column = self._columns(spec, (key,))
+                frame = _decode(_member(self._zip, spec, self.path), spec, self.path, column)
+                validate_tables({name: frame}, [name], self.path)
+                keys.append(_arrow_text(frame[key]))
+            self._keys = _KeyTable(keys)
+        return self._keys
+
+    def _columns(self, spec: dict[str, Any], columns: Iterable[str] | None) -> tuple[str, ...]:
+        expected = tuple(getattr(self._template, spec["name"]).columns) if columns is None \
+            else tuple(columns)
+        have = [c["name"] for c in spec["columns"]]
+        if missing := [c for c in expected if c not in have]:
+            raise _damaged(self.path, f"表 {spec['name']} 缺少列 {missing}",
+                           f"table {spec['name']} lacks {missing}")
+        return tuple(have) if columns is None else expected
+
+    def batches(self, name: str, columns: Iterable[str] | None = None, *,
+                rows: int = 65_536) -> Iterator[pd.DataFrame]:
+        """Table ``name`` (only ``columns``, default all) as frames of at most ``rows`` rows,
+        each indexed by its rows in the table and checked before it is given."""
+        spec = self._specs.get(name)
+        if spec is None:  # a table newer than the file's format version: no rows
+            return
+        only = self._columns(spec, columns)
+        stored = {c["name"]: c for c in spec["columns"] if "stored" in c}
+        refs = ROW_REFERENCES.get(name, {})
+        extra = tuple(refers for column, refers in refs.items()
+                      if column in stored and column in only and refers not in NODE_TABLES
+                      and refers not in only)  # labels needed to resolve positions
+        offset = 0
+        for frame in _decode_batches(_member(self._zip, spec, self.path), spec, self.path,
+                                     only + extra, rows):
+            resolved = set()
+            for column, refers in refs.items():
+                if column not in stored or column not in frame.columns:
+                    continue
+                positions = frame[column].to_numpy(dtype=np.int64, na_value=-1)
+                codes = np.full(len(frame), list(NODE_TABLES).index(refers)) \
+                    if refers in NODE_TABLES else \
+                    _label_codes(frame[refers], self.path, name, refers, offset)
+                resolved_keys = self._key_table().resolve(positions, codes, self.path, name,
+                                                          column, offset)
+                frame[column] = resolved_keys.set_axis(frame.index)
+                resolved.add((name, column))
+            texts = [c for c in refs if c in frame.columns and (name, c) not in resolved]
+            known = {label: self._key_table().keys(code)  # text ends: checked against keys
+                     for code, label in enumerate(NODE_TABLES)} if texts else None
+            validate_tables({name: frame}, [name], self.path, resolved=resolved, known=known,
+                            offset=offset)
+            offset += len(frame)
+            yield frame[list(only)] if extra else frame
+
+
+def iter_table(path: str | os.PathLike, name: str, columns: Iterable[str] | None = None, *,
+               rows: int = 65_536) -> Iterator[pd.DataFrame]:
+    """Table ``name`` of a graph file in frames of at most ``rows`` rows, checked as
+    :func:`read_graph` checks it (see :class:`GraphReader`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(
+    ...     {"id": ["a", "b", "c"], "name": ["甲", "乙", "丙"]}))
+    >>> path = save(kg, Path(tempfile.mkdtemp()) / "图.gjg")
+    >>> [len(part) for part in iter_table(path, "party_orgs", ["id"], rows=2)]
+    [2, 1]
+    """
+    with GraphReader(path) as graph:
+        yield from graph.batches(name, columns, rows=rows)
+
+
+def _label_codes(given: pd.Series, path: Path, name: str, column: str,
+                 offset: int = 0) -> np.ndarray:
+    """Each row's label as its index in ``NODE_TABLES``; an unknown label refused."""
+    codes = np.full(len(given), -1)
+    for code, label in enumerate(NODE_TABLES):
+        codes[(given == label).to_numpy(dtype=bool, na_value=False)] = code
+    if (codes < 0).any():
+        raise _unknown_label(path, name, column, given, codes < 0, offset)
+    return codes
 
 
 def _selection(tables: TableSelection | None,
@@ -845,41 +1012,100 @@ def _read_bounded(parquet: pq.ParquetFile, limit: int, rows: int, name: str,
 
 def _decode(data: bytes, spec: dict[str, Any], path: Path,
             only: tuple[str, ...] | None = None) -> pd.DataFrame:
-    name, columns = spec["name"], spec["columns"]
+    name = spec["name"]
     try:
-        parquet = pq.ParquetFile(pa.BufferReader(data))
-        meta = parquet.metadata
-        expanded = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        if expanded > max(_MAX_EXPANSION * len(data), _EXPANSION_FLOOR):
-            raise _damaged(path, f"表 {name} 解码后过大", f"table {name} expands too much")
-        if meta.num_rows != spec["rows"] or \
-                parquet.schema_arrow.names != [c["name"] for c in columns]:
-            raise _damaged(path, f"表 {name} 的行数或列与清单不符",
-                           f"rows or columns of table {name} differ from the manifest")
-        # Columns of a type that cannot hold nulls are read (and checked) even when not
-        # asked for: cheap, and no command ever meets a table that lies about its types.
-        checked = columns
-        if only is not None:
-            columns = [c for c in columns if c["name"] in only]
-            checked = [c for c in checked if c["name"] in only or c["dtype"] in _NOT_NULL_TYPES]
-        limit = max(_MAX_EXPANSION * len(data), _EXPANSION_FLOOR)
-        _check_bounds(data, parquet, spec, path, [c["name"] for c in checked], limit)
+        parquet, columns, checked, limit = _prepare(data, spec, path, only)
         table = _read_bounded(parquet, limit, spec["rows"], name, path,
                               [c["name"] for c in checked])
-        _check_nulls(table, checked, name, path)
-        if len(checked) != len(columns):
-            table = table.select([c["name"] for c in columns])
-        # Parquet has no second-resolution timestamps: a safe cast restores the declared type.
-        arrays = [_cast(table.column(i), _stored_type(c), path, name, c["name"])
-                  for i, c in enumerate(columns)]
+        arrays = _arrays(table, columns, checked, name, path)
     except GraphFileError:
         raise
     except (pa.ArrowException, OSError, ValueError, EOFError) as err:
         raise _damaged(path, f"表 {name} 无法解码（{err}）", f"table {name} cannot be decoded") \
             from err
+    return _frame(arrays, columns, pd.RangeIndex(spec["rows"]))
+
+
+def _decode_batches(data: bytes, spec: dict[str, Any], path: Path,
+                    only: tuple[str, ...] | None, rows: int) -> Iterator[pd.DataFrame]:
+    """:func:`_decode` a batch of ``rows`` rows at a time (each frame indexed by its rows),
+    with the same checks: the bounds before a value is decoded, then the running size."""
+    name = spec["name"]
+    try:
+        parquet, columns, checked, limit = _prepare(data, spec, path, only)
+        names = [c["name"] for c in checked]
+        schema = pa.schema([parquet.schema_arrow.field(c) for c in names])
+        batches = parquet.iter_batches(batch_size=rows, columns=names)
+    except GraphFileError:
+        raise
+    except (pa.ArrowException, OSError, ValueError, EOFError) as err:
+        raise _damaged(path, f"表 {name} 无法解码（{err}）", f"table {name} cannot be decoded") \
+            from err
+    size = count = 0
+    while True:
+        try:
+            batch = next(batches, None)
+            if batch is None:
+                return
+            size, count = size + batch.nbytes, count + batch.num_rows
+            if size > limit or count > spec["rows"]:
+                raise _damaged(path, f"表 {name} 解码后过大", f"table {name} expands too much")
+            arrays = _arrays(pa.Table.from_batches([batch], schema=schema), columns, checked,
+                             name, path)
+        except GraphFileError:
+            raise
+        except (pa.ArrowException, OSError, ValueError, EOFError) as err:
+            raise _damaged(path, f"表 {name} 无法解码（{err}）",
+                           f"table {name} cannot be decoded") from err
+        yield _frame(arrays, columns, pd.RangeIndex(count - batch.num_rows, count))
+
+
+def _prepare(data: bytes, spec: dict[str, Any], path: Path, only: tuple[str, ...] | None,
+             ) -> tuple[pq.ParquetFile, list[dict[str, Any]], list[dict[str, Any]], int]:
+    """Open a table's Parquet data and check it before a value is decoded.
+
+    Returns the file, the columns to decode, the columns to read (those and the columns
+    that cannot hold nulls, always checked) and the most bytes the table may decode to.
+    """
+    name, columns = spec["name"], spec["columns"]
+    parquet = pq.ParquetFile(pa.BufferReader(data))
+    meta = parquet.metadata
+    expanded = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if expanded > max(_MAX_EXPANSION * len(data), _EXPANSION_FLOOR):
+        raise _damaged(path, f"表 {name} 解码后过大", f"table {name} expands too much")
+    if meta.num_rows != spec["rows"] or \
+            parquet.schema_arrow.names != [c["name"] for c in columns]:
+        raise _damaged(path, f"表 {name} 的行数或列与清单不符",
+                       f"rows or columns of table {name} differ from the manifest")
+    # Columns of a type that cannot hold nulls are read (and checked) even when not
+    # asked for: cheap, and no command ever meets a table that lies about its types.
+    checked = columns
+    if only is not None:
+        columns = [c for c in columns if c["name"] in only]
+        checked = [c for c in checked if c["name"] in only or c["dtype"] in _NOT_NULL_TYPES]
+    limit = max(_MAX_EXPANSION * len(data), _EXPANSION_FLOOR)
+    _check_bounds(data, parquet, spec, path, [c["name"] for c in checked], limit)
+    return parquet, columns, checked, limit
+
+
+def _arrays(table: pa.Table, columns: list[dict[str, Any]], checked: list[dict[str, Any]],
+            name: str, path: Path) -> list[pa.ChunkedArray]:
+    """The columns of ``table`` (read as ``checked``) to decode, nulls checked, types cast."""
+    _check_nulls(table, checked, name, path)
+    if len(checked) != len(columns):
+        table = table.select([c["name"] for c in columns])
+    # Parquet has no second-resolution timestamps: a safe cast restores the declared type.
+    return [_cast(table.column(i), _stored_type(c), path, name, c["name"])
+            for i, c in enumerate(columns)]
+
+
+def _frame(arrays: list[pa.ChunkedArray], columns: list[dict[str, Any]],
+           index: pd.RangeIndex) -> pd.DataFrame:
     out = {c["name"]: _to_pandas(a, "Int32" if "stored" in c else c["dtype"])
            for a, c in zip(arrays, columns, strict=True)}
-    return pd.DataFrame(out, index=pd.RangeIndex(spec["rows"]))
+    frame = pd.DataFrame(out, index=pd.RangeIndex(len(index)))
+    frame.index = index
+    return frame
 
 
 def _empty(spec: dict[str, Any]) -> pd.DataFrame:
@@ -1187,13 +1413,18 @@ def _first_bad(mask: pd.Series) -> int:
 
 def validate_tables(frames: Mapping[str, pd.DataFrame], decoded: Iterable[str],
                     path: str | os.PathLike, *,
-                    resolved: Iterable[tuple[str, str]] = ()) -> None:
+                    resolved: Iterable[tuple[str, str]] = (),
+                    known: Mapping[str, pd.Series | pa.Array] | None = None,
+                    offset: int = 0) -> None:
     """Check decoded tables against the model: ids filled and unique, names filled, references.
 
     ``decoded`` names the tables actually read (a reference is checked when both of its
     ends were read); ``resolved`` names references, as ``(table, column)``, already known
-    to exist (read back from row positions). Raises :class:`GraphFileError` naming the
-    table, the column and the first bad row.
+    to exist (read back from row positions). ``known`` gives the keys of node labels whose
+    tables are not among ``frames`` (already checked), for the references to them; and
+    ``offset`` the rows before these frames, when they are a part of their tables (see
+    :class:`GraphReader`). Raises :class:`GraphFileError` naming the table, the column and
+    the first bad row.
 
     Examples
     --------
@@ -1205,35 +1436,40 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], decoded: Iterable[str],
     """
     path = Path(path)
     decoded, resolved = set(decoded), set(resolved)
-    keys: dict[str, pd.Series] = {}
+    frames = {name: df.reset_index(drop=True) for name, df in frames.items()} if offset \
+        else frames
+    keys: dict[str, pd.Series | pa.Array] = {}
     for label, (name, key) in NODE_TABLES.items():
         df = frames.get(name)
         if name not in decoded or df is None:
+            if known is not None and label in known:
+                keys[label] = known[label]
             continue
         if key in df.columns:
             values = df[key]
             if values.isna().any():
-                row = _first_bad(values.isna())
+                row = _first_bad(values.isna()) + offset
                 raise _damaged(path, f"表 {name} 的列 {key} 有空值（第 {row} 行）",
                                f"column {key} of table {name} has an empty value (row {row})")
             dup = values.duplicated()
             if dup.any():
-                row = _first_bad(dup)
-                raise _damaged(path, f"表 {name} 的列 {key} 有重复值 {values.iloc[row - 1]!r}"
+                first = _first_bad(dup)
+                row = first + offset
+                raise _damaged(path, f"表 {name} 的列 {key} 有重复值 {values.iloc[first - 1]!r}"
                                      f"（第 {row} 行）",
                                f"column {key} of table {name} repeats "
-                               f"{values.iloc[row - 1]!r} (row {row})")
+                               f"{values.iloc[first - 1]!r} (row {row})")
             keys[label] = values
         column = _NAME_COLUMNS.get(name)
         if column in df.columns and df[column].isna().any():
-            row = _first_bad(df[column].isna())
+            row = _first_bad(df[column].isna()) + offset
             raise _damaged(path, f"表 {name} 的列 {column} 有空值（第 {row} 行）",
                            f"column {column} of table {name} has an empty value (row {row})")
     rel = frames.get("relations")
     if "relations" in decoded and rel is not None and "PartyOrg" in keys:
         _check_refs([(column, rel[column]) for column in ("source_id", "target_id")
                      if column in rel.columns and ("relations", column) not in resolved],
-                    keys["PartyOrg"], "relations", path)
+                    keys["PartyOrg"], "relations", path, offset)
     links = frames.get("links")
     if "links" in decoded and links is not None:
         ends: dict[str, list[tuple[str, pd.Series]]] = {label: [] for label in keys}
@@ -1243,34 +1479,35 @@ def validate_tables(frames: Mapping[str, pd.DataFrame], decoded: Iterable[str],
             labels = links[f"{end}_label"]
             odd = ~labels.isin(list(NODE_TABLES))
             if odd.any():
-                raise _unknown_label(path, "links", f"{end}_label", labels, odd)
+                raise _unknown_label(path, "links", f"{end}_label", labels, odd, offset)
             if end in links.columns and ("links", end) not in resolved:
                 for label in keys:
                     mine = (labels == label).to_numpy(dtype=bool)
                     if mine.any():
                         ends[label].append((end, links[end][mine]))
         for label, columns in ends.items():  # one lookup per table of keys, both ends at once
-            _check_refs(columns, keys[label], "links", path)
+            _check_refs(columns, keys[label], "links", path, offset)
 
 
 def _unknown_label(path: Path, table: str, column: str, labels: pd.Series,
-                   odd: np.ndarray | pd.Series) -> GraphFileError:
-    row = _first_bad(pd.Series(odd))
-    return _damaged(path, f"表 {table} 的列 {column} 有未知标签 {labels.iloc[row - 1]!r}"
+                   odd: np.ndarray | pd.Series, offset: int = 0) -> GraphFileError:
+    first = _first_bad(pd.Series(np.asarray(odd, dtype=bool)))
+    row = first + offset
+    return _damaged(path, f"表 {table} 的列 {column} 有未知标签 {labels.iloc[first - 1]!r}"
                           f"（第 {row} 行）",
                     f"column {column} of table {table} has an unknown label (row {row})")
 
 
-def _arrow_text(values: pd.Series) -> pa.Array:
+def _arrow_text(values: pd.Series | pa.Array) -> pa.Array:
     """A text column as an Arrow string array (zero-copy for Arrow-backed text)."""
-    array = pa.array(values, from_pandas=True)
+    array = values if isinstance(values, pa.Array) else pa.array(values, from_pandas=True)
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     return array if array.type == pa.string() else array.cast(pa.string())
 
 
-def _check_refs(columns: list[tuple[str, pd.Series]], known: pd.Series, table: str,
-                path: Path) -> None:
+def _check_refs(columns: list[tuple[str, pd.Series]], known: pd.Series | pa.Array, table: str,
+                path: Path, offset: int = 0) -> None:
     """Every value of ``columns`` (name, values) is one of ``known``: one hash lookup for all."""
     import pyarrow.compute as pc
 
@@ -1282,6 +1519,7 @@ def _check_refs(columns: list[tuple[str, pd.Series]], known: pd.Series, table: s
         found = pc.is_in(probe, value_set=_arrow_text(known))
         bad = ~found.fill_null(False).to_numpy(zero_copy_only=False)
     except (pa.ArrowException, TypeError, ValueError):
+        known = pd.Series(known.to_pylist() if isinstance(known, pa.Array) else known)
         bad = np.concatenate([~values.isin(known).to_numpy(dtype=bool) for _, values in columns])
     if not bad.any():
         return
@@ -1291,7 +1529,7 @@ def _check_refs(columns: list[tuple[str, pd.Series]], known: pd.Series, table: s
             first -= len(values)
             continue
         where = values.index[first]
-        row = int(where) + 1
+        row = int(where) + 1 + offset
         raise _damaged(path, f"表 {table} 的列 {column} 引用了不存在的 {values[where]!r}"
                              f"（第 {row} 行）",
                        f"column {column} of table {table} refers to {values[where]!r}, "

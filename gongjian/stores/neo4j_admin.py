@@ -38,15 +38,19 @@ import pandas as pd
 
 from gongjian import schema
 from gongjian.errors import StoreError
-from gongjian.graph.model import NODE_TABLES, KnowledgeGraph
+from gongjian.graph.io import GraphReader, read_graph
+from gongjian.graph.model import LIST_TABLES, NODE_TABLES, KnowledgeGraph
 from gongjian.stores.rows import (
     ARRAY_DELIMITER,
     LEDGER_TABLE,
+    LINK_ENDS,
     STORE_LINK_TYPES,
     STORE_NODE_LABELS,
     STORE_NODE_TABLES,
     Refusals,
+    RelationKeys,
     admin_header,
+    cypher_type,
     link_columns,
     node_columns,
     prepared_columns,
@@ -58,6 +62,7 @@ from gongjian.stores.rows import (
 __all__ = [
     "AdminExport",
     "Writer",
+    "export_graph_file_neo4j_admin",
     "export_neo4j_admin",
     "file_order",
     "link_writer",
@@ -69,6 +74,8 @@ __all__ = [
 ]
 
 _CHUNK = 50_000
+#: Rows read from a graph file at a time by :func:`export_graph_file_neo4j_admin`.
+BATCH_ROWS = 262_144
 
 
 @dataclass
@@ -239,24 +246,23 @@ def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
         list_nodes, list_links = stored_lists(kg)
         tables = {label: getattr(kg, table) for label, (table, _) in NODE_TABLES.items()}
         for label, df in {**tables, **list_nodes}.items():
-            key = STORE_NODE_TABLES[label][1]
-            df = df[df[key].notna()]
-            cols = node_columns(df, label, include_personal=include_personal)
-            writer = node_writer(out.folder, label, df, cols)
-            written.append(writer)
-            out.nodes.append(writer.path)
-            for lo in range(0, len(df), _CHUNK):
-                write_nodes(writer, df.iloc[lo:lo + _CHUNK], label, cols, refusals)
-            known[label] = df[key].astype(str)
-            writer.close()
+            known[label] = _nodes(out, label, df, include_personal, refusals, written)
         _relations(kg, out, known, refusals, written)
         _links(kg.links, schema.LINK_TYPES, out, known, refusals, written)
         if list_nodes:
-            _links(list_links, {**schema.LIST_LINK_TYPES, **schema.ACTIVITY_LINK_TYPES}, out,
-                   known, refusals, written)
+            _links(list_links, _LIST_LINK_TYPES, out, known, refusals, written)
     finally:
         for writer in written:
             writer.close()
+    _finish(out, written, refusals)
+    return out
+
+
+_LIST_LINK_TYPES = {**schema.LIST_LINK_TYPES, **schema.ACTIVITY_LINK_TYPES}
+
+
+def _finish(out: AdminExport, written: list[Writer], refusals: Refusals) -> None:
+    """Note line breaks; refuse (removing every file written) values an importer cannot take."""
     out.multiline = any(w.multiline for w in written)
     try:
         refusals.raise_if_any()
@@ -264,7 +270,21 @@ def export_neo4j_admin(kg: KnowledgeGraph, folder: str | os.PathLike[str], *,
         for path in (*out.nodes, *out.relationships):
             path.unlink(missing_ok=True)
         raise
-    return out
+
+
+def _nodes(out: AdminExport, label: str, df: pd.DataFrame, include_personal: bool,
+           refusals: Refusals, written: list[Writer]) -> pd.Series:
+    """Write a node table held whole; return its keys (for the ends of links)."""
+    key = STORE_NODE_TABLES[label][1]
+    df = df[df[key].notna()]
+    cols = node_columns(df, label, include_personal=include_personal)
+    writer = node_writer(out.folder, label, df, cols)
+    written.append(writer)
+    out.nodes.append(writer.path)
+    for lo in range(0, len(df), _CHUNK):
+        write_nodes(writer, df.iloc[lo:lo + _CHUNK], label, cols, refusals)
+    writer.close()
+    return df[key].astype(str)
 
 
 def _relations(kg: KnowledgeGraph, out: AdminExport, known: dict[str, pd.Series],
@@ -306,5 +326,187 @@ def _links(links: pd.DataFrame, types: dict[str, schema.Term], out: AdminExport,
             writer = link_writer(out.folder, code, sl, tl, part, present)
             written.append(writer)
             out.relationships.append(writer.path)
-            write_links(writer, part, code, present, refusals)
+            for lo in range(0, len(part), _CHUNK):
+                write_links(writer, part.iloc[lo:lo + _CHUNK], code, present, refusals)
             writer.close()
+
+
+# --- from a graph file, a table and a batch at a time --------------------------------------
+
+
+def export_graph_file_neo4j_admin(path: str | os.PathLike[str],
+                                  folder: str | os.PathLike[str], *,
+                                  include_personal: bool = False, database: str = "neo4j",
+                                  batch_rows: int = BATCH_ROWS) -> AdminExport:
+    """:func:`export_neo4j_admin` for a graph file, read a table and a batch at a time.
+
+    The same files, headers, rows (in the same order) and import command as
+    ``export_neo4j_admin(load(path), folder)``, with memory bounded by the keys of the
+    node tables (the ends of ties and links are checked and resolved against them) and
+    ``batch_rows`` rows, not by the graph. The three lists and the activity record are read
+    whole. The file is checked as :func:`gongjian.graph.io.read_graph` checks it
+    (:class:`~gongjian.graph.io.GraphReader`); a damaged or crafted file raises
+    :class:`~gongjian.errors.GraphFileError` and the files written so far are removed (and
+    ``folder`` too, when the export made it and it is left empty).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from gongjian.graph.io import save
+    >>> kg = KnowledgeGraph.from_frames(party_orgs=pd.DataFrame(
+    ...     {"id": ["a", "b"], "name": ["甲", "乙"], "kind": ["unit"] * 2}),
+    ...     relations=pd.DataFrame({"source_id": ["a"], "target_id": ["b"],
+    ...                             "type": ["pairing"]}))
+    >>> tmp = Path(tempfile.mkdtemp())
+    >>> out = export_graph_file_neo4j_admin(save(kg, tmp / "图.gjg"), tmp / "导入", batch_rows=1)
+    >>> same = export_neo4j_admin(kg, tmp / "内存")
+    >>> out.command == same.command.replace("内存", "导入")
+    True
+    >>> (out.folder / "nodes_PartyOrg.csv").read_bytes() == \\
+    ...     (same.folder / "nodes_PartyOrg.csv").read_bytes()
+    True
+    """
+    out = AdminExport(Path(folder), database=database)
+    made = not out.folder.exists()
+    refusals = Refusals()
+    written: list[Writer] = []
+    try:
+        with GraphReader(path) as graph:
+            known = {label: graph.keys(label) for label in NODE_TABLES}  # checked first
+            out.folder.mkdir(parents=True, exist_ok=True)
+            # the lists first (read whole), so that they are gone before the big tables
+            list_nodes, list_links = stored_lists(read_graph(path, tables=LIST_TABLES))
+            for label, df in list_nodes.items():
+                known[label] = _nodes(out, label, df, include_personal, refusals, written)
+            if list_nodes:
+                _links(list_links, _LIST_LINK_TYPES, out, known, refusals, written)
+            del list_nodes, list_links, known
+            for label, (table, _) in NODE_TABLES.items():
+                _file_nodes(graph, out, label, table, include_personal, refusals, written,
+                            batch_rows)
+            _file_relations(graph, out, refusals, written, batch_rows)
+            _file_links(graph, out, refusals, written, batch_rows)
+    except BaseException:
+        for writer in written:
+            writer.close()
+            writer.path.unlink(missing_ok=True)
+        if made and out.folder.is_dir() and not any(out.folder.iterdir()):
+            out.folder.rmdir()
+        raise
+    for writer in written:
+        writer.close()
+    paths = sorted((w.path for w in written), key=file_order)
+    out.nodes = [p for p in paths if p.name.startswith("nodes_")]
+    out.relationships = [p for p in paths if p.name.startswith("rels_")]
+    _finish(out, written, refusals)
+    return out
+
+
+def _typing(sample: pd.DataFrame, lists: set[str]) -> pd.DataFrame:
+    """A row typed as the whole table: its text columns hold a list where the table does.
+
+    The headers (:func:`~gongjian.stores.rows.admin_header`) come from the column types,
+    except for a column of Python objects, which is a list column when any of its values is
+    a list; one batch cannot tell, so :func:`_holding` looks at them all first.
+    """
+    row = sample.iloc[:1].copy()
+    for column in row.columns:
+        if pd.api.types.is_object_dtype(row[column]):
+            row[column] = pd.Series([[] if column in lists else None], index=row.index,
+                                    dtype=object)
+    return row
+
+
+def _open_ended(empty: pd.DataFrame, columns: list[str], table: str | None) -> list[str]:
+    """Those of ``columns`` whose header depends on their values (undeclared objects)."""
+    return [c for c in columns if pd.api.types.is_object_dtype(empty[c])
+            and cypher_type(empty, c, table) == "STRING"]
+
+
+def _holding(graph: GraphReader, table: str, group: list[str], columns: list[str],
+             rows: int) -> dict[tuple[Any, ...], tuple[set[str], set[str]]]:
+    """For each group of rows (its values of ``group``), which of ``columns`` hold a value
+    somewhere, and which a list."""
+    found: dict[tuple[Any, ...], tuple[set[str], set[str]]] = {}
+    if not columns:
+        return found
+    for part in graph.batches(table, [*group, *columns], rows=rows):
+        for column in columns:
+            values = part[column]
+            for kind, mask in enumerate((values.notna(), values.map(
+                    lambda v: isinstance(v, (list, tuple, np.ndarray))).astype(bool)
+                    if pd.api.types.is_object_dtype(values) else None)):
+                if mask is None or not mask.any():
+                    continue
+                held = part.loc[mask.to_numpy(dtype=bool), group].drop_duplicates() \
+                    if group else pd.DataFrame([()])
+                for key in held.itertuples(index=False, name=None):
+                    found.setdefault(key, (set(), set()))[kind].add(column)
+    return found
+
+
+def _file_nodes(graph: GraphReader, out: AdminExport, label: str, table: str,
+                include_personal: bool, refusals: Refusals, written: list[Writer],
+                rows: int) -> None:
+    key = STORE_NODE_TABLES[label][1]
+    empty = graph.empty(table)
+    cols = node_columns(empty, label, include_personal=include_personal)
+    lists = _holding(graph, table, [], _open_ended(empty, cols, LEDGER_TABLE[label]), rows)
+    writer = None
+    for part in graph.batches(table, rows=rows):
+        part = part[part[key].notna()]
+        if part.empty:
+            continue
+        if writer is None:
+            writer = node_writer(out.folder, label, _typing(part, lists.get((), (set(),
+                                                                               set()))[1]), cols)
+            written.append(writer)
+        write_nodes(writer, part, label, cols, refusals)
+    if writer is None:
+        written.append(node_writer(out.folder, label, empty, cols))
+
+
+def _file_relations(graph: GraphReader, out: AdminExport, refusals: Refusals,
+                    written: list[Writer], rows: int) -> None:
+    """Co-building ties a batch at a time; both ends exist (the reader checks them)."""
+    empty = graph.empty("relations")
+    cols = relation_columns([*empty.columns, "key"])
+    lists = _holding(graph, "relations", ["type"],
+                     _open_ended(empty, [c for c in cols if c != "key"], "relations"), rows)
+    keys = RelationKeys()
+    writers: dict[str, Writer] = {}
+    for part in graph.batches("relations", rows=rows):
+        rel = part.assign(key=keys(part))
+        for code in schema.RELATION_TYPES:
+            of_type = rel[(rel["type"] == code).to_numpy(dtype=bool, na_value=False)]
+            if of_type.empty:
+                continue
+            if code not in writers:
+                sample = _typing(of_type, lists.get((code,), (set(), set()))[1])
+                writers[code] = relation_writer(out.folder, code, sample, cols)
+                written.append(writers[code])
+            write_relations(writers[code], of_type, code, cols, refusals)
+
+
+def _file_links(graph: GraphReader, out: AdminExport, refusals: Refusals,
+                written: list[Writer], rows: int) -> None:
+    """Vertical links a batch at a time, one file per type and pair of end labels; the
+    columns of each file (those with a value, see :func:`link_columns`) found first."""
+    empty = graph.empty("links")
+    props = [c for c in empty.columns if c not in LINK_ENDS]
+    held = _holding(graph, "links", ["type", "source_label", "target_label"], props, rows)
+    writers: dict[tuple[str, str, str], tuple[Writer, list[str]]] = {}
+    for part in graph.batches("links", rows=rows):
+        for code in schema.LINK_TYPES:
+            of_type = part[(part["type"] == code).to_numpy(dtype=bool, na_value=False)]
+            if of_type.empty:
+                continue
+            for (sl, tl), group in of_type.groupby(["source_label", "target_label"], sort=True):
+                if (code, sl, tl) not in writers:
+                    present, lists = held.get((code, sl, tl), (set(), set()))
+                    cols = [c for c in props if c in present]
+                    writer = link_writer(out.folder, code, sl, tl, _typing(group, lists), cols)
+                    writers[code, sl, tl] = (writer, cols)
+                    written.append(writer)
+                writer, cols = writers[code, sl, tl]
+                write_links(writer, group, code, cols, refusals)

@@ -113,10 +113,10 @@ from gongjian.stores.neo4j_admin import (
 )
 from gongjian.stores.rows import (
     Refusals,
+    RelationKeys,
     link_columns,
     node_columns,
     relation_columns,
-    relation_keys,
 )
 
 __all__ = ["PROBLEMS_FILE", "StreamExport", "export_ledger_neo4j_admin", "ledger_bytes"]
@@ -220,8 +220,7 @@ class _State:
     places: list[pd.DataFrame] = field(default_factory=list)
     used_sites: list[pd.DataFrame] = field(default_factory=list)
     systems: list[pd.DataFrame] = field(default_factory=list)
-    digests: set[bytes] = field(default_factory=set)
-    repeats: dict[bytes, int] = field(default_factory=dict)
+    keys: RelationKeys = field(default_factory=RelationKeys)
     good_ids: set[str] = field(default_factory=set)
 
     def nodes(self, label: str, df: pd.DataFrame) -> None:
@@ -251,18 +250,7 @@ class _State:
 
     def _keys(self, rel: pd.DataFrame) -> list[str]:
         """Digests continue their ``#n`` count from the earlier chunks."""
-        keys = []
-        for key in relation_keys(rel):
-            digest = key.split("#", 1)[0]
-            raw = bytes.fromhex(digest)
-            if raw in self.digests:
-                n = self.repeats.get(raw, 1) + 1
-                self.repeats[raw] = n
-                keys.append(f"{digest}#{n}")
-            else:
-                self.digests.add(raw)
-                keys.append(digest)
-        return keys
+        return self.keys(rel)
 
     def links(self, links: pd.DataFrame) -> None:
         """Write vertical links, one file per type and pair of end labels."""
