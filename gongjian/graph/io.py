@@ -230,9 +230,9 @@ class TableFile:
             if kinds.get(column, {}).get("dtype") != "str" or "stored" in kinds[column]:
                 continue
             if refers in NODE_TABLES:
-                labels: str | np.ndarray | None = refers
+                labels: str | pa.ChunkedArray = refers
             elif refers in kinds:
-                labels = parquet.read(columns=[refers]).column(0).to_numpy()
+                labels = parquet.read(columns=[refers]).column(0)
             else:
                 continue
             values = parquet.read(columns=[column]).column(0)
@@ -383,14 +383,15 @@ def _row_positions(kg: KnowledgeGraph, name: str, df: pd.DataFrame) -> dict[str,
         if column not in df.columns or not len(df) or _dtype_name(df[column]) != "str":
             continue
         labels = refers if refers in NODE_TABLES else \
-            df[refers].to_numpy(dtype=object) if refers in df.columns else None
+            _arrow_text(df[refers]) if refers in df.columns else None
         if labels is not None and \
                 (found := row_positions(_arrow_text(df[column]), labels, keys_of)) is not None:
             out[column] = found
     return out
 
 
-def row_positions(values: pa.Array | pa.ChunkedArray, labels: str | np.ndarray,
+def row_positions(values: pa.Array | pa.ChunkedArray,
+                  labels: str | np.ndarray | pa.Array | pa.ChunkedArray,
                   keys_of: Callable[[str], pa.Array | None]) -> pa.Array | None:
     """Each of ``values`` as its row in the table of its label, or None if any is not found.
 
@@ -409,8 +410,16 @@ def row_positions(values: pa.Array | pa.ChunkedArray, labels: str | np.ndarray,
     """
     import pyarrow.compute as pc
 
-    groups = [(labels, None)] if isinstance(labels, str) else \
-        [(label, np.flatnonzero(labels == label)) for label in pd.unique(labels)]
+    if isinstance(labels, str):
+        groups: list[tuple[str, np.ndarray | None]] = [(labels, None)]
+    else:  # a few distinct labels over millions of rows: grouped by their codes
+        if isinstance(labels, pa.ChunkedArray):
+            labels = labels.combine_chunks()
+        coded = pc.dictionary_encode(labels if isinstance(labels, pa.Array)
+                                     else pa.array(labels), null_encoding="encode")
+        codes = coded.indices.to_numpy(zero_copy_only=False)
+        groups = [(label, np.flatnonzero(codes == i))
+                  for i, label in enumerate(coded.dictionary.to_pylist())]
     positions = np.full(len(values), -1, dtype=np.int64)
     for label, mine in groups:
         keys = keys_of(label) if label in NODE_TABLES else None
