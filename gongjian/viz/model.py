@@ -50,7 +50,7 @@ from gongjian.viz.lists import ranges
 from gongjian.viz.privacy import mask_name, mask_phone
 
 __all__ = ["CATEGORY_COLORS", "LABEL_PRIORITY", "NEW_ISLAND", "NEW_ORG", "ColorBy",
-           "change_marks", "key_marks", "label_priority",
+           "change_marks", "edges_by_group", "key_marks", "label_priority",
            "page_model", "ui_text"]
 
 ColorBy = Literal["kind", "cluster", "district"]
@@ -83,11 +83,14 @@ def _codes(values: pd.Series) -> tuple[list[str], list[int]]:
 
 def page_model(ctx: Context, nodes: np.ndarray, *, title: str, color_by: ColorBy = "kind",
                include_personal: bool = False, unmasked: bool = False, seed: int = 0,
-               max_nodes: int = 3000, changes: pd.DataFrame | None = None) -> dict[str, Any]:
+               max_nodes: int = 3000, changes: pd.DataFrame | None = None,
+               edges: np.ndarray | None = None) -> dict[str, Any]:
     """The JSON-ready model of one page showing the organizations ``nodes`` of ``ctx``.
 
     With ``changes`` (rows of :func:`gongjian.queries.diff`) the page marks what is new
     (:func:`change_marks`); pages that group organizations into streets do not.
+    ``edges``, the layer's edges among ``nodes`` (ascending, with ``nodes`` sorted), spares
+    a pass over every edge of the layer: :func:`edges_by_group` finds them for many pages.
     """
     lang = ctx.lang
     if color_by not in ("kind", "cluster", "district"):
@@ -103,8 +106,8 @@ def page_model(ctx: Context, nodes: np.ndarray, *, title: str, color_by: ColorBy
     }
     nodes = np.asarray(nodes, dtype=np.int64)
     if len(nodes) > max_nodes:
-        return base | _aggregate(ctx, nodes, seed=seed, max_nodes=max_nodes)
-    out = base | _organizations(ctx, nodes, color_by=color_by,
+        return base | _aggregate(ctx, nodes, edges, seed=seed, max_nodes=max_nodes)
+    out = base | _organizations(ctx, nodes, edges, color_by=color_by,
                                 include_personal=include_personal, unmasked=unmasked, seed=seed)
     if changes is not None:
         out |= change_marks(out["n"]["id"], out["e"]["s"], out["e"]["t"], changes, lang)
@@ -147,13 +150,49 @@ def change_marks(ids: Sequence[str], src: Sequence[int], dst: Sequence[int],
         "tie": [terms["tie_new"].label(lang), terms["tie_new"].color]}}
 
 
-def _induced(ctx: Context, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Edge indices among ``nodes`` and the node → local index map."""
+def _induced(ctx: Context, nodes: np.ndarray, edges: np.ndarray | None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Edge indices among ``nodes`` and their ends as indices into ``nodes``.
+
+    Given ``edges`` (with ``nodes`` sorted), only their ends are looked up."""
+    src, dst = ctx.layer.source, ctx.layer.target
+    if edges is not None:
+        edges = np.asarray(edges, dtype=np.int64)
+        return (edges, np.searchsorted(nodes, src[edges]), np.searchsorted(nodes, dst[edges]))
     local = np.full(ctx.n, -1, dtype=np.int64)
     local[nodes] = np.arange(len(nodes))
-    src, dst = ctx.layer.source, ctx.layer.target
     edges = np.flatnonzero((local[src] >= 0) & (local[dst] >= 0))
-    return edges, local
+    return edges, local[src[edges]], local[dst[edges]]
+
+
+def edges_by_group(ctx: Context, nodes: np.ndarray, group: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The layer's edges inside each group of ``nodes`` (``group[i]`` the group of
+    ``nodes[i]``, from 0), in one pass over the edges: ``(edges, bounds)`` with the edges of
+    group ``g`` at ``edges[bounds[g]:bounds[g + 1]]``, ascending.
+
+    Examples
+    --------
+    >>> from gongjian.graph.model import KnowledgeGraph
+    >>> from gongjian.viz.context import prepare
+    >>> kg = KnowledgeGraph.from_frames(
+    ...     party_orgs=pd.DataFrame({"id": list("abcd"), "name": list("甲乙丙丁"),
+    ...                              "kind": ["unit"] * 4, "district": ["玄武区"] * 4}),
+    ...     relations=pd.DataFrame({"source_id": ["a", "b", "c"], "target_id": ["b", "c", "d"],
+    ...                             "type": ["pairing"] * 3}))
+    >>> ctx = prepare(kg, as_of="2025-06-30", highlight=())
+    >>> edges, bounds = edges_by_group(ctx, np.arange(4), np.array([0, 0, 1, 1]))
+    >>> [edges[bounds[g]:bounds[g + 1]].tolist() for g in range(2)]
+    [[0], [2]]
+    """
+    of = np.full(ctx.n, -1, dtype=np.int64)
+    of[np.asarray(nodes, dtype=np.int64)] = group
+    gs, gt = of[ctx.layer.source], of[ctx.layer.target]
+    inside = np.flatnonzero((gs == gt) & (gs >= 0))
+    keys = gs[inside]
+    order = np.argsort(keys, kind="stable")
+    count = int(group.max()) + 1 if len(group) else 0
+    return inside[order], np.searchsorted(keys[order], np.arange(count + 1))
 
 
 def _type_masks(types: np.ndarray) -> list[int]:
@@ -165,12 +204,11 @@ def _type_masks(types: np.ndarray) -> list[int]:
     return masks[codes].tolist() if len(distinct) else []
 
 
-def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_personal: bool,
-                   unmasked: bool, seed: int) -> dict[str, Any]:
+def _organizations(ctx: Context, nodes: np.ndarray, edges: np.ndarray | None, *,
+                   color_by: str, include_personal: bool, unmasked: bool,
+                   seed: int) -> dict[str, Any]:
     orgs = ctx.orgs.iloc[nodes]
-    edges, local = _induced(ctx, nodes)
-    src = local[ctx.layer.source[edges]]
-    dst = local[ctx.layer.target[edges]]
+    edges, src, dst = _induced(ctx, nodes, edges)
     flags = key_marks(ctx, nodes)
     xy, areas = territory(src, dst, district=orgs["district"].astype(object).tolist(),
                           street=orgs["street"].astype(object).tolist(),
@@ -204,8 +242,6 @@ def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_pe
                    for v in phone]
     notes = {str(i): ctx.notes[int(g)] for i, g in enumerate(nodes) if int(g) in ctx.notes}
     ties = ctx.ties
-    edge_local = np.full(len(ctx.layer.source), -1, dtype=np.int64)
-    edge_local[edges] = np.arange(len(edges))
     mine = ties.iloc[ranges(ties["edge"].to_numpy(), edges)] if len(ties) else ties
     return {
         "mode": "orgs", "districts": districts, "streets": streets,
@@ -219,7 +255,8 @@ def _organizations(ctx: Context, nodes: np.ndarray, *, color_by: str, include_pe
               "w": ctx.layer.count[edges].tolist(),
               "x": ctx.cross[edges].astype(int).tolist() if "clusters" in ctx.highlight
               else [0] * len(edges)},
-        "ties": {"e": edge_local[mine["edge"].to_numpy()].tolist() if len(mine) else [],
+        "ties": {"e": np.searchsorted(edges, mine["edge"].to_numpy()).tolist()
+                 if len(mine) else [],
                  "ty": mine["type"].astype(int).tolist(),
                  "a": iso_days(mine["start"]), "b": iso_days(mine["end"])},
         "personal": bool(include_personal),
@@ -307,7 +344,8 @@ def _colours(ctx: Context, nodes: np.ndarray, color_by: str, kinds: list[int],
     return colors, [where.get(int(c), len(present)) for c in ids], legend
 
 
-def _aggregate(ctx: Context, nodes: np.ndarray, *, seed: int, max_nodes: int) -> dict[str, Any]:
+def _aggregate(ctx: Context, nodes: np.ndarray, edges: np.ndarray | None, *, seed: int,
+               max_nodes: int) -> dict[str, Any]:
     """Streets (or districts) as nodes sized by organizations, ties counted between them."""
     ui = ui_text(ctx.lang)
     orgs = ctx.orgs.iloc[nodes]
@@ -323,9 +361,8 @@ def _aggregate(ctx: Context, nodes: np.ndarray, *, seed: int, max_nodes: int) ->
     d_of_group = np.empty(len(names), dtype=object)
     d_of_group[group] = district
     d_index = {d: i for i, d in enumerate(districts)}
-    edges, local = _induced(ctx, nodes)
-    gs = group[local[ctx.layer.source[edges]]]
-    gt = group[local[ctx.layer.target[edges]]]
+    edges, src, dst = _induced(ctx, nodes, edges)
+    gs, gt = group[src], group[dst]
     counts = ctx.layer.count[edges]
     masks = np.asarray(_type_masks(ctx.layer.types[edges]), dtype=np.int64)
     inner = np.bincount(gs[gs == gt], weights=counts[gs == gt], minlength=len(names))

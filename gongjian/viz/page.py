@@ -39,7 +39,7 @@ from gongjian.queries.layer import LAYER_NEEDS
 from gongjian.queries.match import MATCH_NEEDS
 from gongjian.viz.assets import CSP, VIS_TOOLTIP_CSS, script_json, template_text, vis_network_js
 from gongjian.viz.context import HIGHLIGHTS, Context, VizError, prepare, select
-from gongjian.viz.model import ColorBy, page_model, ui_text
+from gongjian.viz.model import ColorBy, edges_by_group, page_model, ui_text
 
 __all__ = ["PAGE_NEEDS", "PageView", "jinja_env", "node_anchor", "render", "template_vars",
            "vis_options", "write_html", "write_split"]
@@ -270,6 +270,7 @@ def write_split(kg: KnowledgeGraph, folder: Path | str, *,
     names, group = np.unique(keys.astype(str), return_inverse=True)
     order = np.argsort(group, kind="stable")
     bounds = np.searchsorted(group[order], np.arange(len(names) + 1))
+    edges, edge_bounds = edges_by_group(ctx, base, group)
     heading = pick(lang, "区", "District") if by == "district" else pick(lang, "街道", "Street")
     pages = []
     with progress(pick(lang, "生成网络页面", "writing pages"), total=len(names)) as advance:
@@ -278,7 +279,8 @@ def write_split(kg: KnowledgeGraph, folder: Path | str, *,
             title = pick(lang, f"区域化党建共建关系网络 · {name}", f"Co-building network · {name}")
             model = page_model(ctx, nodes, title=title, color_by=color_by,
                                include_personal=include_personal, unmasked=unmasked,
-                               seed=seed, max_nodes=max_nodes, changes=changes)
+                               seed=seed, max_nodes=max_nodes, changes=changes,
+                               edges=edges[edge_bounds[i]:edge_bounds[i + 1]])
             href = _file_name(i + 1, str(name))
             write_html(page_html(model), folder / href)
             pages.append({"name": str(name), "href": href, "nodes": len(model["n"]["id"]),

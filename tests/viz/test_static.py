@@ -158,6 +158,30 @@ def test_split_pages_and_index(tmp_path, small_kg):
     assert total == small_kg.co_building_arrays(AS_OF).n
 
 
+@pytest.mark.parametrize("max_nodes", [3000, 3])
+def test_pages_of_a_split_equal_pages_drawn_alone(demo_kg, max_nodes):
+    """Each page of a split takes its edges from one pass (``edges_by_group``); it is the
+    page the organizations would give alone, ties, lists and dormant marks included."""
+    import numpy as np
+
+    from gongjian.viz.context import prepare, select
+    from gongjian.viz.model import edges_by_group, page_model
+
+    ctx = prepare(demo_kg, as_of=AS_OF)
+    base = select(ctx)
+    orgs = ctx.orgs.iloc[base]
+    keys = (orgs["district"].astype(str) + " " + orgs["street"].astype(str)).to_numpy()
+    names, group = np.unique(keys, return_inverse=True)
+    edges, bounds = edges_by_group(ctx, base, group)
+    assert len(names) > 3 and bounds[-1] > 0
+    for g in range(len(names)):
+        nodes = np.sort(base[group == g])
+        alone = page_model(ctx, nodes, title="t", max_nodes=max_nodes)
+        split = page_model(ctx, nodes, title="t", max_nodes=max_nodes,
+                           edges=edges[bounds[g]:bounds[g + 1]])
+        assert split == alone
+
+
 def test_jupyter_view_escapes_the_page(small_kg):
     view = render(city(1, 2, hostile=True), highlight=NO_MARKS)
     shown = view._repr_html_()
