@@ -76,7 +76,7 @@ from gongjian.loaders.chunks import (
 from gongjian.loaders.config import LedgerConfig, load_config
 from gongjian.loaders.discovery import find_tables
 from gongjian.loaders.headers import locate_columns
-from gongjian.loaders.ledger import Problem, empty_table
+from gongjian.loaders.ledger import Problem, ProblemSplit, empty_table
 from gongjian.loaders.problems import CsvAppender, rejects_file, row_counts
 from gongjian.loaders.read import ordered_problems, problem_order, rejected_frame
 from gongjian.loaders.references import (
@@ -114,7 +114,7 @@ class BuiltFile:
 
 
 @dataclass
-class CheckedLedger:
+class CheckedLedger(ProblemSplit):
     """What :func:`check_file` found: what ``gongjian check`` reports of a ledger folder.
 
     ``problems`` are in the order of :func:`~gongjian.loaders.read_ledger`'s; ``read`` and
@@ -128,16 +128,6 @@ class CheckedLedger:
     read: dict[str, int] = field(default_factory=dict)
     rejected: dict[str, int] = field(default_factory=dict)
     rejects: list[Path] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        """The problems that reject a row (or more)."""
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """The problems that leave the row in."""
-        return [p for p in self.problems if not p.is_error]
 
     def counts(self, lang: str = "zh") -> pd.DataFrame:
         """One line per table: rows read, loaded, rejected, errors and warnings (as

@@ -30,7 +30,7 @@ import pandas as pd
 from gongjian.loaders.labels import PROBLEM_COLUMNS  # re-exported: its home is labels
 from gongjian.loaders.tables import TABLE_ORDER, TABLES
 
-__all__ = ["NAME_ENDS", "PROBLEM_COLUMNS", "Ledger", "Problem", "empty_table"]
+__all__ = ["NAME_ENDS", "PROBLEM_COLUMNS", "Ledger", "Problem", "ProblemSplit", "empty_table"]
 
 #: Columns that name an organization end by name: read and checked, then resolved to the
 #: id column beside them and not kept in the typed table.
@@ -113,8 +113,34 @@ def empty_table(key: str) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
+class ProblemSplit:
+    """``errors`` and ``warnings`` of what holds a ledger's ``problems``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import gongjian
+    >>> from gongjian.loaders import read_ledger
+    >>> ledger = read_ledger(Path(gongjian.__file__).parents[1] / "examples" / "ledger")
+    >>> len(ledger.errors) + len(ledger.warnings) == len(ledger.problems)
+    True
+    """
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that reject a row (or more)."""
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems that leave the row in."""
+        return [p for p in self.problems if not p.is_error]
+
+
 @dataclass
-class Ledger:
+class Ledger(ProblemSplit):
     """A ledger folder read and validated: one typed table per ledger table, and problems.
 
     Relations hold resolved ``source_id`` and ``target_id`` (ends given by name are
@@ -141,13 +167,3 @@ class Ledger:
         if key not in TABLE_ORDER:
             raise KeyError(key)
         return getattr(self, key)
-
-    @property
-    def errors(self) -> list[Problem]:
-        """The problems that reject a row."""
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        """The problems that do not reject a row."""
-        return [p for p in self.problems if not p.is_error]
