@@ -330,6 +330,22 @@ class KnowledgeGraph:
         live, _, _ = self._active_ends(as_date(as_of), self.active_orgs()["id"])
         return self.relations[live]
 
+    def layer_ties(self, layer: CoBuildingLayer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rows of ``relations`` that make the edges of ``layer`` (a mask) and their
+        ends as positions into ``layer.ids``, without copying the tables.
+
+        Examples
+        --------
+        >>> kg = KnowledgeGraph.from_frames(
+        ...     party_orgs=pd.DataFrame({"id": ["a", "b"], "name": ["甲", "乙"]}),
+        ...     relations=pd.DataFrame({"source_id": ["b", "a"], "target_id": ["a", "x"],
+        ...                             "type": ["pairing", "pairing"]}))
+        >>> live, s, t = kg.layer_ties(kg.co_building_arrays("2024-01-01"))
+        >>> live.tolist(), s[live].tolist(), t[live].tolist()
+        ([True, False], [1], [0])
+        """
+        return self._active_ends(layer.as_of, layer.ids)
+
     def _active_ends(self, day: pd.Timestamp, ids: Any
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Mask of the ties active on ``day`` among ``ids``, and their ends as positions."""

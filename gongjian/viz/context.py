@@ -233,20 +233,20 @@ def tie_rows(kg: KnowledgeGraph, layer: CoBuildingLayer) -> pd.DataFrame:
     """
     from gongjian import schema
 
-    rel = kg.active_relations(layer.as_of)
-    index = pd.Index(layer.ids)
-    s = index.get_indexer(rel["source_id"].astype(str))
-    t = index.get_indexer(rel["target_id"].astype(str))
-    key = np.minimum(s, t) * max(layer.n, 1) + np.maximum(s, t)
-    edge_key = layer.source * max(layer.n, 1) + layer.target
-    edge = np.searchsorted(edge_key, key)
-    kind, names = pd.factorize(rel["type"].astype(str), sort=True)  # -1: missing
+    live, s, t = kg.layer_ties(layer)  # positions: no copy of the tables, no second lookup
+    s, t = s[live], t[live]
+    n = max(layer.n, 1)
+    edge = np.searchsorted(layer.source * n + layer.target, np.minimum(s, t) * n
+                           + np.maximum(s, t))
+    del s, t
+    rel = kg.relations
+    kind, names = pd.factorize(rel["type"].astype(str)[live], sort=True)  # -1: missing
     order = np.lexsort((np.where(kind < 0, len(names), kind), edge))  # missing type last
     codes = {code: i for i, code in enumerate(schema.RELATION_TYPES)}
     type_index = np.array([codes.get(t, -1) for t in names] + [-1], dtype=np.int8)[kind]
     return pd.DataFrame({"edge": edge[order], "type": type_index[order],
-                         "start": pd.to_datetime(rel["start"]).to_numpy()[order],
-                         "end": pd.to_datetime(rel["end"]).to_numpy()[order]})
+                         "start": pd.to_datetime(rel["start"]).to_numpy()[live][order],
+                         "end": pd.to_datetime(rel["end"]).to_numpy()[live][order]})
 
 
 def iso_days(col: pd.Series) -> list[str | None]:

@@ -223,6 +223,26 @@ def _file_name(i: int, name: str) -> str:
     return f"{i:03d}-{safe or 'page'}.html"
 
 
+def _page_groups(ctx: Context, nodes: np.ndarray, by: str) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted page names (district, or "district street") and the page of each node:
+    the names are made once per distinct place, not once per organization."""
+    district, one = pd.factorize(ctx.orgs["district"].iloc[nodes].astype(str),
+                                 use_na_sentinel=False)
+    if by == "district":
+        codes, texts = district, [str(d) for d in one]
+    else:
+        street, streets = pd.factorize(ctx.orgs["street"].iloc[nodes].astype(object),
+                                       use_na_sentinel=False)
+        width = max(len(streets), 1)
+        codes, pairs = pd.factorize(district * width + street)
+        no_street = ui_text(ctx.lang)["noStreet"]
+        texts = [f"{one[p // width]} "
+                 f"{streets[p % width] if isinstance(streets[p % width], str) else no_street}"
+                 for p in pairs.tolist()]
+    names, rank = np.unique(np.array(texts, dtype=str), return_inverse=True)
+    return names, rank[codes]
+
+
 def write_split(kg: KnowledgeGraph, folder: Path | str, *,
                 by: Literal["district", "street"] = "district", lang: str = "zh",
                 as_of: dt.date | str | None = None, highlight: Sequence[str] = HIGHLIGHTS,
@@ -259,15 +279,7 @@ def write_split(kg: KnowledgeGraph, folder: Path | str, *,
     ctx = prepare(kg, as_of=as_of, lang=lang, highlight=tuple(highlight),
                   need_clusters=color_by == "cluster", seed=seed)
     base = select(ctx, kinds=kinds)
-    orgs = ctx.orgs.iloc[base]
-    if by == "district":
-        keys = orgs["district"].astype(str).to_numpy(dtype=object)
-    else:
-        street = orgs["street"].astype(object).to_numpy()
-        keys = np.array([f"{d} {s if isinstance(s, str) else ui_text(lang)['noStreet']}"
-                         for d, s in zip(orgs["district"].astype(str), street, strict=True)],
-                        dtype=object)
-    names, group = np.unique(keys.astype(str), return_inverse=True)
+    names, group = _page_groups(ctx, base, by)
     order = np.argsort(group, kind="stable")
     bounds = np.searchsorted(group[order], np.arange(len(names) + 1))
     edges, edge_bounds = edges_by_group(ctx, base, group)
