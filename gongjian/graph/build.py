@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from gongjian import schema
@@ -399,6 +400,19 @@ def guides_links(orgs: pd.DataFrame) -> pd.DataFrame:
     return link_frame("PartyOrg", pairs["id"], "PartyOrg", pairs["id_unit"], "guides")
 
 
+def covered_rows(firms: pd.DataFrame, ids: pd.Series) -> np.ndarray:
+    """Which 两新组织 one of ``ids`` covers (a ``covers`` link each, in this order).
+
+    Examples
+    --------
+    >>> firms = pd.DataFrame({"covering_org_id": ["a", "a", "b"],
+    ...                       "coverage": ["own", "none", "host"]})
+    >>> covered_rows(firms, pd.Series(["a", "b"])).tolist()
+    [True, False, True]
+    """
+    return isin(firms["covering_org_id"], ids) & (firms["coverage"] != "none").to_numpy()
+
+
 def covers_links(firms: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
     """``covers`` links from the covering Party organization (one of ``ids``), with ``mode``.
 
@@ -408,8 +422,7 @@ def covers_links(firms: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
     >>> covers_links(firms, pd.Series(["a"]))[["source", "target", "mode"]].values.tolist()
     [['a', 'X', 'own']]
     """
-    has = isin(firms["covering_org_id"], ids) & (firms["coverage"] != "none").to_numpy()
-    covered = firms[has]
+    covered = firms[covered_rows(firms, ids)]
     return link_frame("PartyOrg", covered["covering_org_id"], "Organization", covered["uscc"],
                   "covers", covered["coverage"])
 

@@ -42,11 +42,12 @@ import pyarrow.parquet as pq
 from gongjian.errors import GongjianError, GraphFileError
 from gongjian.graph.model import LIST_TABLES, NODE_TABLES, KnowledgeGraph
 from gongjian.output import atomic_file
+from gongjian.overlap import InOrder
 
 __all__ = ["FORMAT_NAME", "FORMAT_VERSION", "GRAPH_SUFFIX", "MAX_MANIFEST_DEPTH", "GraphReader",
            "Needs", "TableFile", "iter_table", "load", "merge_needs", "read_graph",
-           "read_manifest", "row_positions", "save", "save_files", "stored_counts",
-           "validate_tables"]
+           "read_manifest", "reference_positions", "row_positions", "save", "save_files",
+           "stored_counts", "validate_tables"]
 
 GRAPH_SUFFIX = ".gjg"
 FORMAT_NAME = "gongjian-graph"
@@ -181,10 +182,30 @@ class TableFile:
         self.rows = 0
         self.columns: list[dict[str, str]] | None = None
         self._writer: pq.ParquetWriter | None = None
+        self._later = InOrder()  # compressed and written while the next part is made
 
-    def write(self, df: pd.DataFrame) -> None:
-        """Append the rows of ``df`` (its columns and types those of the first part)."""
-        table, columns = _to_arrow(self.name, df)
+    def write(self, df: pd.DataFrame, positions: Mapping[str, pa.Array] | None = None) -> None:
+        """Append the rows of ``df`` (its columns and types those of the first part);
+        ``positions``: reference columns given as row positions (:data:`ROW_REFERENCES`)."""
+        self._append(*_to_arrow(self.name, df, positions))
+
+    def extend(self, other: TableFile,
+               keys_of: Callable[[str], pa.Array | None] | None = None) -> None:
+        """Append every row written to ``other``, a row group at a time; with ``keys_of``
+        (as for :func:`row_positions`), its reference columns still text become row
+        positions on the way."""
+        other.close()
+        if other.columns is None:
+            return
+        parquet = pq.ParquetFile(other.path)
+        for i in range(parquet.num_row_groups):
+            group, columns = parquet.read_row_group(i), other.columns
+            if keys_of is not None:
+                group, columns = _by_row(group, columns,
+                                         reference_positions(self.name, group, keys_of))
+            self._append(group, columns)
+
+    def _append(self, table: pa.Table, columns: list[dict[str, str]]) -> None:
         if self._writer is None:
             self.columns = columns
             self._writer = pq.ParquetWriter(self.path, table.schema, compression="zstd")
@@ -192,81 +213,17 @@ class TableFile:
             raise GraphFileError(
                 f"表 {self.name} 的各部分列不一致 (the parts of table {self.name} differ: "
                 f"{columns} against {self.columns})")
-        self._writer.write_table(table)
-        self.rows += len(df)
-
-    def extend(self, other: TableFile) -> None:
-        """Append every row written to ``other`` (same columns), a row group at a time."""
-        other.close()
-        if other.columns is None:
-            return
-        if self._writer is None:
-            self.columns = other.columns
-            self._writer = pq.ParquetWriter(self.path, pq.read_schema(other.path),
-                                            compression="zstd")
-        elif other.columns != self.columns:
-            raise GraphFileError(
-                f"表 {self.name} 的各部分列不一致 (the parts of table {self.name} differ: "
-                f"{other.columns} against {self.columns})")
-        parquet = pq.ParquetFile(other.path)
-        for i in range(parquet.num_row_groups):
-            self._writer.write_table(parquet.read_row_group(i))
-        self.rows += other.rows
-
-    def use_positions(self, keys_of: Callable[[str], pa.Array | None]) -> list[str]:
-        """Store the reference columns as row positions, as :func:`save` does, when every
-        value is found (``keys_of`` as for :func:`row_positions`); the columns changed.
-
-        A column is read whole (as Arrow text) to be looked up at once; the file is
-        rewritten a row group at a time.
-        """
-        self.close()
-        refs = ROW_REFERENCES.get(self.name, {})
-        if not self.rows or self.columns is None:
-            return []
-        kinds = {c["name"]: c for c in self.columns}
-        parquet = pq.ParquetFile(self.path)
-        positions = {}
-        for column, refers in refs.items():
-            if kinds.get(column, {}).get("dtype") != "str" or "stored" in kinds[column]:
-                continue
-            if refers in NODE_TABLES:
-                labels: str | pa.ChunkedArray = refers
-            elif refers in kinds:
-                labels = parquet.read(columns=[refers]).column(0)
-            else:
-                continue
-            values = parquet.read(columns=[column]).column(0)
-            found = row_positions(values, labels, keys_of)
-            if found is not None:
-                positions[column] = found
-        if not positions:
-            return []
-        moved = self.path.with_name(self.path.name + ".rows")
-        writer, start = None, 0
-        try:
-            for i in range(parquet.num_row_groups):
-                group = parquet.read_row_group(i)
-                for column, found in positions.items():
-                    at = group.schema.get_field_index(column)
-                    group = group.set_column(at, pa.field(column, pa.int32()),
-                                             found.slice(start, group.num_rows))
-                writer = writer or pq.ParquetWriter(moved, group.schema, compression="zstd")
-                writer.write_table(group)
-                start += group.num_rows
-        finally:
-            if writer is not None:
-                writer.close()
-        os.replace(moved, self.path)
-        self.columns = [{"name": c["name"], "dtype": "str", "arrow": "int32", "stored": "row"}
-                        if c["name"] in positions else c for c in self.columns]
-        return list(positions)
+        self._later.submit(self._writer.write_table, table)
+        self.rows += table.num_rows
 
     def close(self) -> None:
         """Finish the Parquet file (nothing more can be written)."""
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        try:
+            self._later.close()
+        finally:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
 
 
 def save_files(tables: Iterable[TableFile], path: str | os.PathLike,
@@ -369,26 +326,57 @@ def _column_to_arrow(series: pd.Series, kind: str) -> pa.Array:
 
 
 def _row_positions(kg: KnowledgeGraph, name: str, df: pd.DataFrame) -> dict[str, pa.Array]:
-    """The reference columns of table ``name`` as row positions (:data:`ROW_REFERENCES`).
-
-    A column is stored by position only when every value is text found in the table it
-    refers to; otherwise it stays text (and is checked on reading like any file's).
-    """
+    """The reference columns of table ``name`` as row positions in ``kg``'s tables (an
+    empty table keeps them as text)."""
     def keys_of(label: str) -> pa.Array | None:
         table, key = NODE_TABLES[label]
         keys = getattr(kg, table)
         return _arrow_text(keys[key]) if key in keys.columns else None
 
+    return reference_positions(name, df, keys_of) if len(df) else {}
+
+
+def reference_positions(name: str, rows: pd.DataFrame | pa.Table,
+                        keys_of: Callable[[str], pa.Array | None]) -> dict[str, pa.Array]:
+    """The reference columns of table ``name`` (:data:`ROW_REFERENCES`) still text in
+    ``rows`` as row positions, each column whose every value is found (``keys_of`` as for
+    :func:`row_positions`); how format 3 stores them.
+
+    Examples
+    --------
+    >>> keys = {"PartyOrg": pa.array(["a", "b"])}.get
+    >>> ties = pd.DataFrame({"source_id": ["b"], "target_id": ["c"]})
+    >>> {k: v.to_pylist() for k, v in reference_positions("relations", ties, keys).items()}
+    {'source_id': [1]}
+    """
+    def text(column: str) -> pa.Array | pa.ChunkedArray | None:
+        if isinstance(rows, pa.Table):
+            if column not in rows.column_names:
+                return None
+            values = rows.column(column)
+            return values if pa.types.is_string(values.type) else None
+        if column not in rows.columns or _dtype_name(rows[column]) != "str":
+            return None
+        return _arrow_text(rows[column])
+
     out = {}
     for column, refers in ROW_REFERENCES.get(name, {}).items():
-        if column not in df.columns or not len(df) or _dtype_name(df[column]) != "str":
-            continue
-        labels = refers if refers in NODE_TABLES else \
-            _arrow_text(df[refers]) if refers in df.columns else None
-        if labels is not None and \
-                (found := row_positions(_arrow_text(df[column]), labels, keys_of)) is not None:
+        values = text(column)
+        labels = refers if refers in NODE_TABLES else text(refers)
+        if values is not None and labels is not None and \
+                (found := row_positions(values, labels, keys_of)) is not None:
             out[column] = found
     return out
+
+
+def _by_row(table: pa.Table, columns: list[dict[str, str]], found: Mapping[str, pa.Array],
+            ) -> tuple[pa.Table, list[dict[str, str]]]:
+    """``table`` with the columns of ``found`` replaced by those row positions."""
+    for column, positions in found.items():
+        table = table.set_column(table.schema.get_field_index(column),
+                                 pa.field(column, pa.int32()), positions)
+    return table, [{"name": c["name"], "dtype": "str", "arrow": "int32", "stored": "row"}
+                   if c["name"] in found else c for c in columns]
 
 
 def row_positions(values: pa.Array | pa.ChunkedArray,

@@ -37,18 +37,20 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from gongjian.errors import GraphFileError, LedgerError
 from gongjian.graph.build import (
     all_regions,
     build_meta,
+    covered_rows,
     covers_links,
     guides_links,
     link_frame,
@@ -63,7 +65,7 @@ from gongjian.graph.build import (
     subordinate_links,
     with_named_sites,
 )
-from gongjian.graph.io import TABLE_NAMES, TableFile, save_files
+from gongjian.graph.io import TABLE_NAMES, TableFile, reference_positions, save_files
 from gongjian.graph.model import NODE_TABLES, KnowledgeGraph, conform
 from gongjian.loaders.chunks import (
     CHUNK_BYTES,
@@ -302,7 +304,8 @@ class _Build:
         self.sheets: dict[str, dict[object, None]] = {}
         self.cells: dict[str, tuple[str, ...]] = {}
         self.rejected_rows: dict[str, int] = {}
-        self.rejected = 0
+        self.stopping = False
+        self.keys: dict[str, pa.Array] = {}  # node keys by label, for row positions
         self.dropped = 0
         self.tables: dict[str, TableFile] = {}
         self.places: list[pd.DataFrame] = []
@@ -329,7 +332,6 @@ class _Build:
         if c.sheets is not None:
             self.sheets.setdefault(c.key, {}).update(dict.fromkeys(c.sheets.tolist()))
         bad = int(c.bad.sum())
-        self.rejected += bad
         self.read[c.key] = self.read.get(c.key, 0) + len(c.rows)
         self.rejected_rows[c.key] = self.rejected_rows.get(c.key, 0) + bad
         if bad and self.keep_rejects:
@@ -351,10 +353,9 @@ class _Build:
         problems = [p for key in self.files for p in self.problems[key]]
         errors_n = sum(p.is_error for p in problems)
         meta = build_meta(self.folder, errors=errors_n, warnings=len(problems) - errors_n,
-                          rejected_rows=self.rejected, dropped=self.dropped)
+                          rejected_rows=sum(self.rejected_rows.values()), dropped=self.dropped)
         tables = [self.tables[name] for name in TABLE_NAMES]
         with progress("写入图文件 writing the graph file"):
-            self.use_positions()
             save_files(tables, target, meta)
         return BuiltFile(target, {t.name: t.rows for t in tables}, meta, problems)
 
@@ -378,11 +379,20 @@ class _Build:
             read = {key: self.checked(c) for key, c in small.items()}
             party = conform(read["party_orgs"], self.template.party_orgs)
             ids = party["id"]
-            self.relations(files["relations"], ctx, orgs, ids)
+            self.keys["PartyOrg"] = pa.array(ids, pa.string(), from_pandas=True)
+            # the two large tables depend on the 党组织 only: read side by side (the
+            # checks are mostly Arrow kernels, which release the GIL)
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="relations") as pool:
+                ties = pool.submit(self.relations, files["relations"], ctx, orgs, ids)
+                try:
+                    if "organizations" in files:
+                        self.organizations(files["organizations"], ctx, orgs, ids)
+                except BaseException:
+                    self.stopping = True  # the relations stop at their next chunk
+                    raise
+                ties.result()
             self.reorder("relations")
-            if "organizations" in files:
-                self.organizations(files["organizations"], ctx, orgs, ids)
-                self.reorder("organizations")
+            self.reorder("organizations")
             self.lists(orgs, ids, advance)
         if strict and (errors := [p for key in files for p in self.problems[key]
                                   if p.is_error]):
@@ -392,25 +402,6 @@ class _Build:
                               f"({len(errors)} errors in the ledger; strict mode loads nothing)")
         return party, read
 
-    def use_positions(self) -> None:
-        """Tie and link ends as row positions, as :func:`~gongjian.graph.io.save` stores
-        them (the key columns read back from the tables written)."""
-        keys: dict[str, pa.Array | None] = {}
-
-        def keys_of(label: str) -> pa.Array | None:
-            if label not in keys:
-                table, key = NODE_TABLES[label]
-                file = self.tables.get(table)
-                keys[label] = None
-                if file is not None and file.columns is not None:
-                    file.close()
-                    keys[label] = pq.read_table(file.path, columns=[key]).column(0) \
-                        .combine_chunks()
-            return keys[label]
-
-        for name in ("relations", "links"):
-            self.tables[name].use_positions(keys_of)
-
     # --- the large tables, in chunks ---------------------------------------------------
 
     def relations(self, path: Path, ctx: Reading, orgs: Checked, ids: pd.Series) -> None:
@@ -418,6 +409,8 @@ class _Build:
         good_names = set(orgs.data.loc[~orgs.bad, "name"].dropna().tolist())
         out = self.table("relations") if self.write else None
         for src, chunk in table_chunks(path, "relations", ctx):
+            if self.stopping:
+                return
             c = check_table(chunk, "relations", src.chunk_located)
             ends = pd.concat([c.data["source_id"], c.data["target_id"]], ignore_index=True)
             names = pd.concat([c.dropped["source_name"], c.dropped["target_name"]],
@@ -434,7 +427,9 @@ class _Build:
             rel = conform(good, self.template.relations)
             dangling = ~(isin(rel["source_id"], ids) & isin(rel["target_id"], ids))
             self.dropped += int(dangling.sum())
-            out.write(rel[~dangling].reset_index(drop=True))
+            if (~dangling).any():
+                kept = rel[~dangling].reset_index(drop=True)
+                out.write(kept, reference_positions("relations", kept, self.keys.get))
         if self.write and out.columns is None:  # no rows
             out.write(conform(empty_table("relations"), self.template.relations))
 
@@ -452,15 +447,31 @@ class _Build:
             firms = conform(good, self.template.organizations)
             firms["region"] = region_keys(firms)
             firms["coverage"] = filled_coverage(firms)
+            before = self.table("organizations").rows
             self.table("organizations").write(firms)
             self.collect_places(firms)
-            in_region = firms[firms["region"].notna().to_numpy(dtype=bool)]
-            at_site = firms[firms["site"].notna().to_numpy(dtype=bool)]
-            self.table("firm_regions").write(link_frame(
-                "Organization", in_region["uscc"], "Region", in_region["region"], "located_in"))
-            self.table("firm_sites").write(link_frame(
-                "Organization", at_site["uscc"], "Site", at_site["site"], "located_in"))
-            self.table("firm_covers").write(covers_links(firms, ids))
+            self.spool_links(firms, before, ids)
+
+    def spool_links(self, firms: pd.DataFrame, before: int, ids: pd.Series) -> None:
+        """The links of a chunk of 两新组织 (rows ``before`` onwards of their table), kept
+        apart until the ``links`` table is written; ends in the 两新组织 and 党组织 tables
+        are stored as row positions at once, the regions and sites once those are known."""
+        def rows(where: np.ndarray) -> pa.Array:
+            return pa.array(before + np.flatnonzero(where), pa.int32())
+
+        in_region = firms["region"].notna().to_numpy(dtype=bool)
+        at_site = firms["site"].notna().to_numpy(dtype=bool)
+        self.table("firm_regions").write(link_frame(
+            "Organization", firms.loc[in_region, "uscc"], "Region",
+            firms.loc[in_region, "region"], "located_in"), {"source": rows(in_region)})
+        self.table("firm_sites").write(link_frame(
+            "Organization", firms.loc[at_site, "uscc"], "Site", firms.loc[at_site, "site"],
+            "located_in"), {"source": rows(at_site)})
+        covers = covers_links(firms, ids)
+        self.table("firm_covers").write(covers, {
+            "source": reference_positions("links", covers[["source", "source_label"]],
+                                          self.keys.get)["source"],
+            "target": rows(covered_rows(firms, ids))})
 
     def collect_places(self, firms: pd.DataFrame) -> None:
         """Keep the distinct places and sites the 两新组织 name, in order of first use."""
@@ -508,24 +519,28 @@ class _Build:
         site_regions = site_region_pairs(sites, set(table_regions["key"])
                                          | name_keys(orgs, firm_places))
         regions = all_regions(table_regions, orgs, firm_places, site_regions)
-        for name, df in (("party_orgs", orgs), ("sites", sites), ("regions", regions)):
-            self.table(name).write(conform(df, getattr(template, name)))
+        for label, df in (("PartyOrg", orgs), ("Site", sites), ("Region", regions)):
+            name, key = NODE_TABLES[label]
+            df = conform(df, getattr(template, name))
+            self.table(name).write(df)
+            self.keys[label] = pa.array(df[key], pa.string(), from_pandas=True)
         if "organizations" not in self.tables:  # no 两新组织 rows
             firms = conform(empty_table("organizations"), template.organizations)
             firms["region"] = region_keys(firms)
             firms["coverage"] = filled_coverage(firms)
             self.table("organizations").write(firms)
         links = self.table("links")
-        for part in (subordinate_links(orgs), located_links(orgs, "PartyOrg", "id")):
-            links.write(conform(part, template.links))
-        for spool in ("firm_regions", "firm_sites"):
-            if spool in self.tables:
-                links.extend(self.tables[spool])
-        links.write(conform(site_links(site_regions), template.links))
-        links.write(conform(guides_links(orgs), template.links))
-        if "firm_covers" in self.tables:
-            links.extend(self.tables["firm_covers"])
-        links.write(conform(part_of_links(regions), template.links))
+        for part in (subordinate_links(orgs), located_links(orgs, "PartyOrg", "id"),
+                     "firm_regions", "firm_sites", site_links(site_regions),
+                     guides_links(orgs), "firm_covers", part_of_links(regions)):
+            if isinstance(part, str):  # a spool of the 两新组织's links
+                if part in self.tables:
+                    links.extend(self.tables[part], self.keys.get)
+            elif len(part):
+                part = conform(part, template.links)
+                links.write(part, reference_positions("links", part, self.keys.get))
+        if links.columns is None:  # no links at all
+            links.write(template.links)
 
 
 def _ledger_table(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:

@@ -56,6 +56,7 @@ from gongjian.loaders.sheet import (
 )
 from gongjian.loaders.validate import UNIQUE, Checked, check_unique, data_rows
 from gongjian.loaders.values import clean_text, uscc_column
+from gongjian.overlap import read_ahead
 
 __all__ = ["CHUNK_BYTES", "ChunkSource", "FirstRows", "Reading", "Reread", "narrowed",
            "organization_keys",
@@ -132,7 +133,7 @@ def _chunks(src: ChunkSource, sheet: RawSheet | None,
         return
     reader = _python_chunks if src.slow else _arrow_chunks
     done = 0
-    for index, grid, extra, position in reader(src):
+    for index, grid, extra, position in read_ahead(reader(src)):
         keep = index > src.located.header_index
         rows = (index + 1)[keep]
         advance(position - done)
