@@ -95,6 +95,7 @@ from gongjian.loaders.tables import LIST_TABLES as LEDGER_LIST_TABLES
 from gongjian.loaders.tables import TABLE_ORDER
 from gongjian.loaders.validate import Checked, check_table
 from gongjian.output import check_output_path
+from gongjian.overlap import InOrder
 from gongjian.progress import progress
 
 __all__ = ["BuiltFile", "CheckedLedger", "build_file", "check_file"]
@@ -437,20 +438,24 @@ class _Build:
         """两新组织: rows and their links chunk by chunk (the repeated 信用代码 across the
         file from the first row of each, :class:`~gongjian.loaders.chunks.FirstRows`)."""
         first = FirstRows()
-        for src, chunk in table_chunks(path, "organizations", ctx):
-            c = check_table(chunk, "organizations", src.chunk_located)
-            first.check(c)
-            check_coverage(c, narrowed(orgs, id_=c.data["covering_org_id"]))
-            good = self.checked(c)
-            if not self.write:
-                continue
-            firms = conform(good, self.template.organizations)
-            firms["region"] = region_keys(firms)
-            firms["coverage"] = filled_coverage(firms)
-            before = self.table("organizations").rows
-            self.table("organizations").write(firms)
-            self.collect_places(firms)
-            self.spool_links(firms, before, ids)
+        with InOrder() as later:  # a chunk is stored while the next one is checked
+            for src, chunk in table_chunks(path, "organizations", ctx):
+                c = check_table(chunk, "organizations", src.chunk_located)
+                first.check(c)
+                check_coverage(c, narrowed(orgs, id_=c.data["covering_org_id"]))
+                good = self.checked(c)
+                if self.write:
+                    later.submit(self.store_firms, good, ids)
+
+    def store_firms(self, good: pd.DataFrame, ids: pd.Series) -> None:
+        """Write the good rows of a chunk of 两新组织, keep their places, spool their links."""
+        firms = conform(good, self.template.organizations)
+        firms["region"] = region_keys(firms)
+        firms["coverage"] = filled_coverage(firms)
+        before = self.table("organizations").rows
+        self.table("organizations").write(firms)
+        self.collect_places(firms)
+        self.spool_links(firms, before, ids)
 
     def spool_links(self, firms: pd.DataFrame, before: int, ids: pd.Series) -> None:
         """The links of a chunk of 两新组织 (rows ``before`` onwards of their table), kept

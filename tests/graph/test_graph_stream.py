@@ -131,3 +131,20 @@ def test_build_command_writes_the_streamed_file(messy, tmp_path):
     kg = load(target)
     assert f"{len(kg.organizations)}" in result.output
     assert f"{kg.meta['rejected_rows']}" in result.output
+
+
+def test_a_table_read_again_while_the_other_is_read_beside_it(messy, tmp_path):
+    """The 两新组织 file in GB18030: the fast reader stops at its first Chinese cell while
+    the 共建关系 are being read on the other thread; both stop, and the build starts again
+    with that file read as GB18030 — the same graph, nothing left behind."""
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    for file in messy.iterdir():
+        data = file.read_bytes()
+        if file.name == "两新组织.csv":
+            data = data.decode("utf-8-sig").encode("gb18030")
+        (folder / file.name).write_bytes(data)
+    whole = save(load(folder), tmp_path / "whole.gjg")
+    out = build_file(folder, tmp_path / "out" / "streamed.gjg", chunk_bytes=1 << 15)
+    _same_graph(whole, out.path)
+    assert sorted(p.name for p in out.path.parent.iterdir()) == ["streamed.gjg"]
