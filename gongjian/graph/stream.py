@@ -72,8 +72,8 @@ from gongjian.loaders.chunks import (
     FirstRows,
     Reading,
     Reread,
+    checked_chunks,
     narrowed,
-    table_chunks,
 )
 from gongjian.loaders.config import LedgerConfig, load_config
 from gongjian.loaders.discovery import find_tables
@@ -409,10 +409,9 @@ class _Build:
         """共建关系: ends resolved chunk by chunk; ties to an end not loaded are dropped."""
         good_names = set(orgs.data.loc[~orgs.bad, "name"].dropna().tolist())
         out = self.table("relations") if self.write else None
-        for src, chunk in table_chunks(path, "relations", ctx):
+        for c in checked_chunks(path, "relations", ctx):
             if self.stopping:
                 return
-            c = check_table(chunk, "relations", src.chunk_located)
             ends = pd.concat([c.data["source_id"], c.data["target_id"]], ignore_index=True)
             names = pd.concat([c.dropped["source_name"], c.dropped["target_name"]],
                               ignore_index=True)
@@ -439,8 +438,7 @@ class _Build:
         file from the first row of each, :class:`~gongjian.loaders.chunks.FirstRows`)."""
         first = FirstRows()
         with InOrder() as later:  # a chunk is stored while the next one is checked
-            for src, chunk in table_chunks(path, "organizations", ctx):
-                c = check_table(chunk, "organizations", src.chunk_located)
+            for c in checked_chunks(path, "organizations", ctx):
                 first.check(c)
                 check_coverage(c, narrowed(orgs, id_=c.data["covering_org_id"]))
                 good = self.checked(c)

@@ -54,13 +54,13 @@ from gongjian.loaders.sheet import (
     require_header,
     sniff_delimiter,
 )
-from gongjian.loaders.validate import UNIQUE, Checked, check_unique, data_rows
+from gongjian.loaders.validate import UNIQUE, Checked, check_table, check_unique, data_rows
 from gongjian.loaders.values import clean_text, uscc_column
 from gongjian.overlap import read_ahead
 
-__all__ = ["CHUNK_BYTES", "ChunkSource", "FirstRows", "Reading", "Reread", "narrowed",
-           "organization_keys",
-           "problems_by_row", "raw_columns", "reference_table", "table_chunks", "take_over"]
+__all__ = ["CHUNK_BYTES", "ChunkSource", "FirstRows", "Reading", "Reread", "checked_chunks",
+           "narrowed", "organization_keys", "problems_by_row", "raw_columns", "reference_table",
+           "table_chunks", "take_over"]
 
 #: Bytes of CSV per chunk (about 300k rows); Python's csv: bytes / 100 rows.
 CHUNK_BYTES = 1 << 25
@@ -232,6 +232,14 @@ def table_chunks(path: Path, key: str, ctx: Reading) -> Iterator[tuple[ChunkSour
     src, sheet = _open_source(path, key, ctx.cfg, ctx.reread, ctx.block)
     for chunk in _chunks(src, sheet, ctx.advance):
         yield src, chunk
+
+
+def checked_chunks(path: Path, key: str, ctx: Reading) -> Iterator[Checked]:
+    """The chunks of :func:`table_chunks`, each checked by
+    :func:`~gongjian.loaders.validate.check_table` (the next one on a second thread while
+    the caller works on this one)."""
+    return read_ahead(check_table(chunk, key, src.chunk_located)
+                      for src, chunk in table_chunks(path, key, ctx))
 
 
 def reference_table(key: str, file: str, located: Located, parts: list[pd.DataFrame],
