@@ -13,7 +13,10 @@ their region and site, ``covers``) are derived per chunk too and kept on disk un
 
 What stays in memory: the 党组织 table (read whole, as it is needed to check every other
 table), the distinct place names and sites the 两新组织 use (for the regions and sites),
-the first row of each credit code of the 两新组织, the problems, and one chunk.
+the first row of each credit code of the 两新组织, the problems, and a few chunks: the
+two large tables are read side by side once the 党组织 are read, each as a pipeline of
+threads (:mod:`gongjian.overlap`: the next chunk parsed and checked, this one checked
+against the other tables, the last one stored and written).
 :func:`check_file` is the same pass writing no table (``gongjian check``).
 The 区域, 楼宇园区 tables, the three lists and the activity record are read whole, exactly as
 :func:`~gongjian.loaders.read_ledger` reads them.
@@ -65,7 +68,13 @@ from gongjian.graph.build import (
     subordinate_links,
     with_named_sites,
 )
-from gongjian.graph.io import TABLE_NAMES, TableFile, reference_positions, save_files
+from gongjian.graph.io import (
+    TABLE_NAMES,
+    TableFile,
+    reference_positions,
+    row_positions,
+    save_files,
+)
 from gongjian.graph.model import NODE_TABLES, KnowledgeGraph, conform
 from gongjian.loaders.chunks import (
     CHUNK_BYTES,
@@ -384,13 +393,10 @@ class _Build:
             # the two large tables depend on the 党组织 only: read side by side (the
             # checks are mostly Arrow kernels, which release the GIL)
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="relations") as pool:
-                ties = pool.submit(self.relations, files["relations"], ctx, orgs, ids)
-                try:
-                    if "organizations" in files:
-                        self.organizations(files["organizations"], ctx, orgs, ids)
-                except BaseException:
-                    self.stopping = True  # the relations stop at their next chunk
-                    raise
+                ties = pool.submit(self.or_stop, self.relations, files["relations"], ctx,
+                                   orgs, ids)
+                if "organizations" in files:
+                    self.or_stop(self.organizations, files["organizations"], ctx, orgs, ids)
                 ties.result()
             self.reorder("relations")
             self.reorder("organizations")
@@ -402,6 +408,14 @@ class _Build:
                               f"{' …' if len(errors) > 3 else ''} "
                               f"({len(errors)} errors in the ledger; strict mode loads nothing)")
         return party, read
+
+    def or_stop(self, read: Callable[..., None], *args: Any) -> None:
+        """Run ``read``; if it fails, the other large table stops at its next chunk."""
+        try:
+            read(*args)
+        except BaseException:
+            self.stopping = True
+            raise
 
     # --- the large tables, in chunks ---------------------------------------------------
 
@@ -439,6 +453,8 @@ class _Build:
         first = FirstRows()
         with InOrder() as later:  # a chunk is stored while the next one is checked
             for c in checked_chunks(path, "organizations", ctx):
+                if self.stopping:
+                    return
                 first.check(c)
                 check_coverage(c, narrowed(orgs, id_=c.data["covering_org_id"]))
                 good = self.checked(c)
@@ -472,8 +488,8 @@ class _Build:
             "located_in"), {"source": rows(at_site)})
         covers = covers_links(firms, ids)
         self.table("firm_covers").write(covers, {
-            "source": reference_positions("links", covers[["source", "source_label"]],
-                                          self.keys.get)["source"],
+            "source": row_positions(pa.array(covers["source"], pa.string(), from_pandas=True),
+                                    "PartyOrg", self.keys.get),
             "target": rows(covered_rows(firms, ids))})
 
     def collect_places(self, firms: pd.DataFrame) -> None:
