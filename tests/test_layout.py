@@ -3,7 +3,7 @@
 Every module of ``gongjian/`` is parsed with :mod:`ast` (imports inside functions and under
 ``TYPE_CHECKING`` count too). The order is the one of ``docs/design.md``:
 
-    base (schema, errors, i18n, output, progress) ← loaders ← graph ← {queries, viz, stores}
+    base (schema, errors, i18n, output, overlap, progress) ← loaders ← graph ← {queries, viz, stores}
     ← {synth, demo} ← cli ← the package root (the lazy public API) and ``__main__``
 
 A module may import its own part, any base module, and any part of a lower rank; parts of
@@ -24,7 +24,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "gongjian"
 
-BASE = frozenset({"schema", "errors", "i18n", "output", "progress", "xlsx"})
+BASE = frozenset({"schema", "errors", "i18n", "output", "overlap", "progress", "xlsx"})
 #: Part → rank in the one-way order (base modules are rank 0).
 RANK: dict[str, int] = {
     "loaders": 1,
