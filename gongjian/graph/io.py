@@ -66,6 +66,8 @@ ROW_REFERENCES: dict[str, dict[str, str]] = {
     "links": {"source": "source_label", "target": "target_label"},
 }
 
+#: How the manifest describes a reference column stored as row positions (with its name).
+_BY_ROW = {"dtype": "str", "arrow": "int32", "stored": "row"}
 _MAX_MANIFEST = 16 * 2**20
 #: Decoded Parquet data may be at most this many times its stored size (plus a floor):
 #: a guard against members crafted to expand without limit.
@@ -294,7 +296,7 @@ def _to_arrow(name: str, df: pd.DataFrame, positions: Mapping[str, pa.Array] | N
         series = df[col]
         if positions and col in positions:
             arrays.append(positions[col])
-            columns.append({"name": col, "dtype": "str", "arrow": "int32", "stored": "row"})
+            columns.append({"name": col, **_BY_ROW})
             continue
         kind = _dtype_name(series)
         if kind not in _ARROW_TYPES or not isinstance(col, str):
@@ -375,8 +377,8 @@ def _by_row(table: pa.Table, columns: list[dict[str, str]], found: Mapping[str, 
     for column, positions in found.items():
         table = table.set_column(table.schema.get_field_index(column),
                                  pa.field(column, pa.int32()), positions)
-    return table, [{"name": c["name"], "dtype": "str", "arrow": "int32", "stored": "row"}
-                   if c["name"] in found else c for c in columns]
+    return table, [{"name": c["name"], **_BY_ROW} if c["name"] in found else c
+                   for c in columns]
 
 
 def row_positions(values: pa.Array | pa.ChunkedArray,

@@ -542,7 +542,8 @@ class _Build:
             name, key = NODE_TABLES[label]
             df = conform(df, getattr(template, name))
             self.table(name).write(df)
-            self.keys[label] = pa.array(df[key], pa.string(), from_pandas=True)
+            if label not in self.keys:  # the 党组织's since they were read
+                self.keys[label] = pa.array(df[key], pa.string(), from_pandas=True)
         if "organizations" not in self.tables:  # no 两新组织 rows
             firms = conform(empty_table("organizations"), template.organizations)
             firms["region"] = region_keys(firms)

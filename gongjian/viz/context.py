@@ -240,13 +240,13 @@ def tie_rows(kg: KnowledgeGraph, layer: CoBuildingLayer) -> pd.DataFrame:
                            + np.maximum(s, t))
     del s, t
     rel = kg.relations
-    kind, names = pd.factorize(rel["type"].astype(str)[live], sort=True)  # -1: missing
+    kind, names = pd.factorize(rel["type"][live].astype(str), sort=True)  # -1: missing
     order = np.lexsort((np.where(kind < 0, len(names), kind), edge))  # missing type last
     codes = {code: i for i, code in enumerate(schema.RELATION_TYPES)}
     type_index = np.array([codes.get(t, -1) for t in names] + [-1], dtype=np.int8)[kind]
     return pd.DataFrame({"edge": edge[order], "type": type_index[order],
-                         "start": pd.to_datetime(rel["start"]).to_numpy()[live][order],
-                         "end": pd.to_datetime(rel["end"]).to_numpy()[live][order]})
+                         "start": pd.to_datetime(rel["start"][live]).to_numpy()[order],
+                         "end": pd.to_datetime(rel["end"][live]).to_numpy()[order]})
 
 
 def iso_days(col: pd.Series) -> list[str | None]:
